@@ -1,0 +1,62 @@
+//! The example binaries, run as a user runs them.
+
+use std::path::Path;
+use std::process::Command;
+
+use kumo_core::{Environment, Stack};
+use kumo_examples::raw_resources::RawResources;
+
+fn synth_in(dir: &Path) -> Vec<u8> {
+    let output = Command::new(env!("CARGO_BIN_EXE_raw-resources"))
+        .arg("synth")
+        .current_dir(dir)
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+#[test]
+fn synth_is_byte_identical_from_any_working_directory() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let nested = b.path().join("some/deeper/dir");
+    std::fs::create_dir_all(&nested).unwrap();
+    let first = synth_in(a.path());
+    assert_eq!(first, synth_in(&nested));
+    assert_eq!(first, synth_in(a.path()));
+    let in_process = RawResources
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    assert_eq!(String::from_utf8(first).unwrap(), in_process);
+}
+
+#[test]
+fn errors_are_one_line_and_exit_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_raw-resources"))
+        .args(["synth", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "error: no stack named `nope`; this app has: raw-resources\n"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn help_exits_0() {
+    let output = Command::new(env!("CARGO_BIN_EXE_raw-resources"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8(output.stdout).unwrap().contains("synth"));
+}

@@ -1,0 +1,87 @@
+//! `synth`: print the template, or write one file per stack.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use kumo_core::validate::Delivery;
+use kumo_core::{App, Environment, Stack, Template};
+
+use crate::cli::{Format, SynthArgs};
+use crate::error::CliError;
+use crate::fs::write_atomic;
+
+pub fn run(
+    app: &dyn App,
+    env: &Environment,
+    args: &SynthArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    let stacks = select(app, &args.stacks)?;
+    let templates = stacks
+        .iter()
+        .map(|stack| Ok((stack.name(), build(*stack, env)?)))
+        .collect::<Result<Vec<_>, CliError>>()?;
+    match &args.out {
+        Some(dir) => {
+            for (name, template) in &templates {
+                let path = dir.join(format!("{name}.template.{}", args.format.extension()));
+                write_atomic(&path, render(template, args.format).as_bytes())?;
+                writeln!(out, "wrote {}", path.display()).map_err(CliError::Stdout)?;
+            }
+        }
+        None => match templates.as_slice() {
+            [(_, template)] => out
+                .write_all(render(template, args.format).as_bytes())
+                .map_err(CliError::Stdout)?,
+            many => {
+                return Err(CliError::AmbiguousOutput {
+                    count: many.len(),
+                    example: many.first().map(|(n, _)| n.to_string()).unwrap_or_default(),
+                })
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The app's stacks named on the command line, or all of them.
+pub fn select<'a>(app: &'a dyn App, names: &[String]) -> Result<Vec<&'a dyn Stack>, CliError> {
+    let stacks = app.stacks();
+    if names.is_empty() {
+        return Ok(stacks);
+    }
+    names
+        .iter()
+        .map(|name| {
+            stacks
+                .iter()
+                .find(|stack| stack.name() == name)
+                .copied()
+                .ok_or_else(|| CliError::UnknownStack {
+                    name: name.clone(),
+                    available: stacks.iter().map(|s| s.name().to_owned()).collect(),
+                })
+        })
+        .collect()
+}
+
+/// Builds and validates a stack's template. Size is checked against the 1 MB limit of templates
+/// passed through S3; the deploy decides between inline and S3.
+pub fn build(stack: &dyn Stack, env: &Environment) -> Result<Template, CliError> {
+    let fail = |source| CliError::Stack {
+        stack: stack.name().to_owned(),
+        source,
+    };
+    let template = stack.template(env).map_err(fail)?;
+    template
+        .validate_for(Delivery::S3)
+        .map_err(|errors| fail(errors.into()))?;
+    Ok(template)
+}
+
+fn render(template: &Template, format: Format) -> String {
+    match format {
+        Format::Json => template.to_json(),
+        Format::Yaml => template.to_yaml(),
+    }
+}

@@ -1,0 +1,53 @@
+//! The kumo template model: everything a CloudFormation template holds, typed, and nothing that
+//! does I/O.
+//!
+//! - [`Template`], [`Parameter`], [`Output`], [`Resource`] and [`Condition`]: the sections of a
+//!   template and the attributes of a resource.
+//! - [`Value<T>`]: a property value that is a literal of `T` or an [`intrinsic`] function (or
+//!   [`pseudo`] parameter) that yields `T`; a value of the wrong type does not compile.
+//! - [`iam`]: policy documents as types.
+//! - [`naming`]: deterministic logical IDs and physical names.
+//! - [`validate`]: quotas and structural checks, run before a template leaves the process.
+//!
+//! Emission is deterministic: every section is sorted by logical ID and every object by key, so
+//! the same source gives a byte-identical template on every machine.
+//!
+//! ```
+//! use kumo_core::intrinsic::{get_att, sub};
+//! use kumo_core::{DeletionPolicy, Output, Parameter, Resource, Template};
+//!
+//! let mut template = Template::new().with_description("Media ingest");
+//! template.add_parameter("Env", Parameter::string().default_value("dev"))?;
+//! template.add_resource(
+//!     "Ingest",
+//!     Resource::new("AWS::S3::Bucket")
+//!         .property("BucketName", sub("mia-${Env}-ingest"))
+//!         .deletion_policy(DeletionPolicy::Retain),
+//! )?;
+//! template.add_output("IngestArn", Output::new(get_att("Ingest", "Arn")))?;
+//! template.validate()?;
+//! println!("{}", template.to_json());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod condition;
+mod error;
+pub mod iam;
+pub mod intrinsic;
+pub mod naming;
+pub mod pseudo;
+mod stack;
+mod template;
+pub mod validate;
+mod value;
+
+pub use condition::Condition;
+pub use error::TemplateError;
+pub use stack::{App, Environment, Stack, StackError};
+pub use template::{
+    AwsType, DeletionPolicy, Export, Mapping, Output, Parameter, ParameterType, Resource, Section,
+    SsmValueType, Template, UpdateReplacePolicy, FORMAT_VERSION, LANGUAGE_EXTENSIONS,
+};
+pub use value::{Json, PropertyType, Value};

@@ -1,0 +1,99 @@
+//! Deterministic names: logical IDs from paths of names, physical names fitted to each resource
+//! type, and a registry that reports collisions with both paths.
+//!
+//! Names never depend on position, time or randomness: the same path gives the same name on
+//! every machine, so tests can replay them.
+
+mod logical;
+mod physical;
+mod registry;
+
+pub use logical::{pascal_case, LogicalId, MAX_LOGICAL_ID_LEN};
+pub use physical::{NameRule, HASH_LEN};
+pub use registry::NameRegistry;
+
+use sha2::{Digest, Sha256};
+
+/// A path of names, from the stack down to a resource's role (`["ingest", "bucket"]`).
+pub type Path<'a> = &'a [&'a str];
+
+/// The first `len` lowercase hex digits of the SHA-256 of `input`: the stable suffix kumo puts on
+/// names it has to shorten.
+///
+/// ```
+/// assert_eq!(kumo_core::naming::stable_hash("abc", 8), "ba7816bf");
+/// ```
+pub fn stable_hash(input: &str, len: usize) -> String {
+    let digest = Sha256::digest(input.as_bytes());
+    let mut hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    hex.truncate(len);
+    hex
+}
+
+/// Why a name could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NamingError {
+    /// The path has no segment.
+    #[error("a name needs at least one path segment")]
+    EmptyPath,
+    /// A segment of the path holds no letter or digit.
+    #[error("path segment {segment:?} of `{path}` holds no ASCII letter or digit")]
+    EmptySegment {
+        /// The path, `/`-joined.
+        path: String,
+        /// The offending segment.
+        segment: String,
+    },
+    /// A logical ID that breaks CloudFormation's rules.
+    #[error("invalid logical ID `{id}`: {reason}")]
+    InvalidLogicalId {
+        /// The ID.
+        id: String,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
+    /// Two paths produce the same name.
+    #[error("name `{name}` of `{second}` collides with the same name of `{first}`")]
+    Collision {
+        /// The name both produce.
+        name: String,
+        /// The path that claimed it first.
+        first: String,
+        /// The path that claimed it second.
+        second: String,
+    },
+    /// A physical name shorter than the type allows.
+    #[error("physical name `{name}` for {type_name} is shorter than its minimum of {min}")]
+    TooShort {
+        /// The name.
+        name: String,
+        /// The resource type.
+        type_name: &'static str,
+        /// The minimum length.
+        min: usize,
+    },
+    /// A physical name that must start with a letter does not.
+    #[error("physical name `{name}` for {type_name} must start with a letter")]
+    MustStartWithLetter {
+        /// The name.
+        name: String,
+        /// The resource type.
+        type_name: &'static str,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_hash_is_sha256_prefix() {
+        assert_eq!(
+            stable_hash("", 16),
+            "e3b0c44298fc1c14",
+            "SHA-256 of the empty string"
+        );
+        assert_eq!(stable_hash("abc", 4), "ba78");
+    }
+}

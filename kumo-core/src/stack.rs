@@ -1,0 +1,87 @@
+//! What a stack binary hands to the CLI: stacks that build their template for an environment.
+
+use crate::error::TemplateError;
+use crate::naming::NamingError;
+use crate::template::Template;
+use crate::validate::ValidationErrors;
+
+/// The environment a stack is built for (`dev`, `prod`): it goes into physical names and tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    name: String,
+}
+
+impl Environment {
+    /// An environment of the given name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Environment { name: name.into() }
+    }
+
+    /// The environment's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A stack: a name and a template built for an environment.
+///
+/// `stack!` implements it; a hand-written implementation works the same:
+///
+/// ```
+/// use kumo_core::{Environment, Resource, Stack, StackError, Template};
+///
+/// struct Logs;
+///
+/// impl Stack for Logs {
+///     fn name(&self) -> &str {
+///         "logs"
+///     }
+///
+///     fn template(&self, env: &Environment) -> Result<Template, StackError> {
+///         let mut template = Template::new().with_description(format!("Logs of {}", env.name()));
+///         template.add_resource("Bucket", Resource::new("AWS::S3::Bucket"))?;
+///         Ok(template)
+///     }
+/// }
+///
+/// let template = Logs.template(&Environment::new("dev"))?;
+/// assert_eq!(template.description(), Some("Logs of dev"));
+/// # Ok::<(), StackError>(())
+/// ```
+pub trait Stack {
+    /// The stack's name within its app, such as `data`; the CLI derives the deployed stack's name
+    /// from it.
+    fn name(&self) -> &str;
+
+    /// Builds the template for an environment.
+    fn template(&self, env: &Environment) -> Result<Template, StackError>;
+}
+
+/// What a stack binary runs: one stack, or several (a stack group).
+///
+/// Every [`Stack`] is an app of one stack.
+pub trait App {
+    /// The app's stacks.
+    fn stacks(&self) -> Vec<&dyn Stack>;
+}
+
+impl<S: Stack> App for S {
+    fn stacks(&self) -> Vec<&dyn Stack> {
+        vec![self]
+    }
+}
+
+/// Why a stack could not build its template.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StackError {
+    /// The template could not be assembled.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A name could not be made.
+    #[error(transparent)]
+    Naming(#[from] NamingError),
+    /// The template is invalid.
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+}

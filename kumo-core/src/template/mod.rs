@@ -1,0 +1,425 @@
+//! The template model: what a stack's template holds, and its JSON and YAML forms.
+
+mod output;
+mod parameter;
+mod resource;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use output::{Export, Output};
+pub use parameter::{AwsType, Parameter, ParameterType, SsmValueType};
+pub use resource::{DeletionPolicy, Resource, UpdateReplacePolicy};
+
+use crate::condition::Condition;
+use crate::error::TemplateError;
+use crate::value::Json;
+
+/// The only template format version CloudFormation has.
+pub const FORMAT_VERSION: &str = "2010-09-09";
+
+/// The transform that enables `Fn::Length`, `Fn::ToJsonString` and `Fn::ForEach`.
+pub const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
+
+/// A mapping: top-level key, then second-level key, to a value read by `Fn::FindInMap`.
+pub type Mapping = BTreeMap<String, BTreeMap<String, Json>>;
+
+/// A template section whose entries have logical IDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    /// `Parameters`
+    Parameters,
+    /// `Mappings`
+    Mappings,
+    /// `Conditions`
+    Conditions,
+    /// `Resources`
+    Resources,
+    /// `Outputs`
+    Outputs,
+}
+
+impl Section {
+    /// The singular noun for an entry of this section, for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Section::Parameters => "parameter",
+            Section::Mappings => "mapping",
+            Section::Conditions => "condition",
+            Section::Resources => "resource",
+            Section::Outputs => "output",
+        }
+    }
+}
+
+impl fmt::Display for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Section::Parameters => "Parameters",
+            Section::Mappings => "Mappings",
+            Section::Conditions => "Conditions",
+            Section::Resources => "Resources",
+            Section::Outputs => "Outputs",
+        })
+    }
+}
+
+/// A CloudFormation template.
+///
+/// Every section is kept sorted by logical ID, so the emitted JSON depends only on what the
+/// template holds, never on the order it was built in: the same source gives the same bytes on
+/// every machine.
+///
+/// ```
+/// use kumo_core::{intrinsic::get_att, Output, Parameter, Resource, Template};
+///
+/// let mut template = Template::new().with_description("Logs bucket");
+/// template.add_parameter("Env", Parameter::string().default_value("dev"))?;
+/// template.add_resource("Logs", Resource::new("AWS::S3::Bucket"))?;
+/// template.add_output("LogsArn", Output::new(get_att("Logs", "Arn")))?;
+/// template.validate()?;
+///
+/// let json = template.to_json();
+/// assert!(json.starts_with("{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n"));
+/// assert_eq!(kumo_core::Template::from_json(&json)?, template);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Template {
+    #[serde(rename = "AWSTemplateFormatVersion", default = "format_version")]
+    format_version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    metadata: BTreeMap<String, Json>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    parameters: BTreeMap<String, Parameter>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    mappings: BTreeMap<String, Mapping>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    conditions: BTreeMap<String, Condition>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        default,
+        deserialize_with = "transforms::deserialize"
+    )]
+    transform: Vec<String>,
+    #[serde(default)]
+    resources: BTreeMap<String, Resource>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    outputs: BTreeMap<String, Output>,
+}
+
+fn format_version() -> String {
+    FORMAT_VERSION.to_owned()
+}
+
+mod transforms {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(match OneOrMany::deserialize(d)? {
+            OneOrMany::One(one) => vec![one],
+            OneOrMany::Many(many) => many,
+        })
+    }
+}
+
+impl Default for Template {
+    fn default() -> Self {
+        Template::new()
+    }
+}
+
+fn insert_new<V>(
+    section: Section,
+    map: &mut BTreeMap<String, V>,
+    id: &str,
+    value: V,
+) -> Result<(), TemplateError> {
+    if map.contains_key(id) {
+        return Err(TemplateError::Duplicate {
+            section,
+            id: id.to_owned(),
+        });
+    }
+    map.insert(id.to_owned(), value);
+    Ok(())
+}
+
+impl Template {
+    /// An empty template.
+    pub fn new() -> Self {
+        Template {
+            format_version: format_version(),
+            description: None,
+            metadata: BTreeMap::new(),
+            parameters: BTreeMap::new(),
+            mappings: BTreeMap::new(),
+            conditions: BTreeMap::new(),
+            transform: Vec::new(),
+            resources: BTreeMap::new(),
+            outputs: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the description.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.set_description(description);
+        self
+    }
+
+    /// Sets the description.
+    pub fn set_description(&mut self, description: impl Into<String>) {
+        self.description = Some(description.into());
+    }
+
+    /// Sets a top-level `Metadata` key.
+    pub fn set_metadata(&mut self, key: impl Into<String>, value: Json) {
+        self.metadata.insert(key.into(), value);
+    }
+
+    /// Adds a transform (a macro CloudFormation runs on the template) unless already present.
+    pub fn add_transform(&mut self, name: impl Into<String>) {
+        let name = name.into();
+        if !self.transform.contains(&name) {
+            self.transform.push(name);
+        }
+    }
+
+    /// Adds a parameter; fails if one of that logical ID exists.
+    pub fn add_parameter(&mut self, id: &str, parameter: Parameter) -> Result<(), TemplateError> {
+        insert_new(Section::Parameters, &mut self.parameters, id, parameter)
+    }
+
+    /// Adds a mapping; fails if one of that logical ID exists.
+    pub fn add_mapping(&mut self, id: &str, mapping: Mapping) -> Result<(), TemplateError> {
+        insert_new(Section::Mappings, &mut self.mappings, id, mapping)
+    }
+
+    /// Adds a condition; fails if one of that name exists.
+    pub fn add_condition(&mut self, id: &str, condition: Condition) -> Result<(), TemplateError> {
+        insert_new(Section::Conditions, &mut self.conditions, id, condition)
+    }
+
+    /// Adds a resource; fails if one of that logical ID exists.
+    pub fn add_resource(&mut self, id: &str, resource: Resource) -> Result<(), TemplateError> {
+        insert_new(Section::Resources, &mut self.resources, id, resource)
+    }
+
+    /// Adds an output; fails if one of that logical ID exists.
+    pub fn add_output(&mut self, id: &str, output: Output) -> Result<(), TemplateError> {
+        insert_new(Section::Outputs, &mut self.outputs, id, output)
+    }
+
+    /// The description.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The top-level metadata, by key.
+    pub fn metadata(&self) -> &BTreeMap<String, Json> {
+        &self.metadata
+    }
+
+    /// The transforms, in the order CloudFormation applies them.
+    pub fn transforms(&self) -> &[String] {
+        &self.transform
+    }
+
+    /// The parameters, by logical ID.
+    pub fn parameters(&self) -> &BTreeMap<String, Parameter> {
+        &self.parameters
+    }
+
+    /// The mappings, by logical ID.
+    pub fn mappings(&self) -> &BTreeMap<String, Mapping> {
+        &self.mappings
+    }
+
+    /// The conditions, by name.
+    pub fn conditions(&self) -> &BTreeMap<String, Condition> {
+        &self.conditions
+    }
+
+    /// The resources, by logical ID.
+    pub fn resources(&self) -> &BTreeMap<String, Resource> {
+        &self.resources
+    }
+
+    /// The resources, by logical ID, for changes such as adding default tags.
+    pub fn resources_mut(&mut self) -> &mut BTreeMap<String, Resource> {
+        &mut self.resources
+    }
+
+    /// The outputs, by logical ID.
+    pub fn outputs(&self) -> &BTreeMap<String, Output> {
+        &self.outputs
+    }
+
+    /// The template as pretty-printed JSON (two-space indent, trailing newline): the form kumo
+    /// writes, diffs, snapshots and deploys.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a template is always JSON");
+        text.push('\n');
+        text
+    }
+
+    /// The template as JSON without whitespace.
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(self).expect("a template is always JSON")
+    }
+
+    /// The template as YAML, with intrinsics in their long form (`Fn::Sub:`), which every YAML
+    /// reader of CloudFormation accepts.
+    #[cfg(feature = "yaml")]
+    pub fn to_yaml(&self) -> String {
+        serde_norway::to_string(self).expect("a template is always YAML")
+    }
+
+    /// Reads a template from JSON, such as one kumo applied earlier.
+    pub fn from_json(text: &str) -> Result<Template, TemplateError> {
+        serde_json::from_str(text).map_err(TemplateError::Parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::intrinsic::reference;
+
+    fn sample() -> Template {
+        let mut template = Template::new().with_description("sample");
+        template.set_metadata("Owner", json!("mes"));
+        template.add_transform(LANGUAGE_EXTENSIONS);
+        template
+            .add_parameter("Env", Parameter::string().default_value("dev"))
+            .unwrap();
+        template
+            .add_mapping(
+                "Sizes",
+                BTreeMap::from([(
+                    "dev".to_owned(),
+                    BTreeMap::from([("Memory".to_owned(), json!(128))]),
+                )]),
+            )
+            .unwrap();
+        template
+            .add_condition(
+                "IsProd",
+                Condition::equals(reference::<String>("Env"), "prod"),
+            )
+            .unwrap();
+        template
+            .add_resource(
+                "Topic",
+                Resource::new("AWS::SNS::Topic").condition("IsProd"),
+            )
+            .unwrap();
+        template
+            .add_output(
+                "TopicArn",
+                Output::new(reference("Topic")).condition("IsProd"),
+            )
+            .unwrap();
+        template
+    }
+
+    #[test]
+    fn sections_are_emitted_in_cloudformation_order() {
+        let value: Json = serde_json::from_str(&sample().to_json()).unwrap();
+        let keys: Vec<_> = value.as_object().unwrap().keys().cloned().collect();
+        // serde_json's map is sorted, so read the order from the text instead.
+        let text = sample().to_json();
+        let mut positions: Vec<_> = keys
+            .iter()
+            .map(|k| (text.find(&format!("\n  \"{k}\"")).unwrap(), k.clone()))
+            .collect();
+        positions.sort();
+        let order: Vec<_> = positions.into_iter().map(|(_, k)| k).collect();
+        assert_eq!(
+            order,
+            [
+                "AWSTemplateFormatVersion",
+                "Description",
+                "Metadata",
+                "Parameters",
+                "Mappings",
+                "Conditions",
+                "Transform",
+                "Resources",
+                "Outputs"
+            ]
+        );
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let template = sample();
+        assert_eq!(Template::from_json(&template.to_json()).unwrap(), template);
+        assert_eq!(
+            Template::from_json(&template.to_json_compact()).unwrap(),
+            template
+        );
+    }
+
+    #[test]
+    fn reads_a_single_transform_string() {
+        let template =
+            Template::from_json(r#"{"Transform": "AWS::Serverless-2016-10-31", "Resources": {}}"#)
+                .unwrap();
+        assert_eq!(template.transforms(), ["AWS::Serverless-2016-10-31"]);
+    }
+
+    #[test]
+    fn duplicates_are_refused_with_their_section() {
+        let mut template = sample();
+        let err = template
+            .add_resource("Topic", Resource::new("AWS::SNS::Topic"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "resource `Topic` is already declared");
+        let err = template
+            .add_parameter("Env", Parameter::string())
+            .unwrap_err();
+        assert_eq!(err.to_string(), "parameter `Env` is already declared");
+    }
+
+    #[test]
+    fn adding_a_transform_twice_keeps_one() {
+        let mut template = Template::new();
+        template.add_transform(LANGUAGE_EXTENSIONS);
+        template.add_transform(LANGUAGE_EXTENSIONS);
+        assert_eq!(template.transforms(), [LANGUAGE_EXTENSIONS]);
+    }
+
+    #[test]
+    fn malformed_json_is_a_parse_error() {
+        let err = Template::from_json("{\"Resources\": [}").unwrap_err();
+        assert!(
+            err.to_string().starts_with("invalid template JSON: "),
+            "{err}"
+        );
+    }
+
+    #[cfg(feature = "yaml")]
+    #[test]
+    fn yaml_uses_long_form_intrinsics() {
+        let yaml = sample().to_yaml();
+        assert!(
+            yaml.starts_with("AWSTemplateFormatVersion: 2010-09-09\n"),
+            "{yaml}"
+        );
+        assert!(yaml.contains("Fn::Equals:"), "{yaml}");
+    }
+}

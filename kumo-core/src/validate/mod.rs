@@ -1,0 +1,569 @@
+//! Checks a template before anything leaves the process: quotas, logical ID rules, dangling
+//! references, conditions, dependency cycles and size.
+
+mod graph;
+mod refs;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::naming::LogicalId;
+use crate::pseudo;
+use crate::template::{Section, Template, LANGUAGE_EXTENSIONS};
+use refs::Found;
+
+/// Most resources a template may declare.
+pub const MAX_RESOURCES: usize = 500;
+/// Most parameters a template may declare.
+pub const MAX_PARAMETERS: usize = 200;
+/// Most outputs a template may declare.
+pub const MAX_OUTPUTS: usize = 200;
+/// Most mappings a template may declare.
+pub const MAX_MAPPINGS: usize = 200;
+/// Most attributes one mapping may hold.
+pub const MAX_MAPPING_ATTRIBUTES: usize = 200;
+/// Longest description, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 1024;
+/// Largest template body passed inline to the CloudFormation API, in bytes.
+pub const MAX_INLINE_BODY_BYTES: usize = 51_200;
+/// Largest template body passed by S3 URL, in bytes.
+pub const MAX_S3_BODY_BYTES: usize = 1_000_000;
+/// Fewest and most conditions `Fn::And` and `Fn::Or` take.
+pub const CONDITION_ARITY: std::ops::RangeInclusive<usize> = 2..=10;
+
+/// How a template body reaches CloudFormation, which sets its size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// In the API call (`TemplateBody`): at most 51,200 bytes.
+    Inline,
+    /// By S3 URL (`TemplateURL`): at most 1 MB.
+    S3,
+}
+
+impl Delivery {
+    /// The largest body this delivery takes, in bytes.
+    pub fn limit(self) -> usize {
+        match self {
+            Delivery::Inline => MAX_INLINE_BODY_BYTES,
+            Delivery::S3 => MAX_S3_BODY_BYTES,
+        }
+    }
+}
+
+/// One problem of a template, naming the item at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// The template has no resources; CloudFormation requires at least one.
+    #[error("the template declares no resources; CloudFormation requires at least one")]
+    NoResources,
+    /// A section has more entries than CloudFormation allows.
+    #[error("{section} declares {count} entries; CloudFormation allows at most {max}")]
+    TooMany {
+        /// The section.
+        section: Section,
+        /// How many it declares.
+        count: usize,
+        /// The quota.
+        max: usize,
+    },
+    /// A mapping has more attributes than CloudFormation allows.
+    #[error("mapping `{mapping}` holds {count} attributes; CloudFormation allows at most {max}")]
+    MappingTooLarge {
+        /// The mapping.
+        mapping: String,
+        /// How many attributes it holds.
+        count: usize,
+        /// The quota.
+        max: usize,
+    },
+    /// A logical ID that breaks CloudFormation's rules.
+    #[error("{section}.{id}: invalid logical ID: {reason}")]
+    InvalidLogicalId {
+        /// The section.
+        section: Section,
+        /// The ID.
+        id: String,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
+    /// A parameter and a resource share a logical ID, so a `Ref` to it is ambiguous.
+    #[error("`{id}` is declared both as a parameter and as a resource")]
+    ParameterResourceClash {
+        /// The shared ID.
+        id: String,
+    },
+    /// The description is too long.
+    #[error("the description is {bytes} bytes; CloudFormation allows at most {max}")]
+    DescriptionTooLong {
+        /// Its length.
+        bytes: usize,
+        /// The quota.
+        max: usize,
+    },
+    /// The template body is too large for how it is delivered.
+    #[error("the template body is {bytes} bytes, over the {max}-byte limit for {}", match delivery {
+        Delivery::Inline => "inline templates (deploy through an artifact bucket to allow up to 1 MB)",
+        Delivery::S3 => "templates passed by S3 URL",
+    })]
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The limit of the delivery.
+        max: usize,
+        /// How it is delivered.
+        delivery: Delivery,
+    },
+    /// A `Ref` (or `${Name}` in `Fn::Sub`) to nothing the template declares.
+    #[error(
+        "{location}: Ref to `{target}`, which is not a parameter, resource or pseudo parameter"
+    )]
+    DanglingRef {
+        /// Where the reference is.
+        location: String,
+        /// The missing name.
+        target: String,
+    },
+    /// A condition that refers to a resource; conditions may refer only to parameters.
+    #[error("{location}: conditions may refer only to parameters, but `{target}` is a resource")]
+    ResourceInCondition {
+        /// Where the reference is.
+        location: String,
+        /// The resource.
+        target: String,
+    },
+    /// An `Fn::GetAtt` (or `${Name.Attribute}` in `Fn::Sub`) of something that is not a resource.
+    #[error("{location}: Fn::GetAtt of `{target}`, which is not a resource of this template")]
+    DanglingGetAtt {
+        /// Where the reference is.
+        location: String,
+        /// The missing resource.
+        target: String,
+    },
+    /// A `DependsOn` naming something that is not a resource.
+    #[error("Resources.{resource}.DependsOn: `{target}` is not a resource of this template")]
+    DanglingDependsOn {
+        /// The resource that depends.
+        resource: String,
+        /// The missing resource.
+        target: String,
+    },
+    /// A condition name that is not declared.
+    #[error("{location}: condition `{name}` is not declared in Conditions")]
+    UndefinedCondition {
+        /// Where the name is used.
+        location: String,
+        /// The missing condition.
+        name: String,
+    },
+    /// A declared condition nothing uses.
+    #[error("Conditions.{name}: the condition is declared but never used")]
+    UnusedCondition {
+        /// The unused condition.
+        name: String,
+    },
+    /// `Fn::And` or `Fn::Or` with fewer than 2 or more than 10 conditions.
+    #[error("{location}: {function} takes 2 to 10 conditions, not {count}")]
+    ConditionArity {
+        /// Where the function is.
+        location: String,
+        /// `Fn::And` or `Fn::Or`.
+        function: &'static str,
+        /// How many it was given.
+        count: usize,
+    },
+    /// A function that needs the `AWS::LanguageExtensions` transform, in a template without it.
+    #[error("{location}: {function} needs the AWS::LanguageExtensions transform, which the template does not declare")]
+    MissingTransform {
+        /// Where the function is.
+        location: String,
+        /// The function.
+        function: String,
+    },
+    /// Resources that depend on each other in a circle.
+    #[error("circular dependency between resources: {}", display_cycle(cycle))]
+    DependencyCycle {
+        /// The resources along the cycle, starting at the smallest name.
+        cycle: Vec<String>,
+    },
+    /// A parameter whose constraints contradict each other.
+    #[error("Parameters.{parameter}: {reason}")]
+    InvalidParameter {
+        /// The parameter.
+        parameter: String,
+        /// What contradicts what.
+        reason: String,
+    },
+    /// Two outputs export the same name.
+    #[error("Outputs.{second}: export name `{name}` is already exported by Outputs.{first}")]
+    DuplicateExport {
+        /// The export name.
+        name: String,
+        /// The first output that exports it.
+        first: String,
+        /// The second.
+        second: String,
+    },
+}
+
+fn display_cycle(cycle: &[String]) -> String {
+    let mut text = cycle.join(" -> ");
+    if let Some(first) = cycle.first() {
+        text.push_str(" -> ");
+        text.push_str(first);
+    }
+    text
+}
+
+/// Every problem of a template, in a stable order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationErrors(Vec<ValidationError>);
+
+impl ValidationErrors {
+    /// The problems.
+    pub fn errors(&self) -> &[ValidationError] {
+        &self.0
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.as_slice() {
+            [one] => write!(f, "invalid template: {one}"),
+            many => {
+                write!(f, "invalid template ({} problems):", many.len())?;
+                for error in many {
+                    write!(f, "\n  - {error}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+impl Template {
+    /// Checks the template for delivery inline (bodies up to 51,200 bytes).
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        self.validate_for(Delivery::Inline)
+    }
+
+    /// Checks the template: quotas, logical IDs, references, conditions, cycles, parameter
+    /// constraints, exports, and the body size for the given delivery.
+    ///
+    /// ```
+    /// use kumo_core::{intrinsic::get_att, validate::ValidationError, Resource, Template};
+    ///
+    /// let mut template = Template::new();
+    /// template.add_resource(
+    ///     "Queue",
+    ///     Resource::new("AWS::SQS::Queue").property(
+    ///         "RedrivePolicy",
+    ///         serde_json::json!({"deadLetterTargetArn": get_att::<String>("Dlq", "Arn")}),
+    ///     ),
+    /// )?;
+    /// let errors = template.validate().unwrap_err();
+    /// assert_eq!(
+    ///     errors.to_string(),
+    ///     "invalid template: Resources.Queue.Properties.RedrivePolicy.deadLetterTargetArn: \
+    ///      Fn::GetAtt of `Dlq`, which is not a resource of this template"
+    /// );
+    /// # Ok::<(), kumo_core::TemplateError>(())
+    /// ```
+    pub fn validate_for(&self, delivery: Delivery) -> Result<(), ValidationErrors> {
+        let mut errors = Vec::new();
+        self.check_quotas(delivery, &mut errors);
+        self.check_ids(&mut errors);
+        self.check_references(&mut errors);
+        self.check_parameters(&mut errors);
+        self.check_exports(&mut errors);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors(errors))
+        }
+    }
+
+    fn check_quotas(&self, delivery: Delivery, errors: &mut Vec<ValidationError>) {
+        if self.resources().is_empty() {
+            errors.push(ValidationError::NoResources);
+        }
+        for (section, count, max) in [
+            (Section::Resources, self.resources().len(), MAX_RESOURCES),
+            (Section::Parameters, self.parameters().len(), MAX_PARAMETERS),
+            (Section::Outputs, self.outputs().len(), MAX_OUTPUTS),
+            (Section::Mappings, self.mappings().len(), MAX_MAPPINGS),
+        ] {
+            if count > max {
+                errors.push(ValidationError::TooMany {
+                    section,
+                    count,
+                    max,
+                });
+            }
+        }
+        for (mapping, entries) in self.mappings() {
+            let count = entries
+                .values()
+                .map(|second| second.len())
+                .max()
+                .unwrap_or(0);
+            if count > MAX_MAPPING_ATTRIBUTES {
+                errors.push(ValidationError::MappingTooLarge {
+                    mapping: mapping.clone(),
+                    count,
+                    max: MAX_MAPPING_ATTRIBUTES,
+                });
+            }
+        }
+        if let Some(bytes) = self.description().map(str::len) {
+            if bytes > MAX_DESCRIPTION_BYTES {
+                errors.push(ValidationError::DescriptionTooLong {
+                    bytes,
+                    max: MAX_DESCRIPTION_BYTES,
+                });
+            }
+        }
+        let bytes = self.to_json().len();
+        if bytes > delivery.limit() {
+            errors.push(ValidationError::TooLarge {
+                bytes,
+                max: delivery.limit(),
+                delivery,
+            });
+        }
+    }
+
+    fn check_ids(&self, errors: &mut Vec<ValidationError>) {
+        let sections: [(Section, Vec<&String>); 5] = [
+            (Section::Parameters, self.parameters().keys().collect()),
+            (Section::Mappings, self.mappings().keys().collect()),
+            (Section::Conditions, self.conditions().keys().collect()),
+            (Section::Resources, self.resources().keys().collect()),
+            (Section::Outputs, self.outputs().keys().collect()),
+        ];
+        for (section, ids) in sections {
+            for id in ids {
+                if let Err(crate::naming::NamingError::InvalidLogicalId { reason, .. }) =
+                    LogicalId::parse(id)
+                {
+                    errors.push(ValidationError::InvalidLogicalId {
+                        section,
+                        id: id.clone(),
+                        reason,
+                    });
+                }
+            }
+        }
+        for id in self.parameters().keys() {
+            if self.resources().contains_key(id) {
+                errors.push(ValidationError::ParameterResourceClash { id: id.clone() });
+            }
+        }
+    }
+
+    fn check_references(&self, errors: &mut Vec<ValidationError>) {
+        let mut used_conditions: BTreeSet<&str> = BTreeSet::new();
+        let mut graph: graph::Graph<'_> = BTreeMap::new();
+
+        for (name, condition) in self.conditions() {
+            let mut found = Vec::new();
+            refs::collect(
+                condition.as_json(),
+                &format!("Conditions.{name}"),
+                true,
+                &mut found,
+            );
+            self.check_found(&found, &mut used_conditions, errors);
+        }
+        for (id, resource) in self.resources() {
+            let location = format!("Resources.{id}");
+            let edges = graph.entry(id.as_str()).or_default();
+            if let Some(condition) = resource.condition_name() {
+                used_conditions.insert(condition);
+                self.check_condition_name(condition, &format!("{location}.Condition"), errors);
+            }
+            for target in resource.dependencies() {
+                if self.resources().contains_key(target) {
+                    edges.insert(target.as_str());
+                } else {
+                    errors.push(ValidationError::DanglingDependsOn {
+                        resource: id.clone(),
+                        target: target.clone(),
+                    });
+                }
+            }
+            let mut found = Vec::new();
+            for (key, value) in resource.properties() {
+                refs::collect(
+                    value,
+                    &format!("{location}.Properties.{key}"),
+                    false,
+                    &mut found,
+                );
+            }
+            for (attribute, value) in resource.json_attributes() {
+                refs::collect(value, &format!("{location}.{attribute}"), false, &mut found);
+            }
+            for (_, item) in &found {
+                if let Found::Ref(target) | Found::GetAtt(target) = *item {
+                    if let Some((name, _)) = self.resources().get_key_value(target) {
+                        edges.insert(name.as_str());
+                    }
+                }
+            }
+            self.check_found(&found, &mut used_conditions, errors);
+        }
+        for (id, output) in self.outputs() {
+            let location = format!("Outputs.{id}");
+            if let Some(condition) = output.condition_name() {
+                used_conditions.insert(condition);
+                self.check_condition_name(condition, &format!("{location}.Condition"), errors);
+            }
+            let mut found = Vec::new();
+            refs::collect(
+                output.value(),
+                &format!("{location}.Value"),
+                false,
+                &mut found,
+            );
+            if let Some(name) = output.export_name() {
+                refs::collect(name, &format!("{location}.Export.Name"), false, &mut found);
+            }
+            self.check_found(&found, &mut used_conditions, errors);
+        }
+
+        for name in self.conditions().keys() {
+            if !used_conditions.contains(name.as_str()) {
+                errors.push(ValidationError::UnusedCondition { name: name.clone() });
+            }
+        }
+        for cycle in graph::cycles(&graph) {
+            errors.push(ValidationError::DependencyCycle {
+                cycle: cycle.into_iter().map(str::to_owned).collect(),
+            });
+        }
+    }
+
+    /// Checks what one entry refers to, noting the conditions it uses.
+    fn check_found<'a>(
+        &self,
+        found: &[refs::Located<'a>],
+        used_conditions: &mut BTreeSet<&'a str>,
+        errors: &mut Vec<ValidationError>,
+    ) {
+        for (location, item) in found {
+            let in_conditions = location.starts_with("Conditions.");
+            match *item {
+                Found::Ref(target) | Found::GetAtt(target)
+                    if in_conditions && self.resources().contains_key(target) =>
+                {
+                    errors.push(ValidationError::ResourceInCondition {
+                        location: location.clone(),
+                        target: target.to_owned(),
+                    });
+                }
+                Found::Ref(target) => {
+                    if !self.parameters().contains_key(target)
+                        && !self.resources().contains_key(target)
+                        && !pseudo::is_pseudo(target)
+                    {
+                        errors.push(ValidationError::DanglingRef {
+                            location: location.clone(),
+                            target: target.to_owned(),
+                        });
+                    }
+                }
+                Found::GetAtt(target) => {
+                    if !self.resources().contains_key(target) {
+                        errors.push(ValidationError::DanglingGetAtt {
+                            location: location.clone(),
+                            target: target.to_owned(),
+                        });
+                    }
+                }
+                Found::Condition(name) => {
+                    used_conditions.insert(name);
+                    self.check_condition_name(name, location, errors);
+                }
+                Found::Arity(function, count) => {
+                    if !CONDITION_ARITY.contains(&count) {
+                        errors.push(ValidationError::ConditionArity {
+                            location: location.clone(),
+                            function,
+                            count,
+                        });
+                    }
+                }
+                Found::LanguageExtension(function) => {
+                    if !self.transforms().iter().any(|t| t == LANGUAGE_EXTENSIONS) {
+                        errors.push(ValidationError::MissingTransform {
+                            location: location.clone(),
+                            function: function.to_owned(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_condition_name(&self, name: &str, location: &str, errors: &mut Vec<ValidationError>) {
+        if !self.conditions().contains_key(name) {
+            errors.push(ValidationError::UndefinedCondition {
+                location: location.to_owned(),
+                name: name.to_owned(),
+            });
+        }
+    }
+
+    fn check_parameters(&self, errors: &mut Vec<ValidationError>) {
+        for (id, parameter) in self.parameters() {
+            let mut problem = |reason: String| {
+                errors.push(ValidationError::InvalidParameter {
+                    parameter: id.clone(),
+                    reason,
+                })
+            };
+            if let Some(default) = parameter.default() {
+                let allowed = parameter.allowed();
+                if !allowed.is_empty() && !allowed.iter().any(|a| a == default) {
+                    problem(format!(
+                        "default `{default}` is not one of the allowed values {allowed:?}"
+                    ));
+                }
+            }
+            if let (Some(min), Some(max)) = parameter.length_bounds() {
+                if min > max {
+                    problem(format!("MinLength {min} is greater than MaxLength {max}"));
+                }
+            }
+            if let (Some(min), Some(max)) = parameter.value_bounds() {
+                if min.as_f64() > max.as_f64() {
+                    problem(format!("MinValue {min} is greater than MaxValue {max}"));
+                }
+            }
+        }
+    }
+
+    fn check_exports(&self, errors: &mut Vec<ValidationError>) {
+        let mut exported: BTreeMap<&str, &str> = BTreeMap::new();
+        for (id, output) in self.outputs() {
+            let Some(name) = output.export_name().and_then(|n| n.as_str()) else {
+                continue;
+            };
+            match exported.get(name) {
+                Some(first) => errors.push(ValidationError::DuplicateExport {
+                    name: name.to_owned(),
+                    first: (*first).to_owned(),
+                    second: id.clone(),
+                }),
+                None => {
+                    exported.insert(name, id);
+                }
+            }
+        }
+    }
+}

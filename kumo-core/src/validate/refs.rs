@@ -1,0 +1,231 @@
+//! Finds what a piece of template JSON refers to: `Ref`, `Fn::GetAtt`, the variables of `Fn::Sub`,
+//! condition names, and the functions that need checks of their own.
+
+use crate::value::Json;
+
+/// Something a JSON value refers to or uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Found<'a> {
+    /// `Ref` or `${Name}` in `Fn::Sub`: a parameter, resource or pseudo parameter.
+    Ref(&'a str),
+    /// `Fn::GetAtt` or `${Name.Attribute}` in `Fn::Sub`: a resource.
+    GetAtt(&'a str),
+    /// The condition named by `Fn::If` or, inside `Conditions`, by `{"Condition": name}`.
+    Condition(&'a str),
+    /// `Fn::And` or `Fn::Or` with this many conditions.
+    Arity(&'static str, usize),
+    /// A function that needs the `AWS::LanguageExtensions` transform.
+    LanguageExtension(&'a str),
+}
+
+/// Where a reference was found (`Resources.Queue.Properties.RedrivePolicy`) and what it is.
+pub(crate) type Located<'a> = (String, Found<'a>);
+
+/// Walks `json`, whose location is `location`, and appends what it refers to. `in_conditions` is
+/// set inside the `Conditions` section, where `{"Condition": name}` names a condition.
+pub(crate) fn collect<'a>(
+    json: &'a Json,
+    location: &str,
+    in_conditions: bool,
+    found: &mut Vec<Located<'a>>,
+) {
+    match json {
+        Json::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect(item, &format!("{location}[{index}]"), in_conditions, found);
+            }
+        }
+        Json::Object(map) if map.len() == 1 => {
+            let (key, value) = map.iter().next().expect("one entry");
+            if !intrinsic(key, value, location, in_conditions, found) {
+                collect(value, &format!("{location}.{key}"), in_conditions, found);
+            }
+        }
+        Json::Object(map) => {
+            for (key, value) in map {
+                collect(value, &format!("{location}.{key}"), in_conditions, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Handles `{key: value}` if it is an intrinsic; returns whether it was.
+fn intrinsic<'a>(
+    key: &'a str,
+    value: &'a Json,
+    location: &str,
+    in_conditions: bool,
+    found: &mut Vec<Located<'a>>,
+) -> bool {
+    let here = |f| (location.to_owned(), f);
+    match (key, value) {
+        ("Ref", Json::String(name)) => found.push(here(Found::Ref(name))),
+        ("Condition", Json::String(name)) if in_conditions => {
+            found.push(here(Found::Condition(name)))
+        }
+        ("Fn::GetAtt", Json::Array(args)) => {
+            if let Some(Json::String(name)) = args.first() {
+                found.push(here(Found::GetAtt(name)));
+            }
+            for (index, arg) in args.iter().enumerate().skip(1) {
+                collect(
+                    arg,
+                    &format!("{location}.Fn::GetAtt[{index}]"),
+                    in_conditions,
+                    found,
+                );
+            }
+        }
+        ("Fn::GetAtt", Json::String(dotted)) => {
+            let name = dotted.split_once('.').map_or(dotted.as_str(), |(n, _)| n);
+            found.push(here(Found::GetAtt(name)));
+        }
+        ("Fn::Sub", Json::String(text)) => sub_variables(text, &[], location, found),
+        ("Fn::Sub", Json::Array(args)) => {
+            let variables = match args.get(1) {
+                Some(Json::Object(map)) => {
+                    for (name, value) in map {
+                        let here = format!("{location}.Fn::Sub[1].{name}");
+                        collect(value, &here, in_conditions, found);
+                    }
+                    map.keys().map(String::as_str).collect()
+                }
+                _ => Vec::new(),
+            };
+            if let Some(Json::String(text)) = args.first() {
+                sub_variables(text, &variables, location, found);
+            }
+        }
+        ("Fn::If", Json::Array(args)) => {
+            if let Some(Json::String(name)) = args.first() {
+                found.push(here(Found::Condition(name)));
+            }
+            for (index, arg) in args.iter().enumerate().skip(1) {
+                collect(
+                    arg,
+                    &format!("{location}.Fn::If[{index}]"),
+                    in_conditions,
+                    found,
+                );
+            }
+        }
+        ("Fn::And" | "Fn::Or", Json::Array(args)) => {
+            let function = if key == "Fn::And" {
+                "Fn::And"
+            } else {
+                "Fn::Or"
+            };
+            found.push(here(Found::Arity(function, args.len())));
+            collect(value, &format!("{location}.{key}"), in_conditions, found);
+        }
+        ("Fn::Length" | "Fn::ToJsonString", _) => {
+            found.push(here(Found::LanguageExtension(key)));
+            collect(value, &format!("{location}.{key}"), in_conditions, found);
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// The `${Name}` and `${Name.Attribute}` variables of an `Fn::Sub` string, less `${!Literal}`
+/// and the names of its variable map.
+fn sub_variables<'a>(text: &'a str, local: &[&str], location: &str, found: &mut Vec<Located<'a>>) {
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let variable = after[..end].trim();
+        rest = &after[end + 1..];
+        if variable.starts_with('!') || variable.is_empty() || local.contains(&variable) {
+            continue;
+        }
+        let item = match variable.split_once('.') {
+            Some((name, _)) if !local.contains(&name) => Found::GetAtt(name),
+            Some(_) => continue,
+            None => Found::Ref(variable),
+        };
+        found.push((location.to_owned(), item));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn found(json: Json, in_conditions: bool) -> Vec<(String, Found<'static>)> {
+        let json: &'static Json = Box::leak(Box::new(json));
+        let mut out = Vec::new();
+        collect(json, "X", in_conditions, &mut out);
+        out
+    }
+
+    #[test]
+    fn finds_refs_and_get_atts_at_their_location() {
+        let refs = found(
+            json!({"A": {"Ref": "P"}, "B": [{"Fn::GetAtt": ["R", "Arn"]}, {"Fn::GetAtt": "S.Url"}]}),
+            false,
+        );
+        assert_eq!(
+            refs,
+            [
+                ("X.A".to_owned(), Found::Ref("P")),
+                ("X.B[0]".to_owned(), Found::GetAtt("R")),
+                ("X.B[1]".to_owned(), Found::GetAtt("S")),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_sub_variables_but_not_literals_or_local_names() {
+        let refs = found(
+            json!({"Fn::Sub": ["${A}-${B.Arn}-${!Literal}-${Local}-${AWS::Region}", {"Local": {"Ref": "C"}}]}),
+            false,
+        );
+        let items: Vec<_> = refs.into_iter().map(|(_, f)| f).collect();
+        assert_eq!(
+            items,
+            [
+                Found::Ref("C"),
+                Found::Ref("A"),
+                Found::GetAtt("B"),
+                Found::Ref("AWS::Region")
+            ]
+        );
+    }
+
+    #[test]
+    fn condition_objects_count_only_inside_conditions() {
+        let json = json!({"Condition": "IsProd"});
+        assert_eq!(
+            found(json.clone(), true),
+            [("X".to_owned(), Found::Condition("IsProd"))]
+        );
+        assert!(found(json, false).is_empty());
+    }
+
+    #[test]
+    fn notes_if_conditions_arity_and_extensions() {
+        let refs = found(
+            json!({"Fn::If": ["C", {"Fn::Length": [1]}, {"Fn::And": [{"Condition": "D"}]}]}),
+            true,
+        );
+        let items: Vec<_> = refs.into_iter().map(|(_, f)| f).collect();
+        assert_eq!(
+            items,
+            [
+                Found::Condition("C"),
+                Found::LanguageExtension("Fn::Length"),
+                Found::Arity("Fn::And", 1),
+                Found::Condition("D"),
+            ]
+        );
+    }
+
+    #[test]
+    fn unterminated_sub_variables_are_ignored() {
+        assert!(found(json!({"Fn::Sub": "${Oops"}), false).is_empty());
+    }
+}

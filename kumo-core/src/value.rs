@@ -1,0 +1,251 @@
+//! Typed values: a literal of a type, or an intrinsic function that yields that type.
+//!
+//! Every property, parameter default and output in kumo is a [`Value<T>`]. A `Value<T>` is built
+//! either from a literal of `T` (`"text"`, `30`, `true`, a list, a map, a property struct) or from
+//! an intrinsic function whose result type is `T` ([`crate::intrinsic::sub`] yields a string,
+//! [`crate::intrinsic::get_azs`] a list of strings). A value of the wrong type does not compile:
+//!
+//! ```compile_fail
+//! use kumo_core::{intrinsic, Value};
+//! // Fn::GetAZs yields a list of strings, not a string.
+//! let name: Value<String> = intrinsic::get_azs("").into();
+//! ```
+//!
+//! Internally a value is its CloudFormation JSON, so emitting a template never re-encodes it.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::{Serialize, Serializer};
+
+/// A JSON document as CloudFormation reads it (`serde_json::Value`).
+///
+/// Also the type parameter of [`Value`] for properties the specification types only as JSON.
+pub type Json = serde_json::Value;
+
+/// A value of CloudFormation type `T`: a literal, or an intrinsic function that yields a `T`.
+///
+/// ```
+/// use kumo_core::{intrinsic, pseudo, Value};
+///
+/// let literal: Value<String> = "logs".into();
+/// let computed: Value<String> = intrinsic::sub("${AWS::StackName}-logs");
+/// let count: Value<i64> = 3.into();
+/// let zones: Value<Vec<String>> = intrinsic::get_azs(pseudo::region());
+/// let names: Value<Vec<String>> = ["a", "b"].into();
+///
+/// assert_eq!(literal.to_json(), serde_json::json!("logs"));
+/// assert_eq!(computed.to_json(), serde_json::json!({"Fn::Sub": "${AWS::StackName}-logs"}));
+/// assert!(computed.is_intrinsic() && !literal.is_intrinsic());
+/// # let _ = (count, zones, names);
+/// ```
+pub struct Value<T> {
+    json: Json,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T> Value<T> {
+    /// Wraps JSON that the caller vouches yields a `T`: the escape hatch for shapes kumo does not
+    /// model. Prefer the typed constructors.
+    pub fn from_json_unchecked(json: Json) -> Self {
+        Value {
+            json,
+            kind: PhantomData,
+        }
+    }
+
+    /// The CloudFormation JSON of this value.
+    pub fn as_json(&self) -> &Json {
+        &self.json
+    }
+
+    /// The CloudFormation JSON of this value, cloned.
+    pub fn to_json(&self) -> Json {
+        self.json.clone()
+    }
+
+    /// The CloudFormation JSON of this value.
+    pub fn into_json(self) -> Json {
+        self.json
+    }
+
+    /// Forgets the type, for places that take any JSON (such as `Fn::ToJsonString`).
+    pub fn into_untyped(self) -> Value<Json> {
+        Value::from_json_unchecked(self.json)
+    }
+
+    /// Whether this value is an intrinsic function (`Ref`, `Fn::*`), resolved by CloudFormation.
+    pub fn is_intrinsic(&self) -> bool {
+        match &self.json {
+            Json::Object(map) if map.len() == 1 => map
+                .keys()
+                .next()
+                .is_some_and(|key| key == "Ref" || key.starts_with("Fn::")),
+            _ => false,
+        }
+    }
+}
+
+impl<T> Clone for Value<T> {
+    fn clone(&self) -> Self {
+        Value::from_json_unchecked(self.json.clone())
+    }
+}
+
+impl<T> PartialEq for Value<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.json == other.json
+    }
+}
+
+impl<T> Eq for Value<T> {}
+
+impl<T> fmt::Debug for Value<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Value({})", self.json)
+    }
+}
+
+impl<T> Serialize for Value<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+impl<T> From<Value<T>> for Json {
+    fn from(value: Value<T>) -> Self {
+        value.json
+    }
+}
+
+/// A structured CloudFormation type: a property type of a resource, or an IAM policy document.
+///
+/// Implementing it makes `Value<Self>` constructible from `Self`. Generated property types and
+/// [`crate::iam::PolicyDocument`] implement it.
+pub trait PropertyType {
+    /// The CloudFormation JSON of this value.
+    fn into_json(self) -> Json;
+}
+
+impl<S: PropertyType> From<S> for Value<S> {
+    fn from(value: S) -> Self {
+        Value::from_json_unchecked(value.into_json())
+    }
+}
+
+macro_rules! literal {
+    ($target:ty: $($source:ty),+) => {$(
+        impl From<$source> for Value<$target> {
+            fn from(value: $source) -> Self {
+                Value::from_json_unchecked(Json::from(value))
+            }
+        }
+    )+};
+}
+
+literal!(String: &str, String, Cow<'_, str>);
+literal!(i64: i8, i16, i32, i64, u8, u16, u32);
+literal!(f64: f32, f64, i8, i16, i32, u8, u16, u32);
+literal!(bool: bool);
+literal!(Json: Json);
+
+impl From<&String> for Value<String> {
+    fn from(value: &String) -> Self {
+        Value::from_json_unchecked(Json::String(value.clone()))
+    }
+}
+
+impl From<char> for Value<String> {
+    fn from(value: char) -> Self {
+        Value::from_json_unchecked(Json::String(value.to_string()))
+    }
+}
+
+impl<T, U: Into<Value<T>>> From<Vec<U>> for Value<Vec<T>> {
+    fn from(items: Vec<U>) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl<T, U: Into<Value<T>>, const N: usize> From<[U; N]> for Value<Vec<T>> {
+    fn from(items: [U; N]) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl<T, U: Into<Value<T>>> FromIterator<U> for Value<Vec<T>> {
+    fn from_iter<I: IntoIterator<Item = U>>(items: I) -> Self {
+        Value::from_json_unchecked(Json::Array(
+            items.into_iter().map(|item| item.into().json).collect(),
+        ))
+    }
+}
+
+impl<K: Into<String>, T, U: Into<Value<T>>> From<BTreeMap<K, U>> for Value<BTreeMap<String, T>> {
+    fn from(entries: BTreeMap<K, U>) -> Self {
+        entries.into_iter().collect()
+    }
+}
+
+impl<K: Into<String>, T, U: Into<Value<T>>, const N: usize> From<[(K, U); N]>
+    for Value<BTreeMap<String, T>>
+{
+    fn from(entries: [(K, U); N]) -> Self {
+        entries.into_iter().collect()
+    }
+}
+
+impl<K: Into<String>, T, U: Into<Value<T>>> FromIterator<(K, U)> for Value<BTreeMap<String, T>> {
+    fn from_iter<I: IntoIterator<Item = (K, U)>>(entries: I) -> Self {
+        Value::from_json_unchecked(Json::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| (key.into(), value.into().json))
+                .collect(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn literals_are_their_json() {
+        assert_eq!(Value::<String>::from("a").into_json(), json!("a"));
+        assert_eq!(Value::<i64>::from(42).into_json(), json!(42));
+        assert_eq!(Value::<f64>::from(1.5).into_json(), json!(1.5));
+        assert_eq!(Value::<f64>::from(2).into_json(), json!(2));
+        assert_eq!(Value::<bool>::from(true).into_json(), json!(true));
+        assert_eq!(
+            Value::<Json>::from(json!({"k": [1]})).into_json(),
+            json!({"k": [1]})
+        );
+    }
+
+    #[test]
+    fn lists_mix_literals_and_intrinsics() {
+        let list: Value<Vec<String>> =
+            vec![Value::from("a"), crate::intrinsic::reference("Bucket")].into();
+        assert_eq!(list.into_json(), json!(["a", {"Ref": "Bucket"}]));
+        let empty: Value<Vec<i64>> = Vec::<i64>::new().into();
+        assert_eq!(empty.into_json(), json!([]));
+    }
+
+    #[test]
+    fn maps_are_sorted_by_key() {
+        let map: Value<BTreeMap<String, String>> = [("b", "2"), ("a", "1")].into();
+        assert_eq!(serde_json::to_string(&map).unwrap(), r#"{"a":"1","b":"2"}"#);
+    }
+
+    #[test]
+    fn intrinsic_detection() {
+        assert!(crate::intrinsic::reference::<String>("X").is_intrinsic());
+        assert!(!Value::<Json>::from(json!({"Ref": "X", "Other": 1})).is_intrinsic());
+        assert!(!Value::<Json>::from(json!({"Key": "X"})).is_intrinsic());
+    }
+}

@@ -1,0 +1,61 @@
+//! Every example stack: its template is snapshotted, passes cfn-lint, and is byte-identical however
+//! often and wherever it is built.
+
+use kumo_core::{Environment, Stack};
+use kumo_examples::raw_resources::RawResources;
+use kumo_tests::{cfn_lint, LintError};
+
+/// Every example, with the environment its snapshot is taken in.
+fn examples() -> Vec<Box<dyn Stack>> {
+    vec![Box::new(RawResources)]
+}
+
+fn dev() -> Environment {
+    Environment::new("dev")
+}
+
+#[test]
+fn templates_match_their_snapshots() {
+    for stack in examples() {
+        let template = stack.template(&dev()).unwrap();
+        template.validate().unwrap();
+        insta::assert_snapshot!(stack.name(), template.to_json());
+    }
+}
+
+#[test]
+fn templates_pass_cfn_lint() {
+    for stack in examples() {
+        let template = stack.template(&dev()).unwrap();
+        if let Err(err) = cfn_lint(&template) {
+            panic!("{}: {err}", stack.name());
+        }
+    }
+}
+
+#[test]
+fn cfn_lint_catches_what_it_should() {
+    let mut template = kumo_core::Template::new();
+    template
+        .add_resource(
+            "Queue",
+            kumo_core::Resource::new("AWS::SQS::Queue").property("NoSuchProperty", true),
+        )
+        .unwrap();
+    match cfn_lint(&template) {
+        Err(LintError::Findings(findings)) => {
+            assert!(findings.contains("NoSuchProperty"), "{findings}")
+        }
+        other => panic!("expected cfn-lint findings, got {other:?}"),
+    }
+}
+
+#[test]
+fn templates_are_byte_identical_across_builds() {
+    for stack in examples() {
+        let first = stack.template(&dev()).unwrap().to_json();
+        for _ in 0..3 {
+            assert_eq!(stack.template(&dev()).unwrap().to_json(), first);
+        }
+    }
+}
