@@ -38,8 +38,10 @@ pub mod iam;
 pub mod intrinsic;
 pub mod naming;
 pub mod pseudo;
+pub mod resources;
 mod stack;
 mod template;
+pub mod typed;
 pub mod validate;
 mod value;
 

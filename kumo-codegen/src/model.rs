@@ -1,0 +1,795 @@
+//! The model generated code is written from: services, resources, their properties, attributes,
+//! nested property types and enums, with every schema shape resolved to a Rust type.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::names::{camel, service_module, snake, Names};
+use crate::schema::Schemas;
+
+/// A property's Rust type (the `T` of `Value<T>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    String,
+    Integer,
+    Double,
+    Boolean,
+    Json,
+    Policy,
+    List(Box<Ty>),
+    Map(Box<Ty>),
+    Struct(String),
+    Enum(String),
+}
+
+/// A settable property.
+#[derive(Debug)]
+pub struct Property {
+    pub cfn: String,
+    pub method: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub docs: Vec<String>,
+}
+
+/// A nested property type.
+#[derive(Debug)]
+pub struct StructDef {
+    pub name: String,
+    pub cfn: String,
+    pub doc_url: String,
+    pub properties: Vec<Property>,
+}
+
+/// A string property restricted to listed values.
+#[derive(Debug)]
+pub struct EnumDef {
+    pub name: String,
+    pub cfn: String,
+    pub variants: Vec<(String, String)>,
+}
+
+/// A `Fn::GetAtt` attribute.
+#[derive(Debug)]
+pub struct Attribute {
+    pub cfn: String,
+    pub method: String,
+    pub ty: Ty,
+}
+
+/// How a resource type carries tags.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Tagging {
+    None,
+    List(String),
+    Map(String),
+}
+
+/// A resource type.
+#[derive(Debug)]
+pub struct ResourceDef {
+    pub type_name: String,
+    pub name: String,
+    pub module: String,
+    pub doc_url: String,
+    pub properties: Vec<Property>,
+    pub attributes: Vec<Attribute>,
+    pub replaced_on_change: Vec<String>,
+    pub tagging: Tagging,
+    pub structs: Vec<StructDef>,
+    pub enums: Vec<EnumDef>,
+}
+
+/// A service namespace (`AWS::S3`): one Rust module behind one Cargo feature.
+#[derive(Debug)]
+pub struct Service {
+    pub namespace: String,
+    pub module: String,
+    pub resources: Vec<ResourceDef>,
+}
+
+/// Most values a schema enum may list to become a Rust enum; longer lists stay strings.
+const MAX_ENUM_VARIANTS: usize = 64;
+
+/// Properties that hold IAM policy documents, typed as `PolicyDocument` where the schema says
+/// only "object".
+const POLICY_PROPERTIES: &[&str] = &["AssumeRolePolicyDocument", "KeyPolicy", "PolicyDocument"];
+
+/// Method names the resource builders already have (`new`, the `Attributes` trait's methods);
+/// a property of such a name gets a `_property` suffix.
+const BUILDER_METHODS: &[&str] = &[
+    "new",
+    "depends_on",
+    "condition",
+    "deletion_policy",
+    "update_replace_policy",
+    "metadata",
+    "creation_policy",
+    "update_policy",
+    "raw_property",
+    "resource",
+    "resource_mut",
+    "into_resource",
+];
+
+/// Method names of standard traits, which a builder method must not look like; a property of
+/// such a name gets a `_property` suffix too.
+const STD_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "partial_cmp",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// The method namespace of a builder: its own methods and the standard ones reserved.
+fn builder_methods(own: &[&'static str]) -> Names {
+    let reserved: Vec<&str> = own.iter().chain(STD_METHODS).copied().collect();
+    Names::reserving(&reserved)
+}
+
+/// Method names `Handle` already has; an attribute of such a name gets an `_attribute` suffix.
+const HANDLE_METHODS: &[&str] = &["new", "logical_id", "r#ref", "get_att", "clone", "fmt"];
+
+/// Type names generated code uses unqualified; a property type of such a name is renamed.
+const PRELUDE_TYPES: &[&str] = &[
+    "String", "Vec", "Option", "Box", "Result", "Some", "None", "Ok", "Err",
+];
+
+/// Resolves every vendored schema into services.
+pub fn build(schemas: &Schemas) -> Vec<Service> {
+    let mut services: BTreeMap<String, Service> = BTreeMap::new();
+    for (type_name, schema) in &schemas.types {
+        let namespace = type_name
+            .rsplit_once("::")
+            .map_or(type_name.as_str(), |(ns, _)| ns);
+        let module = service_module(namespace);
+        let service = services.entry(module.clone()).or_insert_with(|| Service {
+            namespace: namespace.to_owned(),
+            module,
+            resources: Vec::new(),
+        });
+        service.resources.push(resource(type_name, schema));
+    }
+    for service in services.values_mut() {
+        let mut names = Names::default();
+        let mut modules = Names::reserving(&["TYPES"]);
+        for resource in &mut service.resources {
+            resource.name = names.claim(resource.name.clone(), "Resource");
+            resource.module = modules.claim(resource.module.clone(), "_types");
+        }
+    }
+    services.into_values().collect()
+}
+
+/// The parts of a type name: vendor, service, resource (`AWS`, `S3`, `Bucket`).
+fn parts(type_name: &str) -> (String, String, String) {
+    let mut parts = type_name.split("::").map(str::to_ascii_lowercase);
+    let vendor = parts.next().unwrap_or_default();
+    let service = parts.next().unwrap_or_default();
+    let resource = parts.collect::<Vec<_>>().join("-");
+    (vendor, service, resource)
+}
+
+const DOCS: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference";
+
+fn resource(type_name: &str, schema: &Value) -> ResourceDef {
+    let (vendor, service, res) = parts(type_name);
+    let resource_name = type_name.rsplit("::").next().unwrap_or(type_name);
+    let doc_url = format!("{DOCS}/{vendor}-resource-{service}-{res}.html");
+    let read_only = pointers(schema, "readOnlyProperties");
+    let create_only = pointers(schema, "createOnlyProperties");
+    let required: BTreeSet<&str> = strings(&schema["required"]).into_iter().collect();
+
+    let mut resolver = Resolver::new(type_name, schema);
+    let mut methods = builder_methods(BUILDER_METHODS);
+    let mut properties = Vec::new();
+    for (name, node) in sorted(&schema["properties"]) {
+        if is_read_only(schema, name, node, &read_only) {
+            continue;
+        }
+        let ty = resolver.property(node, name);
+        let mut docs = describe(name, &ty, node, required.contains(name.as_str()));
+        if create_only.iter().any(|p| p == name) {
+            docs.push("Changing it replaces the resource.".to_owned());
+        }
+        docs.push(format!(
+            "[Documentation]({doc_url}#cfn-{service}-{res}-{})",
+            name.to_ascii_lowercase()
+        ));
+        properties.push(Property {
+            cfn: name.clone(),
+            method: methods.claim(snake(name), "_property"),
+            ty,
+            required: required.contains(name.as_str()),
+            docs,
+        });
+    }
+
+    let mut attribute_names = Names::reserving(HANDLE_METHODS);
+    let attributes = read_only
+        .iter()
+        .filter(|path| !path.contains('*'))
+        .map(|path| {
+            let cfn = path.replace('/', ".");
+            Attribute {
+                method: attribute_names.claim(snake(&path.replace('/', "_")), "_attribute"),
+                ty: attribute_type(schema, path),
+                cfn,
+            }
+        })
+        .collect();
+
+    let tagging = tagging(schema, &properties);
+    let (structs, enums) = resolver.finish();
+    ResourceDef {
+        type_name: type_name.to_owned(),
+        name: camel(resource_name),
+        module: snake(resource_name),
+        doc_url,
+        properties,
+        attributes,
+        replaced_on_change: create_only.iter().map(|p| p.replace('/', ".")).collect(),
+        tagging,
+        structs,
+        enums,
+    }
+}
+
+/// Whether a property is an output only: read-only itself, or an object all of whose fields are.
+fn is_read_only(schema: &Value, name: &str, node: &Value, read_only: &[String]) -> bool {
+    if read_only.iter().any(|p| p == name) {
+        return true;
+    }
+    let fields = follow(schema, node)["properties"].as_object();
+    fields.is_some_and(|fields| {
+        !fields.is_empty()
+            && fields
+                .keys()
+                .all(|field| read_only.iter().any(|p| *p == format!("{name}/{field}")))
+    })
+}
+
+/// The property paths of a list of JSON pointers (`/properties/A/B` is `A/B`).
+fn pointers(schema: &Value, key: &str) -> Vec<String> {
+    let mut paths: Vec<String> = strings(&schema[key])
+        .into_iter()
+        .filter_map(|p| p.strip_prefix("/properties/"))
+        .map(str::to_owned)
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .map(|items| items.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn sorted(value: &Value) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<_> = value
+        .as_object()
+        .map(|m| m.iter().collect())
+        .unwrap_or_default();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries
+}
+
+fn tagging(schema: &Value, properties: &[Property]) -> Tagging {
+    let tagging = &schema["tagging"];
+    if tagging["taggable"].as_bool() != Some(true) {
+        return Tagging::None;
+    }
+    let name = tagging["tagProperty"]
+        .as_str()
+        .and_then(|p| p.strip_prefix("/properties/"))
+        .unwrap_or("Tags");
+    match properties.iter().find(|p| p.cfn == name).map(|p| &p.ty) {
+        Some(Ty::List(_)) => Tagging::List(name.to_owned()),
+        Some(Ty::Map(_) | Ty::Json) => Tagging::Map(name.to_owned()),
+        _ => Tagging::None,
+    }
+}
+
+/// The type of a read-only attribute, without generating types for it: objects are JSON.
+fn attribute_type(schema: &Value, path: &str) -> Ty {
+    let mut node = &schema["properties"];
+    for (index, segment) in path.split('/').enumerate() {
+        if index > 0 {
+            node = &node["properties"];
+        }
+        node = follow(schema, &node[segment]);
+    }
+    match type_names(node).as_slice() {
+        ["string"] => Ty::String,
+        ["integer"] => Ty::Integer,
+        ["number"] => Ty::Double,
+        ["boolean"] => Ty::Boolean,
+        ["array"] => match type_names(follow(schema, &node["items"])).as_slice() {
+            ["string"] => Ty::List(Box::new(Ty::String)),
+            _ => Ty::Json,
+        },
+        [] if node.is_null() => Ty::String,
+        _ => Ty::Json,
+    }
+}
+
+/// A node with its `$ref` (if any) followed.
+fn follow<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
+    match node["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/definitions/"))
+    {
+        Some(name) => &schema["definitions"][name],
+        None => node,
+    }
+}
+
+fn type_names(node: &Value) -> Vec<&str> {
+    match &node["type"] {
+        Value::String(one) => vec![one.as_str()],
+        many => strings(many),
+    }
+}
+
+/// Doc lines of a property: its type and constraints.
+fn describe(name: &str, ty: &Ty, node: &Value, required: bool) -> Vec<String> {
+    let mut docs = vec![format!(
+        "`{name}`: {}{}.",
+        type_phrase(ty),
+        if required { ", required" } else { "" }
+    )];
+    let range = |lo: &str, hi: &str| match (node[lo].as_f64(), node[hi].as_f64()) {
+        (Some(lo), Some(hi)) => Some(format!("{lo} to {hi}")),
+        (Some(lo), None) => Some(format!("at least {lo}")),
+        (None, Some(hi)) => Some(format!("at most {hi}")),
+        (None, None) => None,
+    };
+    if let Some(range) = range("minLength", "maxLength") {
+        docs.push(format!("Length: {range}."));
+    }
+    if let Some(range) = range("minimum", "maximum") {
+        docs.push(format!("Range: {range}."));
+    }
+    if let Some(range) = range("minItems", "maxItems") {
+        docs.push(format!("Items: {range}."));
+    }
+    if let Some(pattern) = node["pattern"].as_str() {
+        docs.push(format!("Pattern: {}.", code(pattern)));
+    }
+    if !matches!(ty, Ty::Enum(_)) {
+        let values = strings(&node["enum"]);
+        if !values.is_empty() {
+            let listed: Vec<_> = values
+                .iter()
+                .take(MAX_ENUM_VARIANTS)
+                .map(|v| code(v))
+                .collect();
+            let more = values.len().saturating_sub(MAX_ENUM_VARIANTS);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            docs.push(format!("Allowed values: {}{tail}.", listed.join(", ")));
+        }
+    }
+    if let Some(default) = node
+        .get("default")
+        .filter(|d| !d.is_object() && !d.is_array())
+    {
+        docs.push(format!("Default: {}.", code(&default.to_string())));
+    }
+    docs
+}
+
+/// Markdown inline code for any text.
+fn code(text: &str) -> String {
+    let text = text.replace(['\n', '\r', '\t'], " ");
+    let ticks = if text.contains('`') { "``" } else { "`" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+fn type_phrase(ty: &Ty) -> String {
+    match ty {
+        Ty::String => "string".into(),
+        Ty::Integer => "integer".into(),
+        Ty::Double => "number".into(),
+        Ty::Boolean => "boolean".into(),
+        Ty::Json => "JSON".into(),
+        Ty::Policy => "IAM policy document".into(),
+        Ty::List(item) => format!("list of {}", type_phrase(item)),
+        Ty::Map(item) => format!("map of {}", type_phrase(item)),
+        Ty::Struct(name) | Ty::Enum(name) => format!("[`{name}`]"),
+    }
+}
+
+/// Resolves the schema nodes of one resource type, generating its property types and enums.
+struct Resolver<'a> {
+    type_name: &'a str,
+    schema: &'a Value,
+    names: Names,
+    definitions: BTreeMap<String, Ty>,
+    reserved: BTreeMap<String, String>,
+    resolving: BTreeSet<String>,
+    structs: Vec<StructDef>,
+    enums: Vec<EnumDef>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(type_name: &'a str, schema: &'a Value) -> Self {
+        let mut names = Names::reserving(PRELUDE_TYPES);
+        let reserved = sorted(&schema["definitions"])
+            .into_iter()
+            .map(|(name, _)| (name.clone(), names.claim(camel(name), "Property")))
+            .collect();
+        Resolver {
+            type_name,
+            schema,
+            names,
+            definitions: BTreeMap::new(),
+            reserved,
+            resolving: BTreeSet::new(),
+            structs: Vec::new(),
+            enums: Vec::new(),
+        }
+    }
+
+    fn finish(mut self) -> (Vec<StructDef>, Vec<EnumDef>) {
+        self.structs.sort_by(|a, b| a.name.cmp(&b.name));
+        self.enums.sort_by(|a, b| a.name.cmp(&b.name));
+        (self.structs, self.enums)
+    }
+
+    /// The type of a property named `name`.
+    fn property(&mut self, node: &Value, name: &str) -> Ty {
+        match self.node(node, name, None) {
+            Ty::Json if POLICY_PROPERTIES.contains(&name) => Ty::Policy,
+            ty => ty,
+        }
+    }
+
+    /// The type of a schema node; `name` names a type made for it, `definition` is set when the
+    /// node is a definition (whose reserved name is used).
+    fn node(&mut self, node: &Value, name: &str, definition: Option<&str>) -> Ty {
+        if let Some(target) = node["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/definitions/"))
+        {
+            return self.definition(target);
+        }
+        let has_properties = node["properties"]
+            .as_object()
+            .is_some_and(|p| !p.is_empty());
+        let types = type_names(node);
+        match types.as_slice() {
+            ["string"] => self.string(node, name, definition),
+            ["integer"] => Ty::Integer,
+            ["number"] => Ty::Double,
+            ["boolean"] => Ty::Boolean,
+            ["array"] => {
+                let item = self.node(&node["items"], name, None);
+                Ty::List(Box::new(item))
+            }
+            ["object"] | [] if has_properties => self.object(node, name, definition),
+            ["object"] => self.map(node, name),
+            [] => self.alternatives(node),
+            many if many.contains(&"object") && has_properties => {
+                self.object(node, name, definition)
+            }
+            [scalar, "string"] | ["string", scalar] => match *scalar {
+                "integer" => Ty::Integer,
+                "number" => Ty::Double,
+                "boolean" => Ty::Boolean,
+                _ => Ty::Json,
+            },
+            _ => Ty::Json,
+        }
+    }
+
+    fn definition(&mut self, target: &str) -> Ty {
+        if let Some(ty) = self.definitions.get(target) {
+            return ty.clone();
+        }
+        let schema = self.schema;
+        let node = &schema["definitions"][target];
+        if node.is_null() || !self.resolving.insert(target.to_owned()) {
+            return Ty::Json;
+        }
+        let ty = self.node(node, target, Some(target));
+        self.resolving.remove(target);
+        self.definitions.insert(target.to_owned(), ty.clone());
+        ty
+    }
+
+    fn type_name(&mut self, name: &str, definition: Option<&str>) -> String {
+        match definition.and_then(|d| self.reserved.get(d)) {
+            Some(reserved) => reserved.clone(),
+            None => self.names.claim(camel(name), "Property"),
+        }
+    }
+
+    fn string(&mut self, node: &Value, name: &str, definition: Option<&str>) -> Ty {
+        let values = strings(&node["enum"]);
+        if values.is_empty() || values.len() > MAX_ENUM_VARIANTS {
+            return Ty::String;
+        }
+        let mut variants = Names::default();
+        let mut seen = BTreeSet::new();
+        let mut list = Vec::new();
+        for value in values {
+            let ident = camel(value);
+            if !seen.insert(ident.clone()) {
+                return Ty::String;
+            }
+            list.push((variants.claim(ident, "_"), value.to_owned()));
+        }
+        let type_name = self.type_name(name, definition);
+        self.enums.push(EnumDef {
+            cfn: format!("{}.{}", self.type_name, definition.unwrap_or(name)),
+            name: type_name.clone(),
+            variants: list,
+        });
+        Ty::Enum(type_name)
+    }
+
+    fn object(&mut self, node: &Value, name: &str, definition: Option<&str>) -> Ty {
+        let type_name = self.type_name(name, definition);
+        if let Some(definition) = definition {
+            self.definitions
+                .insert(definition.to_owned(), Ty::Struct(type_name.clone()));
+        }
+        let (vendor, service, res) = parts(self.type_name);
+        let page = definition.unwrap_or(name).to_ascii_lowercase();
+        let doc_url = format!("{DOCS}/{vendor}-properties-{service}-{res}-{page}.html");
+        let required: BTreeSet<&str> = strings(&node["required"]).into_iter().collect();
+        let mut methods = builder_methods(&["new"]);
+        let mut properties = Vec::new();
+        for (property, child) in sorted(&node["properties"]) {
+            let ty = self.property(child, property);
+            let is_required = required.contains(property.as_str());
+            let mut docs = describe(property, &ty, child, is_required);
+            docs.push(format!(
+                "[Documentation]({doc_url}#cfn-{service}-{res}-{page}-{})",
+                property.to_ascii_lowercase()
+            ));
+            properties.push(Property {
+                cfn: property.clone(),
+                method: methods.claim(snake(property), "_property"),
+                ty,
+                required: is_required,
+                docs,
+            });
+        }
+        self.structs.push(StructDef {
+            name: type_name.clone(),
+            cfn: format!("{}.{}", self.type_name, definition.unwrap_or(name)),
+            doc_url,
+            properties,
+        });
+        Ty::Struct(type_name)
+    }
+
+    /// An object without properties: a map if its values are typed, else JSON.
+    fn map(&mut self, node: &Value, name: &str) -> Ty {
+        let values = node["patternProperties"]
+            .as_object()
+            .and_then(|patterns| {
+                (patterns.len() == 1)
+                    .then(|| patterns.values().next())
+                    .flatten()
+            })
+            .or_else(|| {
+                node["additionalProperties"]
+                    .as_object()
+                    .map(|_| &node["additionalProperties"])
+            });
+        match values {
+            Some(values) => Ty::Map(Box::new(self.node(values, name, None))),
+            None => Ty::Json,
+        }
+    }
+
+    /// A node without a type: `oneOf`/`anyOf` of string formats is a string, anything else JSON.
+    fn alternatives(&mut self, node: &Value) -> Ty {
+        let branches: Vec<&Value> = ["oneOf", "anyOf"]
+            .iter()
+            .filter_map(|key| node[key].as_array())
+            .flatten()
+            .collect();
+        let all_strings = !branches.is_empty()
+            && branches.iter().all(|b| {
+                type_names(b) == ["string"] || (b["type"].is_null() && b["format"].is_string())
+            });
+        if all_strings {
+            Ty::String
+        } else {
+            Ty::Json
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn resolve(schema: Value) -> ResourceDef {
+        resource("AWS::Test::Thing", &schema)
+    }
+
+    #[test]
+    fn maps_every_shape() {
+        let def = resolve(json!({
+            "properties": {
+                "Name": {"type": "string"},
+                "Count": {"type": "integer"},
+                "Ratio": {"type": "number"},
+                "On": {"type": "boolean"},
+                "Names": {"type": "array", "items": {"type": "string"}},
+                "Labels": {"type": "object", "patternProperties": {"^.+$": {"type": "string"}}},
+                "Blob": {"type": "object"},
+                "Either": {"type": ["object", "string"]},
+                "Size": {"type": ["integer", "string"]},
+                "Key": {"anyOf": [{"format": "AWS::KMS::Key.Arn"}, {"type": "string"}]},
+                "Mixed": {"oneOf": [{"type": "string"}, {"type": "object"}]},
+                "Mode": {"type": "string", "enum": ["on-demand", "PROVISIONED"]},
+                "PolicyDocument": {"type": "object"},
+                "Inline": {"type": "object", "properties": {"A": {"type": "string"}}},
+                "Ref": {"$ref": "#/definitions/Tag"},
+                "Arn": {"type": "string"}
+            },
+            "definitions": {"Tag": {"type": "object", "properties": {"Key": {"type": "string"}}}},
+            "readOnlyProperties": ["/properties/Arn"]
+        }));
+        let types: BTreeMap<_, _> = def
+            .properties
+            .iter()
+            .map(|p| (p.cfn.as_str(), p.ty.clone()))
+            .collect();
+        assert_eq!(types["Name"], Ty::String);
+        assert_eq!(types["Count"], Ty::Integer);
+        assert_eq!(types["Ratio"], Ty::Double);
+        assert_eq!(types["On"], Ty::Boolean);
+        assert_eq!(types["Names"], Ty::List(Box::new(Ty::String)));
+        assert_eq!(types["Labels"], Ty::Map(Box::new(Ty::String)));
+        assert_eq!(types["Blob"], Ty::Json);
+        assert_eq!(types["Either"], Ty::Json);
+        assert_eq!(types["Size"], Ty::Integer);
+        assert_eq!(types["Key"], Ty::String);
+        assert_eq!(types["Mixed"], Ty::Json);
+        assert_eq!(types["Mode"], Ty::Enum("Mode".into()));
+        assert_eq!(types["PolicyDocument"], Ty::Policy);
+        assert_eq!(types["Inline"], Ty::Struct("Inline".into()));
+        assert_eq!(types["Ref"], Ty::Struct("Tag".into()));
+        assert!(
+            !types.contains_key("Arn"),
+            "read-only properties are attributes"
+        );
+        assert_eq!(def.attributes[0].cfn, "Arn");
+        assert_eq!(
+            def.enums[0].variants,
+            [
+                ("OnDemand".into(), "on-demand".into()),
+                ("Provisioned".into(), "PROVISIONED".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn recursive_definitions_refer_to_themselves() {
+        let def = resolve(json!({
+            "properties": {"Rule": {"$ref": "#/definitions/Rule"}},
+            "definitions": {"Rule": {"type": "object", "properties": {
+                "And": {"type": "array", "items": {"$ref": "#/definitions/Rule"}}
+            }}}
+        }));
+        assert_eq!(def.structs.len(), 1);
+        assert_eq!(
+            def.structs[0].properties[0].ty,
+            Ty::List(Box::new(Ty::Struct("Rule".into())))
+        );
+    }
+
+    #[test]
+    fn names_never_collide() {
+        let def = resolve(json!({
+            "properties": {
+                "Config": {"type": "object", "properties": {"A": {"type": "string"}}},
+                "Condition": {"type": "string"},
+                "Type": {"type": "string"},
+                "String": {"type": "object", "properties": {"B": {"type": "string"}}}
+            },
+            "definitions": {"Config": {"type": "object", "properties": {"C": {"type": "string"}}}}
+        }));
+        let methods: Vec<_> = def.properties.iter().map(|p| p.method.as_str()).collect();
+        assert_eq!(
+            methods,
+            ["condition_property", "config", "string", "r#type"]
+        );
+        let structs: Vec<_> = def.structs.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(structs, ["ConfigProperty", "StringProperty"]);
+    }
+
+    #[test]
+    fn enums_with_clashing_variants_stay_strings() {
+        let def =
+            resolve(json!({"properties": {"Mode": {"type": "string", "enum": ["a-b", "a_b"]}}}));
+        assert_eq!(def.properties[0].ty, Ty::String);
+        assert!(def.properties[0]
+            .docs
+            .iter()
+            .any(|d| d == "Allowed values: `a-b`, `a_b`."));
+    }
+
+    #[test]
+    fn nested_attributes_and_replacement() {
+        let def = resolve(json!({
+            "properties": {
+                "Endpoint": {"$ref": "#/definitions/Endpoint"},
+                "Name": {"type": "string"},
+                "Ids": {"type": "array", "items": {"type": "string"}}
+            },
+            "definitions": {"Endpoint": {"type": "object", "properties": {
+                "Address": {"type": "string"}, "Port": {"type": "integer"}
+            }}},
+            "readOnlyProperties": ["/properties/Endpoint/Address", "/properties/Endpoint/Port", "/properties/Ids"],
+            "createOnlyProperties": ["/properties/Name"],
+            "tagging": {"taggable": true}
+        }));
+        let attributes: Vec<_> = def
+            .attributes
+            .iter()
+            .map(|a| (a.cfn.as_str(), a.method.as_str(), a.ty.clone()))
+            .collect();
+        assert_eq!(
+            attributes,
+            [
+                ("Endpoint.Address", "endpoint_address", Ty::String),
+                ("Endpoint.Port", "endpoint_port", Ty::Integer),
+                ("Ids", "ids", Ty::List(Box::new(Ty::String))),
+            ]
+        );
+        let settable: Vec<_> = def.properties.iter().map(|p| p.cfn.as_str()).collect();
+        assert_eq!(settable, ["Name"], "Endpoint's fields are all read-only");
+        assert_eq!(def.replaced_on_change, ["Name"]);
+        assert_eq!(
+            def.tagging,
+            Tagging::None,
+            "no Tags property, so nothing to tag"
+        );
+    }
+}
