@@ -1,15 +1,21 @@
-//! A stack of plain resources, no particles: an encrypted, versioned, private bucket that refuses
+//! A stack of typed resources, no particles: an encrypted, versioned, private bucket that refuses
 //! plain HTTP, and a job queue with its dead-letter queue. Particles are optional; this is what
 //! kumo looks like without them.
 
 use kumo_core::iam::{PolicyDocument, Principal, Statement};
-use kumo_core::intrinsic::{get_att, if_, reference, sub};
+use kumo_core::intrinsic::{if_, reference, sub};
 use kumo_core::naming::NameRule;
-use kumo_core::{
-    Condition, DeletionPolicy, Environment, Output, Parameter, Resource, Stack, StackError,
-    Template, UpdateReplacePolicy, Value,
+use kumo_core::resources::s3::bucket::{
+    BucketEncryption, PublicAccessBlockConfiguration, ServerSideEncryptionByDefault,
+    ServerSideEncryptionRule, SseAlgorithm, Tag, VersioningConfiguration,
+    VersioningConfigurationStatus,
 };
-use serde_json::json;
+use kumo_core::resources::{s3, sqs};
+use kumo_core::typed::{Attributes, Handle};
+use kumo_core::{
+    Condition, DeletionPolicy, Environment, Output, Parameter, Stack, StackError, Template,
+    UpdateReplacePolicy,
+};
 
 /// The service name that prefixes physical names.
 const SERVICE: &str = "raw-resources";
@@ -46,48 +52,43 @@ impl Stack for RawResources {
             Condition::equals(reference::<String>("Stage"), "prod"),
         )?;
 
-        t.add_resource("Archive", archive_bucket())?;
-        t.add_resource("ArchivePolicy", tls_only_policy())?;
+        let archive = t.add("Archive", archive_bucket())?;
+        t.add("ArchivePolicy", tls_only_policy(&archive))?;
 
         let queue_name = |path: &[&str]| {
             NameRule::for_type("AWS::SQS::Queue")
                 .expect("kumo names SQS queues")
                 .name(SERVICE, env.name(), path)
         };
-        t.add_resource(
+        let dead_letters = t.add(
             "JobsDeadLetters",
-            Resource::new("AWS::SQS::Queue")
-                .property("QueueName", queue_name(&["jobs", "dlq"])?)
-                .property(
-                    "MessageRetentionPeriod",
-                    reference::<i64>("DeadLetterRetentionSeconds"),
-                )
-                .property("SqsManagedSseEnabled", true),
+            sqs::Queue::new()
+                .queue_name(queue_name(&["jobs", "dlq"])?)
+                .message_retention_period(reference::<i64>("DeadLetterRetentionSeconds"))
+                .sqs_managed_sse_enabled(true),
         )?;
-        t.add_resource(
+        let jobs = t.add(
             "Jobs",
-            Resource::new("AWS::SQS::Queue")
-                .property("QueueName", queue_name(&["jobs"])?)
-                .property("SqsManagedSseEnabled", true)
-                .property("VisibilityTimeout", if_::<i64>("IsProd", 300, 60))
-                .property(
-                    "RedrivePolicy",
-                    json!({
-                        "deadLetterTargetArn": get_att::<String>("JobsDeadLetters", "Arn"),
-                        "maxReceiveCount": 5,
-                    }),
+            sqs::Queue::new()
+                .queue_name(queue_name(&["jobs"])?)
+                .sqs_managed_sse_enabled(true)
+                .visibility_timeout(if_::<i64>("IsProd", 300, 60))
+                .redrive_policy(
+                    sqs::queue::RedrivePolicy::new()
+                        .dead_letter_target_arn(dead_letters.arn())
+                        .max_receive_count(5),
                 ),
         )?;
 
         t.add_output(
             "ArchiveArn",
-            Output::new(get_att("Archive", "Arn"))
+            Output::new(archive.arn())
                 .description("ARN of the archive bucket.")
                 .export(sub("${AWS::StackName}-ArchiveArn")),
         )?;
         t.add_output(
             "JobsUrl",
-            Output::new(reference("Jobs"))
+            Output::new(jobs.r#ref())
                 .description("URL of the job queue.")
                 .export(sub("${AWS::StackName}-JobsUrl")),
         )?;
@@ -95,43 +96,41 @@ impl Stack for RawResources {
     }
 }
 
-fn archive_bucket() -> Resource {
-    Resource::new("AWS::S3::Bucket")
-        .property(
-            "BucketEncryption",
-            json!({"ServerSideEncryptionConfiguration": [
-                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": true}
-            ]}),
+fn archive_bucket() -> s3::Bucket {
+    s3::Bucket::new()
+        .bucket_encryption(BucketEncryption::new([ServerSideEncryptionRule::new()
+            .server_side_encryption_by_default(ServerSideEncryptionByDefault::new(
+                SseAlgorithm::AwsKms,
+            ))
+            .bucket_key_enabled(true)]))
+        .versioning_configuration(VersioningConfiguration::new(
+            VersioningConfigurationStatus::Enabled,
+        ))
+        .public_access_block_configuration(
+            PublicAccessBlockConfiguration::new()
+                .block_public_acls(true)
+                .block_public_policy(true)
+                .ignore_public_acls(true)
+                .restrict_public_buckets(true),
         )
-        .property("VersioningConfiguration", json!({"Status": "Enabled"}))
-        .property(
-            "PublicAccessBlockConfiguration",
-            json!({
-                "BlockPublicAcls": true,
-                "BlockPublicPolicy": true,
-                "IgnorePublicAcls": true,
-                "RestrictPublicBuckets": true,
-            }),
-        )
-        .property(
-            "Tags",
-            json!([{"Key": "service-name", "Value": SERVICE}, {"Key": "environment", "Value": reference::<String>("Stage")}]),
-        )
+        .tags([
+            Tag::new("service-name", SERVICE),
+            Tag::new("environment", reference::<String>("Stage")),
+        ])
         .deletion_policy(DeletionPolicy::Retain)
         .update_replace_policy(UpdateReplacePolicy::Retain)
 }
 
-fn tls_only_policy() -> Resource {
-    let bucket_arn: Value<String> = get_att("Archive", "Arn");
-    let document = PolicyDocument::new().statement(
-        Statement::deny()
-            .sid("DenyPlainHttp")
-            .principal(Principal::any())
-            .action("s3:*")
-            .resources([bucket_arn, sub("${Archive.Arn}/*")])
-            .condition("Bool", "aws:SecureTransport", ["false"]),
-    );
-    Resource::new("AWS::S3::BucketPolicy")
-        .property("Bucket", reference::<String>("Archive"))
-        .property("PolicyDocument", Value::from(document))
+fn tls_only_policy(archive: &Handle<s3::Bucket>) -> s3::BucketPolicy {
+    s3::BucketPolicy::new(
+        archive.r#ref(),
+        PolicyDocument::new().statement(
+            Statement::deny()
+                .sid("DenyPlainHttp")
+                .principal(Principal::any())
+                .action("s3:*")
+                .resources([archive.arn(), sub("${Archive.Arn}/*")])
+                .condition("Bool", "aws:SecureTransport", ["false"]),
+        ),
+    )
 }

@@ -437,6 +437,9 @@ fn type_phrase(ty: &Ty) -> String {
 }
 
 /// Resolves the schema nodes of one resource type, generating its property types and enums.
+/// The types of a map value the schema lets be anything.
+const ANY_VALUE: &[&str] = &["array", "boolean", "number", "object", "string"];
+
 struct Resolver<'a> {
     type_name: &'a str,
     schema: &'a Value,
@@ -444,6 +447,9 @@ struct Resolver<'a> {
     definitions: BTreeMap<String, Ty>,
     reserved: BTreeMap<String, String>,
     resolving: BTreeSet<String>,
+    /// The types whose properties are being resolved, innermost last: they qualify the name of
+    /// an inline type that collides.
+    owners: Vec<String>,
     structs: Vec<StructDef>,
     enums: Vec<EnumDef>,
 }
@@ -462,6 +468,7 @@ impl<'a> Resolver<'a> {
             definitions: BTreeMap::new(),
             reserved,
             resolving: BTreeSet::new(),
+            owners: vec![camel(type_name.rsplit("::").next().unwrap_or(type_name))],
             structs: Vec::new(),
             enums: Vec::new(),
         }
@@ -500,12 +507,13 @@ impl<'a> Resolver<'a> {
             ["number"] => Ty::Double,
             ["boolean"] => Ty::Boolean,
             ["array"] => {
-                let item = self.node(&node["items"], name, None);
+                // The items of a list definition take the definition's name.
+                let item = self.node(&node["items"], name, definition);
                 Ty::List(Box::new(item))
             }
             ["object"] | [] if has_properties => self.object(node, name, definition),
             ["object"] => self.map(node, name),
-            [] => self.alternatives(node),
+            [] => self.alternatives(node, name),
             many if many.contains(&"object") && has_properties => {
                 self.object(node, name, definition)
             }
@@ -537,7 +545,10 @@ impl<'a> Resolver<'a> {
     fn type_name(&mut self, name: &str, definition: Option<&str>) -> String {
         match definition.and_then(|d| self.reserved.get(d)) {
             Some(reserved) => reserved.clone(),
-            None => self.names.claim(camel(name), "Property"),
+            None => {
+                let owner = self.owners.last().map_or("", String::as_str);
+                self.names.claim_qualified(camel(name), owner, "Property")
+            }
         }
     }
 
@@ -567,9 +578,12 @@ impl<'a> Resolver<'a> {
 
     fn object(&mut self, node: &Value, name: &str, definition: Option<&str>) -> Ty {
         let type_name = self.type_name(name, definition);
+        // A definition that is this struct (not a list of it) may refer to itself.
         if let Some(definition) = definition {
-            self.definitions
-                .insert(definition.to_owned(), Ty::Struct(type_name.clone()));
+            if std::ptr::eq(node, &self.schema["definitions"][definition]) {
+                self.definitions
+                    .insert(definition.to_owned(), Ty::Struct(type_name.clone()));
+            }
         }
         let (vendor, service, res) = parts(self.type_name);
         let page = definition.unwrap_or(name).to_ascii_lowercase();
@@ -577,6 +591,7 @@ impl<'a> Resolver<'a> {
         let required: BTreeSet<&str> = strings(&node["required"]).into_iter().collect();
         let mut methods = builder_methods(&["new"]);
         let mut properties = Vec::new();
+        self.owners.push(type_name.clone());
         for (property, child) in sorted(&node["properties"]) {
             let ty = self.property(child, property);
             let is_required = required.contains(property.as_str());
@@ -593,6 +608,7 @@ impl<'a> Resolver<'a> {
                 docs,
             });
         }
+        self.owners.pop();
         self.structs.push(StructDef {
             name: type_name.clone(),
             cfn: format!("{}.{}", self.type_name, definition.unwrap_or(name)),
@@ -617,18 +633,36 @@ impl<'a> Resolver<'a> {
                     .map(|_| &node["additionalProperties"])
             });
         match values {
+            Some(values) if ANY_VALUE.iter().all(|t| type_names(values).contains(t)) => {
+                // CloudFormation hands such map values (Lambda environment variables, nested
+                // stack parameters) over as strings; the schema lists every type to allow
+                // intrinsics.
+                Ty::Map(Box::new(Ty::String))
+            }
             Some(values) => Ty::Map(Box::new(self.node(values, name, None))),
             None => Ty::Json,
         }
     }
 
-    /// A node without a type: `oneOf`/`anyOf` of string formats is a string, anything else JSON.
-    fn alternatives(&mut self, node: &Value) -> Ty {
+    /// A node without a type: `oneOf`/`anyOf` of string formats is a string; one typed branch
+    /// beside the same value written as a JSON string (`"format": "json"`) is that branch's type;
+    /// anything else JSON.
+    fn alternatives(&mut self, node: &Value, name: &str) -> Ty {
         let branches: Vec<&Value> = ["oneOf", "anyOf"]
             .iter()
             .filter_map(|key| node[key].as_array())
             .flatten()
             .collect();
+        let typed: Vec<&Value> = branches
+            .iter()
+            .copied()
+            .filter(|b| b["format"] != "json")
+            .collect();
+        if let [branch] = typed.as_slice() {
+            if typed.len() < branches.len() {
+                return self.node(branch, name, None);
+            }
+        }
         let all_strings = !branches.is_empty()
             && branches.iter().all(|b| {
                 type_names(b) == ["string"] || (b["type"].is_null() && b["format"].is_string())
@@ -661,11 +695,18 @@ mod tests {
                 "On": {"type": "boolean"},
                 "Names": {"type": "array", "items": {"type": "string"}},
                 "Labels": {"type": "object", "patternProperties": {"^.+$": {"type": "string"}}},
+                "Variables": {"type": "object", "patternProperties": {"^.+$": {
+                    "type": ["array", "boolean", "integer", "number", "object", "string"]
+                }}},
                 "Blob": {"type": "object"},
                 "Either": {"type": ["object", "string"]},
                 "Size": {"type": ["integer", "string"]},
                 "Key": {"anyOf": [{"format": "AWS::KMS::Key.Arn"}, {"type": "string"}]},
                 "Mixed": {"oneOf": [{"type": "string"}, {"type": "object"}]},
+                "Keys": {"oneOf": [
+                    {"$ref": "#/definitions/Tag"},
+                    {"type": ["object", "string"], "format": "json"}
+                ]},
                 "Mode": {"type": "string", "enum": ["on-demand", "PROVISIONED"]},
                 "PolicyDocument": {"type": "object"},
                 "Inline": {"type": "object", "properties": {"A": {"type": "string"}}},
@@ -686,11 +727,13 @@ mod tests {
         assert_eq!(types["On"], Ty::Boolean);
         assert_eq!(types["Names"], Ty::List(Box::new(Ty::String)));
         assert_eq!(types["Labels"], Ty::Map(Box::new(Ty::String)));
+        assert_eq!(types["Variables"], Ty::Map(Box::new(Ty::String)));
         assert_eq!(types["Blob"], Ty::Json);
         assert_eq!(types["Either"], Ty::Json);
         assert_eq!(types["Size"], Ty::Integer);
         assert_eq!(types["Key"], Ty::String);
         assert_eq!(types["Mixed"], Ty::Json);
+        assert_eq!(types["Keys"], Ty::Struct("Tag".into()));
         assert_eq!(types["Mode"], Ty::Enum("Mode".into()));
         assert_eq!(types["PolicyDocument"], Ty::Policy);
         assert_eq!(types["Inline"], Ty::Struct("Inline".into()));
@@ -741,7 +784,7 @@ mod tests {
             ["condition_property", "config", "string", "r#type"]
         );
         let structs: Vec<_> = def.structs.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(structs, ["ConfigProperty", "StringProperty"]);
+        assert_eq!(structs, ["ThingConfig", "ThingString"]);
     }
 
     #[test]

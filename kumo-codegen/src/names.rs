@@ -73,6 +73,18 @@ impl Names {
         }
     }
 
+    /// `wanted` if free, else `wanted` after `qualifier` (the name of the type that holds it),
+    /// else as [`Names::claim`] gives it.
+    pub fn claim_qualified(&mut self, wanted: String, qualifier: &str, suffix: &str) -> String {
+        if self.taken.contains(&wanted) {
+            let qualified = format!("{qualifier}{}", wanted.trim_start_matches("r#"));
+            if self.taken.insert(qualified.clone()) {
+                return qualified;
+            }
+        }
+        self.claim(wanted, suffix)
+    }
+
     /// `wanted` if free, else `wanted` with `suffix`, else with a number.
     pub fn claim(&mut self, wanted: String, suffix: &str) -> String {
         let mut candidate = wanted.clone();
@@ -128,5 +140,17 @@ mod tests {
         assert_eq!(names.claim("tag".into(), "Property"), "tagProperty2");
         assert_eq!(names.claim("r#type".into(), "_property"), "r#type");
         assert_eq!(names.claim("r#type".into(), "_property"), "type_property");
+        assert_eq!(
+            names.claim_qualified("Tag".into(), "Bucket", "Property"),
+            "Tag"
+        );
+        assert_eq!(
+            names.claim_qualified("Tag".into(), "Bucket", "Property"),
+            "BucketTag"
+        );
+        assert_eq!(
+            names.claim_qualified("Tag".into(), "Bucket", "Property"),
+            "TagProperty"
+        );
     }
 }

@@ -2441,12 +2441,12 @@ pub mod method {
             )]))
         }
 
-        /// `ContentHandling`: [`ContentHandlingProperty`].
+        /// `ContentHandling`: [`IntegrationResponseContentHandling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integrationresponse.html#cfn-apigateway-method-integrationresponse-contenthandling)
         pub fn content_handling(
             mut self,
-            value: impl Into<crate::Value<ContentHandlingProperty>>,
+            value: impl Into<crate::Value<IntegrationResponseContentHandling>>,
         ) -> Self {
             self.0
                 .insert("ContentHandling".to_owned(), value.into().into_json());
@@ -2577,18 +2577,18 @@ pub mod method {
 
     /// The values `AWS::ApiGateway::Method.ContentHandling` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentHandlingProperty {
+    pub enum IntegrationResponseContentHandling {
         /// `CONVERT_TO_BINARY`
         ConvertToBinary,
         /// `CONVERT_TO_TEXT`
         ConvertToText,
     }
 
-    impl crate::typed::StringEnum for ContentHandlingProperty {
+    impl crate::typed::StringEnum for IntegrationResponseContentHandling {
         fn as_str(&self) -> &'static str {
             match self {
-                ContentHandlingProperty::ConvertToBinary => "CONVERT_TO_BINARY",
-                ContentHandlingProperty::ConvertToText => "CONVERT_TO_TEXT",
+                IntegrationResponseContentHandling::ConvertToBinary => "CONVERT_TO_BINARY",
+                IntegrationResponseContentHandling::ConvertToText => "CONVERT_TO_TEXT",
             }
         }
     }

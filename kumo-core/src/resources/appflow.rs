@@ -2959,12 +2959,12 @@ pub mod flow {
             self
         }
 
-        /// `DataTransferApi`: [`DataTransferApiProperty`].
+        /// `DataTransferApi`: [`CustomConnectorSourcePropertiesDataTransferApi`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-customconnectorsourceproperties.html#cfn-appflow-flow-customconnectorsourceproperties-datatransferapi)
         pub fn data_transfer_api(
             mut self,
-            value: impl Into<crate::Value<DataTransferApiProperty>>,
+            value: impl Into<crate::Value<CustomConnectorSourcePropertiesDataTransferApi>>,
         ) -> Self {
             self.0
                 .insert("DataTransferApi".to_owned(), value.into().into_json());
@@ -2982,22 +2982,22 @@ pub mod flow {
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-datatransferapi.html)
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DataTransferApiProperty(crate::typed::Properties);
+    pub struct CustomConnectorSourcePropertiesDataTransferApi(crate::typed::Properties);
 
-    impl DataTransferApiProperty {
-        /// A new `DataTransferApiProperty` with its required properties.
+    impl CustomConnectorSourcePropertiesDataTransferApi {
+        /// A new `CustomConnectorSourcePropertiesDataTransferApi` with its required properties.
         pub fn new(
             name: impl Into<crate::Value<String>>,
             r#type: impl Into<crate::Value<Type>>,
         ) -> Self {
-            DataTransferApiProperty(crate::typed::Properties::from_iter([
+            CustomConnectorSourcePropertiesDataTransferApi(crate::typed::Properties::from_iter([
                 ("Name".to_owned(), name.into().into_json()),
                 ("Type".to_owned(), r#type.into().into_json()),
             ]))
         }
     }
 
-    impl crate::PropertyType for DataTransferApiProperty {
+    impl crate::PropertyType for CustomConnectorSourcePropertiesDataTransferApi {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }

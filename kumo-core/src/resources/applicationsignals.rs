@@ -901,7 +901,7 @@ pub mod service_level_objective {
     impl Sli {
         /// A new `Sli` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<ComparisonOperatorProperty>>,
+            comparison_operator: impl Into<crate::Value<SliComparisonOperator>>,
             metric_threshold: impl Into<crate::Value<f64>>,
             sli_metric: impl Into<crate::Value<SliMetric>>,
         ) -> Self {
@@ -970,10 +970,10 @@ pub mod service_level_objective {
             self
         }
 
-        /// `MetricType`: [`MetricTypeProperty`].
+        /// `MetricType`: [`SliMetricMetricType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-slimetric.html#cfn-applicationsignals-servicelevelobjective-slimetric-metrictype)
-        pub fn metric_type(mut self, value: impl Into<crate::Value<MetricTypeProperty>>) -> Self {
+        pub fn metric_type(mut self, value: impl Into<crate::Value<SliMetricMetricType>>) -> Self {
             self.0
                 .insert("MetricType".to_owned(), value.into().into_json());
             self
@@ -1093,30 +1093,6 @@ pub mod service_level_objective {
         }
     }
 
-    /// The values `AWS::ApplicationSignals::ServiceLevelObjective.ComparisonOperator` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperatorProperty {
-        /// `GreaterThanOrEqualTo`
-        GreaterThanOrEqualTo,
-        /// `LessThanOrEqualTo`
-        LessThanOrEqualTo,
-        /// `LessThan`
-        LessThan,
-        /// `GreaterThan`
-        GreaterThan,
-    }
-
-    impl crate::typed::StringEnum for ComparisonOperatorProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ComparisonOperatorProperty::GreaterThanOrEqualTo => "GreaterThanOrEqualTo",
-                ComparisonOperatorProperty::LessThanOrEqualTo => "LessThanOrEqualTo",
-                ComparisonOperatorProperty::LessThan => "LessThan",
-                ComparisonOperatorProperty::GreaterThan => "GreaterThan",
-            }
-        }
-    }
-
     /// The values `AWS::ApplicationSignals::ServiceLevelObjective.DurationUnit` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum DurationUnit {
@@ -1159,20 +1135,44 @@ pub mod service_level_objective {
         }
     }
 
+    /// The values `AWS::ApplicationSignals::ServiceLevelObjective.ComparisonOperator` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SliComparisonOperator {
+        /// `GreaterThanOrEqualTo`
+        GreaterThanOrEqualTo,
+        /// `LessThanOrEqualTo`
+        LessThanOrEqualTo,
+        /// `LessThan`
+        LessThan,
+        /// `GreaterThan`
+        GreaterThan,
+    }
+
+    impl crate::typed::StringEnum for SliComparisonOperator {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SliComparisonOperator::GreaterThanOrEqualTo => "GreaterThanOrEqualTo",
+                SliComparisonOperator::LessThanOrEqualTo => "LessThanOrEqualTo",
+                SliComparisonOperator::LessThan => "LessThan",
+                SliComparisonOperator::GreaterThan => "GreaterThan",
+            }
+        }
+    }
+
     /// The values `AWS::ApplicationSignals::ServiceLevelObjective.MetricType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricTypeProperty {
+    pub enum SliMetricMetricType {
         /// `LATENCY`
         Latency,
         /// `AVAILABILITY`
         Availability,
     }
 
-    impl crate::typed::StringEnum for MetricTypeProperty {
+    impl crate::typed::StringEnum for SliMetricMetricType {
         fn as_str(&self) -> &'static str {
             match self {
-                MetricTypeProperty::Latency => "LATENCY",
-                MetricTypeProperty::Availability => "AVAILABILITY",
+                SliMetricMetricType::Latency => "LATENCY",
+                SliMetricMetricType::Availability => "AVAILABILITY",
             }
         }
     }

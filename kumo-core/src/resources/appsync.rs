@@ -2104,7 +2104,7 @@ pub struct GraphQlApi(crate::Resource);
 impl GraphQlApi {
     /// A new `AWS::AppSync::GraphQLApi` with its required properties.
     pub fn new(
-        authentication_type: impl Into<crate::Value<graph_ql_api::AuthenticationTypeProperty>>,
+        authentication_type: impl Into<crate::Value<graph_ql_api::GraphQlApiAuthenticationType>>,
         name: impl Into<crate::Value<String>>,
     ) -> Self {
         GraphQlApi(
@@ -2758,33 +2758,6 @@ pub mod graph_ql_api {
         }
     }
 
-    /// The values `AWS::AppSync::GraphQLApi.AuthenticationType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationTypeProperty {
-        /// `AMAZON_COGNITO_USER_POOLS`
-        AmazonCognitoUserPools,
-        /// `API_KEY`
-        ApiKey,
-        /// `AWS_IAM`
-        AwsIam,
-        /// `AWS_LAMBDA`
-        AwsLambda,
-        /// `OPENID_CONNECT`
-        OpenidConnect,
-    }
-
-    impl crate::typed::StringEnum for AuthenticationTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                AuthenticationTypeProperty::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-                AuthenticationTypeProperty::ApiKey => "API_KEY",
-                AuthenticationTypeProperty::AwsIam => "AWS_IAM",
-                AuthenticationTypeProperty::AwsLambda => "AWS_LAMBDA",
-                AuthenticationTypeProperty::OpenidConnect => "OPENID_CONNECT",
-            }
-        }
-    }
-
     /// The values `AWS::AppSync::GraphQLApi.DataSourceLevelMetricsBehavior` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum DataSourceLevelMetricsBehavior {
@@ -2846,6 +2819,33 @@ pub mod graph_ql_api {
                 FieldLogLevel::Error => "ERROR",
                 FieldLogLevel::Info => "INFO",
                 FieldLogLevel::None => "NONE",
+            }
+        }
+    }
+
+    /// The values `AWS::AppSync::GraphQLApi.AuthenticationType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum GraphQlApiAuthenticationType {
+        /// `AMAZON_COGNITO_USER_POOLS`
+        AmazonCognitoUserPools,
+        /// `API_KEY`
+        ApiKey,
+        /// `AWS_IAM`
+        AwsIam,
+        /// `AWS_LAMBDA`
+        AwsLambda,
+        /// `OPENID_CONNECT`
+        OpenidConnect,
+    }
+
+    impl crate::typed::StringEnum for GraphQlApiAuthenticationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                GraphQlApiAuthenticationType::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
+                GraphQlApiAuthenticationType::ApiKey => "API_KEY",
+                GraphQlApiAuthenticationType::AwsIam => "AWS_IAM",
+                GraphQlApiAuthenticationType::AwsLambda => "AWS_LAMBDA",
+                GraphQlApiAuthenticationType::OpenidConnect => "OPENID_CONNECT",
             }
         }
     }

@@ -3325,7 +3325,9 @@ pub mod scaling_policy {
     impl PredefinedMetricSpecification {
         /// A new `PredefinedMetricSpecification` with its required properties.
         pub fn new(
-            predefined_metric_type: impl Into<crate::Value<PredefinedMetricTypeProperty3>>,
+            predefined_metric_type: impl Into<
+                crate::Value<PredefinedMetricSpecificationPredefinedMetricType>,
+            >,
         ) -> Self {
             PredefinedMetricSpecification(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
@@ -3633,7 +3635,9 @@ pub mod scaling_policy {
     impl PredictiveScalingPredefinedMetricPair {
         /// A new `PredictiveScalingPredefinedMetricPair` with its required properties.
         pub fn new(
-            predefined_metric_type: impl Into<crate::Value<PredefinedMetricTypeProperty>>,
+            predefined_metric_type: impl Into<
+                crate::Value<PredictiveScalingPredefinedMetricPairPredefinedMetricType>,
+            >,
         ) -> Self {
             PredictiveScalingPredefinedMetricPair(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
@@ -3668,7 +3672,9 @@ pub mod scaling_policy {
     impl PredictiveScalingPredefinedScalingMetric {
         /// A new `PredictiveScalingPredefinedScalingMetric` with its required properties.
         pub fn new(
-            predefined_metric_type: impl Into<crate::Value<PredefinedMetricTypeProperty2>>,
+            predefined_metric_type: impl Into<
+                crate::Value<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>,
+            >,
         ) -> Self {
             PredictiveScalingPredefinedScalingMetric(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
@@ -4018,6 +4024,38 @@ pub mod scaling_policy {
 
     /// The values `AWS::AutoScaling::ScalingPolicy.PredefinedMetricType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum PredefinedMetricSpecificationPredefinedMetricType {
+        /// `ALBRequestCountPerTarget`
+        AlbRequestCountPerTarget,
+        /// `ASGAverageCPUUtilization`
+        AsgAverageCpuUtilization,
+        /// `ASGAverageNetworkIn`
+        AsgAverageNetworkIn,
+        /// `ASGAverageNetworkOut`
+        AsgAverageNetworkOut,
+    }
+
+    impl crate::typed::StringEnum for PredefinedMetricSpecificationPredefinedMetricType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                PredefinedMetricSpecificationPredefinedMetricType::AlbRequestCountPerTarget => {
+                    "ALBRequestCountPerTarget"
+                }
+                PredefinedMetricSpecificationPredefinedMetricType::AsgAverageCpuUtilization => {
+                    "ASGAverageCPUUtilization"
+                }
+                PredefinedMetricSpecificationPredefinedMetricType::AsgAverageNetworkIn => {
+                    "ASGAverageNetworkIn"
+                }
+                PredefinedMetricSpecificationPredefinedMetricType::AsgAverageNetworkOut => {
+                    "ASGAverageNetworkOut"
+                }
+            }
+        }
+    }
+
+    /// The values `AWS::AutoScaling::ScalingPolicy.PredefinedMetricType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum PredefinedMetricType {
         /// `ALBTargetGroupRequestCount`
         AlbTargetGroupRequestCount,
@@ -4042,7 +4080,7 @@ pub mod scaling_policy {
 
     /// The values `AWS::AutoScaling::ScalingPolicy.PredefinedMetricType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredefinedMetricTypeProperty {
+    pub enum PredictiveScalingPredefinedMetricPairPredefinedMetricType {
         /// `ALBRequestCount`
         AlbRequestCount,
         /// `ASGCPUUtilization`
@@ -4053,20 +4091,28 @@ pub mod scaling_policy {
         AsgNetworkOut,
     }
 
-    impl crate::typed::StringEnum for PredefinedMetricTypeProperty {
+    impl crate::typed::StringEnum for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
         fn as_str(&self) -> &'static str {
             match self {
-                PredefinedMetricTypeProperty::AlbRequestCount => "ALBRequestCount",
-                PredefinedMetricTypeProperty::AsgcpuUtilization => "ASGCPUUtilization",
-                PredefinedMetricTypeProperty::AsgNetworkIn => "ASGNetworkIn",
-                PredefinedMetricTypeProperty::AsgNetworkOut => "ASGNetworkOut",
+                PredictiveScalingPredefinedMetricPairPredefinedMetricType::AlbRequestCount => {
+                    "ALBRequestCount"
+                }
+                PredictiveScalingPredefinedMetricPairPredefinedMetricType::AsgcpuUtilization => {
+                    "ASGCPUUtilization"
+                }
+                PredictiveScalingPredefinedMetricPairPredefinedMetricType::AsgNetworkIn => {
+                    "ASGNetworkIn"
+                }
+                PredictiveScalingPredefinedMetricPairPredefinedMetricType::AsgNetworkOut => {
+                    "ASGNetworkOut"
+                }
             }
         }
     }
 
     /// The values `AWS::AutoScaling::ScalingPolicy.PredefinedMetricType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredefinedMetricTypeProperty2 {
+    pub enum PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
         /// `ALBRequestCountPerTarget`
         AlbRequestCountPerTarget,
         /// `ASGAverageCPUUtilization`
@@ -4077,45 +4123,13 @@ pub mod scaling_policy {
         AsgAverageNetworkOut,
     }
 
-    impl crate::typed::StringEnum for PredefinedMetricTypeProperty2 {
+    impl crate::typed::StringEnum for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
         fn as_str(&self) -> &'static str {
             match self {
-                PredefinedMetricTypeProperty2::AlbRequestCountPerTarget => {
-                    "ALBRequestCountPerTarget"
-                }
-                PredefinedMetricTypeProperty2::AsgAverageCpuUtilization => {
-                    "ASGAverageCPUUtilization"
-                }
-                PredefinedMetricTypeProperty2::AsgAverageNetworkIn => "ASGAverageNetworkIn",
-                PredefinedMetricTypeProperty2::AsgAverageNetworkOut => "ASGAverageNetworkOut",
-            }
-        }
-    }
-
-    /// The values `AWS::AutoScaling::ScalingPolicy.PredefinedMetricType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredefinedMetricTypeProperty3 {
-        /// `ALBRequestCountPerTarget`
-        AlbRequestCountPerTarget,
-        /// `ASGAverageCPUUtilization`
-        AsgAverageCpuUtilization,
-        /// `ASGAverageNetworkIn`
-        AsgAverageNetworkIn,
-        /// `ASGAverageNetworkOut`
-        AsgAverageNetworkOut,
-    }
-
-    impl crate::typed::StringEnum for PredefinedMetricTypeProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                PredefinedMetricTypeProperty3::AlbRequestCountPerTarget => {
-                    "ALBRequestCountPerTarget"
-                }
-                PredefinedMetricTypeProperty3::AsgAverageCpuUtilization => {
-                    "ASGAverageCPUUtilization"
-                }
-                PredefinedMetricTypeProperty3::AsgAverageNetworkIn => "ASGAverageNetworkIn",
-                PredefinedMetricTypeProperty3::AsgAverageNetworkOut => "ASGAverageNetworkOut",
+                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::AlbRequestCountPerTarget => "ALBRequestCountPerTarget",
+                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::AsgAverageCpuUtilization => "ASGAverageCPUUtilization",
+                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::AsgAverageNetworkIn => "ASGAverageNetworkIn",
+                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::AsgAverageNetworkOut => "ASGAverageNetworkOut",
             }
         }
     }

@@ -3792,10 +3792,10 @@ impl JobQueue {
         self
     }
 
-    /// `State`: [`StateProperty`].
+    /// `State`: [`JobQueueState`].
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-state)
-    pub fn state(mut self, value: impl Into<crate::Value<job_queue::StateProperty>>) -> Self {
+    pub fn state(mut self, value: impl Into<crate::Value<job_queue::JobQueueState>>) -> Self {
         self.0.set_property("State", value.into().into_json());
         self
     }
@@ -3933,6 +3933,24 @@ pub mod job_queue {
 
     /// The values `AWS::Batch::JobQueue.State` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum JobQueueState {
+        /// `DISABLED`
+        Disabled,
+        /// `ENABLED`
+        Enabled,
+    }
+
+    impl crate::typed::StringEnum for JobQueueState {
+        fn as_str(&self) -> &'static str {
+            match self {
+                JobQueueState::Disabled => "DISABLED",
+                JobQueueState::Enabled => "ENABLED",
+            }
+        }
+    }
+
+    /// The values `AWS::Batch::JobQueue.State` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum State {
         /// `RUNNABLE`
         Runnable,
@@ -3942,24 +3960,6 @@ pub mod job_queue {
         fn as_str(&self) -> &'static str {
             match self {
                 State::Runnable => "RUNNABLE",
-            }
-        }
-    }
-
-    /// The values `AWS::Batch::JobQueue.State` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StateProperty {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl crate::typed::StringEnum for StateProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StateProperty::Disabled => "DISABLED",
-                StateProperty::Enabled => "ENABLED",
             }
         }
     }

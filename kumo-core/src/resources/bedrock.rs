@@ -5508,7 +5508,7 @@ pub mod data_source {
     impl SalesforceSourceConfiguration {
         /// A new `SalesforceSourceConfiguration` with its required properties.
         pub fn new(
-            auth_type: impl Into<crate::Value<AuthTypeProperty>>,
+            auth_type: impl Into<crate::Value<SalesforceSourceConfigurationAuthType>>,
             credentials_secret_arn: impl Into<crate::Value<String>>,
             host_url: impl Into<crate::Value<String>>,
         ) -> Self {
@@ -5689,10 +5689,10 @@ pub mod data_source {
     impl SharePointSourceConfiguration {
         /// A new `SharePointSourceConfiguration` with its required properties.
         pub fn new(
-            auth_type: impl Into<crate::Value<AuthTypeProperty2>>,
+            auth_type: impl Into<crate::Value<SharePointSourceConfigurationAuthType>>,
             credentials_secret_arn: impl Into<crate::Value<String>>,
             domain: impl Into<crate::Value<String>>,
-            host_type: impl Into<crate::Value<HostTypeProperty>>,
+            host_type: impl Into<crate::Value<SharePointSourceConfigurationHostType>>,
             site_urls: impl Into<crate::Value<Vec<String>>>,
         ) -> Self {
             SharePointSourceConfiguration(crate::typed::Properties::from_iter([
@@ -6085,41 +6085,6 @@ pub mod data_source {
         }
     }
 
-    /// The values `AWS::Bedrock::DataSource.AuthType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthTypeProperty {
-        /// `OAUTH2_CLIENT_CREDENTIALS`
-        Oauth2ClientCredentials,
-    }
-
-    impl crate::typed::StringEnum for AuthTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                AuthTypeProperty::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-            }
-        }
-    }
-
-    /// The values `AWS::Bedrock::DataSource.AuthType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthTypeProperty2 {
-        /// `OAUTH2_CLIENT_CREDENTIALS`
-        Oauth2ClientCredentials,
-        /// `OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS`
-        Oauth2SharepointAppOnlyClientCredentials,
-    }
-
-    impl crate::typed::StringEnum for AuthTypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                AuthTypeProperty2::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-                AuthTypeProperty2::Oauth2SharepointAppOnlyClientCredentials => {
-                    "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS"
-                }
-            }
-        }
-    }
-
     /// The values `AWS::Bedrock::DataSource.ChunkingStrategy` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ChunkingStrategy {
@@ -6240,21 +6205,6 @@ pub mod data_source {
         }
     }
 
-    /// The values `AWS::Bedrock::DataSource.HostType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HostTypeProperty {
-        /// `ONLINE`
-        Online,
-    }
-
-    impl crate::typed::StringEnum for HostTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                HostTypeProperty::Online => "ONLINE",
-            }
-        }
-    }
-
     /// The values `AWS::Bedrock::DataSource.ParsingModality` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ParsingModality {
@@ -6284,6 +6234,60 @@ pub mod data_source {
             match self {
                 ParsingStrategy::BedrockFoundationModel => "BEDROCK_FOUNDATION_MODEL",
                 ParsingStrategy::BedrockDataAutomation => "BEDROCK_DATA_AUTOMATION",
+            }
+        }
+    }
+
+    /// The values `AWS::Bedrock::DataSource.AuthType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SalesforceSourceConfigurationAuthType {
+        /// `OAUTH2_CLIENT_CREDENTIALS`
+        Oauth2ClientCredentials,
+    }
+
+    impl crate::typed::StringEnum for SalesforceSourceConfigurationAuthType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SalesforceSourceConfigurationAuthType::Oauth2ClientCredentials => {
+                    "OAUTH2_CLIENT_CREDENTIALS"
+                }
+            }
+        }
+    }
+
+    /// The values `AWS::Bedrock::DataSource.AuthType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SharePointSourceConfigurationAuthType {
+        /// `OAUTH2_CLIENT_CREDENTIALS`
+        Oauth2ClientCredentials,
+        /// `OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS`
+        Oauth2SharepointAppOnlyClientCredentials,
+    }
+
+    impl crate::typed::StringEnum for SharePointSourceConfigurationAuthType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SharePointSourceConfigurationAuthType::Oauth2ClientCredentials => {
+                    "OAUTH2_CLIENT_CREDENTIALS"
+                }
+                SharePointSourceConfigurationAuthType::Oauth2SharepointAppOnlyClientCredentials => {
+                    "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS"
+                }
+            }
+        }
+    }
+
+    /// The values `AWS::Bedrock::DataSource.HostType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SharePointSourceConfigurationHostType {
+        /// `ONLINE`
+        Online,
+    }
+
+    impl crate::typed::StringEnum for SharePointSourceConfigurationHostType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SharePointSourceConfigurationHostType::Online => "ONLINE",
             }
         }
     }

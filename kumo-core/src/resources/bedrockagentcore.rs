@@ -2181,7 +2181,7 @@ pub mod memory {
 
     impl ContentConfiguration {
         /// A new `ContentConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TypeProperty5>>) -> Self {
+        pub fn new(r#type: impl Into<crate::Value<ContentConfigurationType>>) -> Self {
             ContentConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
                 r#type.into().into_json(),
@@ -2480,10 +2480,13 @@ pub mod memory {
             self
         }
 
-        /// `Status`: [`StatusProperty`].
+        /// `Status`: [`EpisodicMemoryStrategyStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-status)
-        pub fn status(mut self, value: impl Into<crate::Value<StatusProperty>>) -> Self {
+        pub fn status(
+            mut self,
+            value: impl Into<crate::Value<EpisodicMemoryStrategyStatus>>,
+        ) -> Self {
             self.0.insert("Status".to_owned(), value.into().into_json());
             self
         }
@@ -2501,10 +2504,13 @@ pub mod memory {
             self
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`EpisodicMemoryStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(
+            mut self,
+            value: impl Into<crate::Value<EpisodicMemoryStrategyType>>,
+        ) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -3268,10 +3274,13 @@ pub mod memory {
             self
         }
 
-        /// `Status`: [`StatusProperty2`].
+        /// `Status`: [`SemanticMemoryStrategyStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-status)
-        pub fn status(mut self, value: impl Into<crate::Value<StatusProperty2>>) -> Self {
+        pub fn status(
+            mut self,
+            value: impl Into<crate::Value<SemanticMemoryStrategyStatus>>,
+        ) -> Self {
             self.0.insert("Status".to_owned(), value.into().into_json());
             self
         }
@@ -3289,10 +3298,13 @@ pub mod memory {
             self
         }
 
-        /// `Type`: [`TypeProperty2`].
+        /// `Type`: [`SemanticMemoryStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty2>>) -> Self {
+        pub fn r#type(
+            mut self,
+            value: impl Into<crate::Value<SemanticMemoryStrategyType>>,
+        ) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -3588,10 +3600,13 @@ pub mod memory {
             self
         }
 
-        /// `Status`: [`StatusProperty3`].
+        /// `Status`: [`SummaryMemoryStrategyStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-status)
-        pub fn status(mut self, value: impl Into<crate::Value<StatusProperty3>>) -> Self {
+        pub fn status(
+            mut self,
+            value: impl Into<crate::Value<SummaryMemoryStrategyStatus>>,
+        ) -> Self {
             self.0.insert("Status".to_owned(), value.into().into_json());
             self
         }
@@ -3609,10 +3624,10 @@ pub mod memory {
             self
         }
 
-        /// `Type`: [`TypeProperty3`].
+        /// `Type`: [`SummaryMemoryStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty3>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<crate::Value<SummaryMemoryStrategyType>>) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -3870,10 +3885,13 @@ pub mod memory {
             self
         }
 
-        /// `Status`: [`StatusProperty4`].
+        /// `Status`: [`UserPreferenceMemoryStrategyStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-status)
-        pub fn status(mut self, value: impl Into<crate::Value<StatusProperty4>>) -> Self {
+        pub fn status(
+            mut self,
+            value: impl Into<crate::Value<UserPreferenceMemoryStrategyStatus>>,
+        ) -> Self {
             self.0.insert("Status".to_owned(), value.into().into_json());
             self
         }
@@ -3891,10 +3909,13 @@ pub mod memory {
             self
         }
 
-        /// `Type`: [`TypeProperty4`].
+        /// `Type`: [`UserPreferenceMemoryStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty4>>) -> Self {
+        pub fn r#type(
+            mut self,
+            value: impl Into<crate::Value<UserPreferenceMemoryStrategyType>>,
+        ) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -4073,6 +4094,72 @@ pub mod memory {
         }
     }
 
+    /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ContentConfigurationType {
+        /// `MEMORY_RECORDS`
+        MemoryRecords,
+    }
+
+    impl crate::typed::StringEnum for ContentConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ContentConfigurationType::MemoryRecords => "MEMORY_RECORDS",
+            }
+        }
+    }
+
+    /// The values `AWS::BedrockAgentCore::Memory.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EpisodicMemoryStrategyStatus {
+        /// `CREATING`
+        Creating,
+        /// `ACTIVE`
+        Active,
+        /// `DELETING`
+        Deleting,
+        /// `FAILED`
+        Failed,
+    }
+
+    impl crate::typed::StringEnum for EpisodicMemoryStrategyStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EpisodicMemoryStrategyStatus::Creating => "CREATING",
+                EpisodicMemoryStrategyStatus::Active => "ACTIVE",
+                EpisodicMemoryStrategyStatus::Deleting => "DELETING",
+                EpisodicMemoryStrategyStatus::Failed => "FAILED",
+            }
+        }
+    }
+
+    /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EpisodicMemoryStrategyType {
+        /// `SEMANTIC`
+        Semantic,
+        /// `SUMMARIZATION`
+        Summarization,
+        /// `USER_PREFERENCE`
+        UserPreference,
+        /// `CUSTOM`
+        Custom,
+        /// `EPISODIC`
+        Episodic,
+    }
+
+    impl crate::typed::StringEnum for EpisodicMemoryStrategyType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EpisodicMemoryStrategyType::Semantic => "SEMANTIC",
+                EpisodicMemoryStrategyType::Summarization => "SUMMARIZATION",
+                EpisodicMemoryStrategyType::UserPreference => "USER_PREFERENCE",
+                EpisodicMemoryStrategyType::Custom => "CUSTOM",
+                EpisodicMemoryStrategyType::Episodic => "EPISODIC",
+            }
+        }
+    }
+
     /// The values `AWS::BedrockAgentCore::Memory.Level` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Level {
@@ -4114,6 +4201,57 @@ pub mod memory {
 
     /// The values `AWS::BedrockAgentCore::Memory.Status` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SemanticMemoryStrategyStatus {
+        /// `CREATING`
+        Creating,
+        /// `ACTIVE`
+        Active,
+        /// `DELETING`
+        Deleting,
+        /// `FAILED`
+        Failed,
+    }
+
+    impl crate::typed::StringEnum for SemanticMemoryStrategyStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SemanticMemoryStrategyStatus::Creating => "CREATING",
+                SemanticMemoryStrategyStatus::Active => "ACTIVE",
+                SemanticMemoryStrategyStatus::Deleting => "DELETING",
+                SemanticMemoryStrategyStatus::Failed => "FAILED",
+            }
+        }
+    }
+
+    /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SemanticMemoryStrategyType {
+        /// `SEMANTIC`
+        Semantic,
+        /// `SUMMARIZATION`
+        Summarization,
+        /// `USER_PREFERENCE`
+        UserPreference,
+        /// `CUSTOM`
+        Custom,
+        /// `EPISODIC`
+        Episodic,
+    }
+
+    impl crate::typed::StringEnum for SemanticMemoryStrategyType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SemanticMemoryStrategyType::Semantic => "SEMANTIC",
+                SemanticMemoryStrategyType::Summarization => "SUMMARIZATION",
+                SemanticMemoryStrategyType::UserPreference => "USER_PREFERENCE",
+                SemanticMemoryStrategyType::Custom => "CUSTOM",
+                SemanticMemoryStrategyType::Episodic => "EPISODIC",
+            }
+        }
+    }
+
+    /// The values `AWS::BedrockAgentCore::Memory.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
         /// `CREATING`
         Creating,
@@ -4138,7 +4276,7 @@ pub mod memory {
 
     /// The values `AWS::BedrockAgentCore::Memory.Status` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty {
+    pub enum SummaryMemoryStrategyStatus {
         /// `CREATING`
         Creating,
         /// `ACTIVE`
@@ -4149,85 +4287,40 @@ pub mod memory {
         Failed,
     }
 
-    impl crate::typed::StringEnum for StatusProperty {
+    impl crate::typed::StringEnum for SummaryMemoryStrategyStatus {
         fn as_str(&self) -> &'static str {
             match self {
-                StatusProperty::Creating => "CREATING",
-                StatusProperty::Active => "ACTIVE",
-                StatusProperty::Deleting => "DELETING",
-                StatusProperty::Failed => "FAILED",
+                SummaryMemoryStrategyStatus::Creating => "CREATING",
+                SummaryMemoryStrategyStatus::Active => "ACTIVE",
+                SummaryMemoryStrategyStatus::Deleting => "DELETING",
+                SummaryMemoryStrategyStatus::Failed => "FAILED",
             }
         }
     }
 
-    /// The values `AWS::BedrockAgentCore::Memory.Status` allows.
+    /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty2 {
-        /// `CREATING`
-        Creating,
-        /// `ACTIVE`
-        Active,
-        /// `DELETING`
-        Deleting,
-        /// `FAILED`
-        Failed,
+    pub enum SummaryMemoryStrategyType {
+        /// `SEMANTIC`
+        Semantic,
+        /// `SUMMARIZATION`
+        Summarization,
+        /// `USER_PREFERENCE`
+        UserPreference,
+        /// `CUSTOM`
+        Custom,
+        /// `EPISODIC`
+        Episodic,
     }
 
-    impl crate::typed::StringEnum for StatusProperty2 {
+    impl crate::typed::StringEnum for SummaryMemoryStrategyType {
         fn as_str(&self) -> &'static str {
             match self {
-                StatusProperty2::Creating => "CREATING",
-                StatusProperty2::Active => "ACTIVE",
-                StatusProperty2::Deleting => "DELETING",
-                StatusProperty2::Failed => "FAILED",
-            }
-        }
-    }
-
-    /// The values `AWS::BedrockAgentCore::Memory.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty3 {
-        /// `CREATING`
-        Creating,
-        /// `ACTIVE`
-        Active,
-        /// `DELETING`
-        Deleting,
-        /// `FAILED`
-        Failed,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty3::Creating => "CREATING",
-                StatusProperty3::Active => "ACTIVE",
-                StatusProperty3::Deleting => "DELETING",
-                StatusProperty3::Failed => "FAILED",
-            }
-        }
-    }
-
-    /// The values `AWS::BedrockAgentCore::Memory.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty4 {
-        /// `CREATING`
-        Creating,
-        /// `ACTIVE`
-        Active,
-        /// `DELETING`
-        Deleting,
-        /// `FAILED`
-        Failed,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty4::Creating => "CREATING",
-                StatusProperty4::Active => "ACTIVE",
-                StatusProperty4::Deleting => "DELETING",
-                StatusProperty4::Failed => "FAILED",
+                SummaryMemoryStrategyType::Semantic => "SEMANTIC",
+                SummaryMemoryStrategyType::Summarization => "SUMMARIZATION",
+                SummaryMemoryStrategyType::UserPreference => "USER_PREFERENCE",
+                SummaryMemoryStrategyType::Custom => "CUSTOM",
+                SummaryMemoryStrategyType::Episodic => "EPISODIC",
             }
         }
     }
@@ -4259,9 +4352,33 @@ pub mod memory {
         }
     }
 
+    /// The values `AWS::BedrockAgentCore::Memory.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum UserPreferenceMemoryStrategyStatus {
+        /// `CREATING`
+        Creating,
+        /// `ACTIVE`
+        Active,
+        /// `DELETING`
+        Deleting,
+        /// `FAILED`
+        Failed,
+    }
+
+    impl crate::typed::StringEnum for UserPreferenceMemoryStrategyStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                UserPreferenceMemoryStrategyStatus::Creating => "CREATING",
+                UserPreferenceMemoryStrategyStatus::Active => "ACTIVE",
+                UserPreferenceMemoryStrategyStatus::Deleting => "DELETING",
+                UserPreferenceMemoryStrategyStatus::Failed => "FAILED",
+            }
+        }
+    }
+
     /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
+    pub enum UserPreferenceMemoryStrategyType {
         /// `SEMANTIC`
         Semantic,
         /// `SUMMARIZATION`
@@ -4274,110 +4391,14 @@ pub mod memory {
         Episodic,
     }
 
-    impl crate::typed::StringEnum for TypeProperty {
+    impl crate::typed::StringEnum for UserPreferenceMemoryStrategyType {
         fn as_str(&self) -> &'static str {
             match self {
-                TypeProperty::Semantic => "SEMANTIC",
-                TypeProperty::Summarization => "SUMMARIZATION",
-                TypeProperty::UserPreference => "USER_PREFERENCE",
-                TypeProperty::Custom => "CUSTOM",
-                TypeProperty::Episodic => "EPISODIC",
-            }
-        }
-    }
-
-    /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty2 {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `CUSTOM`
-        Custom,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty2::Semantic => "SEMANTIC",
-                TypeProperty2::Summarization => "SUMMARIZATION",
-                TypeProperty2::UserPreference => "USER_PREFERENCE",
-                TypeProperty2::Custom => "CUSTOM",
-                TypeProperty2::Episodic => "EPISODIC",
-            }
-        }
-    }
-
-    /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty3 {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `CUSTOM`
-        Custom,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty3::Semantic => "SEMANTIC",
-                TypeProperty3::Summarization => "SUMMARIZATION",
-                TypeProperty3::UserPreference => "USER_PREFERENCE",
-                TypeProperty3::Custom => "CUSTOM",
-                TypeProperty3::Episodic => "EPISODIC",
-            }
-        }
-    }
-
-    /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty4 {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `CUSTOM`
-        Custom,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty4::Semantic => "SEMANTIC",
-                TypeProperty4::Summarization => "SUMMARIZATION",
-                TypeProperty4::UserPreference => "USER_PREFERENCE",
-                TypeProperty4::Custom => "CUSTOM",
-                TypeProperty4::Episodic => "EPISODIC",
-            }
-        }
-    }
-
-    /// The values `AWS::BedrockAgentCore::Memory.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty5 {
-        /// `MEMORY_RECORDS`
-        MemoryRecords,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty5 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty5::MemoryRecords => "MEMORY_RECORDS",
+                UserPreferenceMemoryStrategyType::Semantic => "SEMANTIC",
+                UserPreferenceMemoryStrategyType::Summarization => "SUMMARIZATION",
+                UserPreferenceMemoryStrategyType::UserPreference => "USER_PREFERENCE",
+                UserPreferenceMemoryStrategyType::Custom => "CUSTOM",
+                UserPreferenceMemoryStrategyType::Episodic => "EPISODIC",
             }
         }
     }

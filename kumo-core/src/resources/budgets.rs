@@ -1071,7 +1071,7 @@ pub mod budgets_action {
         /// A new `Subscriber` with its required properties.
         pub fn new(
             address: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<TypeProperty>>,
+            r#type: impl Into<crate::Value<SubscriberType>>,
         ) -> Self {
             Subscriber(crate::typed::Properties::from_iter([
                 ("Address".to_owned(), address.into().into_json()),
@@ -1143,6 +1143,24 @@ pub mod budgets_action {
         }
     }
 
+    /// The values `AWS::Budgets::BudgetsAction.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SubscriberType {
+        /// `SNS`
+        Sns,
+        /// `EMAIL`
+        Email,
+    }
+
+    impl crate::typed::StringEnum for SubscriberType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SubscriberType::Sns => "SNS",
+                SubscriberType::Email => "EMAIL",
+            }
+        }
+    }
+
     /// The values `AWS::Budgets::BudgetsAction.Subtype` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Subtype {
@@ -1175,24 +1193,6 @@ pub mod budgets_action {
             match self {
                 Type::Percentage => "PERCENTAGE",
                 Type::AbsoluteValue => "ABSOLUTE_VALUE",
-            }
-        }
-    }
-
-    /// The values `AWS::Budgets::BudgetsAction.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `SNS`
-        Sns,
-        /// `EMAIL`
-        Email,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Sns => "SNS",
-                TypeProperty::Email => "EMAIL",
             }
         }
     }

@@ -105,13 +105,10 @@ pub mod keyspace {
             ReplicationSpecification(crate::typed::Properties::new())
         }
 
-        /// `RegionList`: list of [`RegionListProperty`].
+        /// `RegionList`: list of [`RegionList`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-keyspace-replicationspecification.html#cfn-cassandra-keyspace-replicationspecification-regionlist)
-        pub fn region_list(
-            mut self,
-            value: impl Into<crate::Value<Vec<RegionListProperty>>>,
-        ) -> Self {
+        pub fn region_list(mut self, value: impl Into<crate::Value<Vec<RegionList>>>) -> Self {
             self.0
                 .insert("RegionList".to_owned(), value.into().into_json());
             self
@@ -163,7 +160,7 @@ pub mod keyspace {
 
     /// The values `AWS::Cassandra::Keyspace.RegionList` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RegionListProperty {
+    pub enum RegionList {
         /// `af-south-1`
         AfSouth1,
         /// `ap-east-1`
@@ -206,29 +203,29 @@ pub mod keyspace {
         UsWest2,
     }
 
-    impl crate::typed::StringEnum for RegionListProperty {
+    impl crate::typed::StringEnum for RegionList {
         fn as_str(&self) -> &'static str {
             match self {
-                RegionListProperty::AfSouth1 => "af-south-1",
-                RegionListProperty::ApEast1 => "ap-east-1",
-                RegionListProperty::ApNortheast1 => "ap-northeast-1",
-                RegionListProperty::ApNortheast2 => "ap-northeast-2",
-                RegionListProperty::ApSouth1 => "ap-south-1",
-                RegionListProperty::ApSoutheast1 => "ap-southeast-1",
-                RegionListProperty::ApSoutheast2 => "ap-southeast-2",
-                RegionListProperty::CaCentral1 => "ca-central-1",
-                RegionListProperty::EuCentral1 => "eu-central-1",
-                RegionListProperty::EuNorth1 => "eu-north-1",
-                RegionListProperty::EuWest1 => "eu-west-1",
-                RegionListProperty::EuWest2 => "eu-west-2",
-                RegionListProperty::EuWest3 => "eu-west-3",
-                RegionListProperty::MeCentral1 => "me-central-1",
-                RegionListProperty::MeSouth1 => "me-south-1",
-                RegionListProperty::SaEast1 => "sa-east-1",
-                RegionListProperty::UsEast1 => "us-east-1",
-                RegionListProperty::UsEast2 => "us-east-2",
-                RegionListProperty::UsWest1 => "us-west-1",
-                RegionListProperty::UsWest2 => "us-west-2",
+                RegionList::AfSouth1 => "af-south-1",
+                RegionList::ApEast1 => "ap-east-1",
+                RegionList::ApNortheast1 => "ap-northeast-1",
+                RegionList::ApNortheast2 => "ap-northeast-2",
+                RegionList::ApSouth1 => "ap-south-1",
+                RegionList::ApSoutheast1 => "ap-southeast-1",
+                RegionList::ApSoutheast2 => "ap-southeast-2",
+                RegionList::CaCentral1 => "ca-central-1",
+                RegionList::EuCentral1 => "eu-central-1",
+                RegionList::EuNorth1 => "eu-north-1",
+                RegionList::EuWest1 => "eu-west-1",
+                RegionList::EuWest2 => "eu-west-2",
+                RegionList::EuWest3 => "eu-west-3",
+                RegionList::MeCentral1 => "me-central-1",
+                RegionList::MeSouth1 => "me-south-1",
+                RegionList::SaEast1 => "sa-east-1",
+                RegionList::UsEast1 => "us-east-1",
+                RegionList::UsEast2 => "us-east-2",
+                RegionList::UsWest1 => "us-west-1",
+                RegionList::UsWest2 => "us-west-2",
             }
         }
     }

@@ -245,7 +245,7 @@ pub mod analysis_template {
 
     impl ErrorMessageConfiguration {
         /// A new `ErrorMessageConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn new(r#type: impl Into<crate::Value<ErrorMessageConfigurationType>>) -> Self {
             ErrorMessageConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
                 r#type.into().into_json(),
@@ -281,6 +281,21 @@ pub mod analysis_template {
     impl crate::PropertyType for Tag {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
+        }
+    }
+
+    /// The values `AWS::CleanRooms::AnalysisTemplate.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ErrorMessageConfigurationType {
+        /// `DETAILED`
+        Detailed,
+    }
+
+    impl crate::typed::StringEnum for ErrorMessageConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ErrorMessageConfigurationType::Detailed => "DETAILED",
+            }
         }
     }
 
@@ -394,21 +409,6 @@ pub mod analysis_template {
                 Type::TimestampLtz => "TIMESTAMP_LTZ",
                 Type::TimestampNtz => "TIMESTAMP_NTZ",
                 Type::Tinyint => "TINYINT",
-            }
-        }
-    }
-
-    /// The values `AWS::CleanRooms::AnalysisTemplate.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `DETAILED`
-        Detailed,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Detailed => "DETAILED",
             }
         }
     }
@@ -2765,10 +2765,13 @@ pub mod privacy_budget_template {
             ]))
         }
 
-        /// `AutoRefresh`: [`AutoRefreshProperty`].
+        /// `AutoRefresh`: [`BudgetParameterAutoRefresh`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-privacybudgettemplate-budgetparameter.html#cfn-cleanrooms-privacybudgettemplate-budgetparameter-autorefresh)
-        pub fn auto_refresh(mut self, value: impl Into<crate::Value<AutoRefreshProperty>>) -> Self {
+        pub fn auto_refresh(
+            mut self,
+            value: impl Into<crate::Value<BudgetParameterAutoRefresh>>,
+        ) -> Self {
             self.0
                 .insert("AutoRefresh".to_owned(), value.into().into_json());
             self
@@ -2892,18 +2895,18 @@ pub mod privacy_budget_template {
 
     /// The values `AWS::CleanRooms::PrivacyBudgetTemplate.AutoRefresh` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoRefreshProperty {
+    pub enum BudgetParameterAutoRefresh {
         /// `ENABLED`
         Enabled,
         /// `DISABLED`
         Disabled,
     }
 
-    impl crate::typed::StringEnum for AutoRefreshProperty {
+    impl crate::typed::StringEnum for BudgetParameterAutoRefresh {
         fn as_str(&self) -> &'static str {
             match self {
-                AutoRefreshProperty::Enabled => "ENABLED",
-                AutoRefreshProperty::Disabled => "DISABLED",
+                BudgetParameterAutoRefresh::Enabled => "ENABLED",
+                BudgetParameterAutoRefresh::Disabled => "DISABLED",
             }
         }
     }

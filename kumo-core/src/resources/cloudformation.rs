@@ -1782,12 +1782,12 @@ impl Stack {
         self
     }
 
-    /// `Parameters`: map of JSON.
+    /// `Parameters`: map of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html#cfn-cloudformation-stack-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, crate::Json>>>,
+        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
     ) -> Self {
         self.0.set_property("Parameters", value.into().into_json());
         self

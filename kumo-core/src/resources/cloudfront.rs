@@ -1031,10 +1031,13 @@ pub mod continuous_deployment_policy {
             self
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`ContinuousDeploymentPolicyConfigType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig.html#cfn-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(
+            mut self,
+            value: impl Into<crate::Value<ContinuousDeploymentPolicyConfigType>>,
+        ) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -1241,6 +1244,24 @@ pub mod continuous_deployment_policy {
 
     /// The values `AWS::CloudFront::ContinuousDeploymentPolicy.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ContinuousDeploymentPolicyConfigType {
+        /// `SingleWeight`
+        SingleWeight,
+        /// `SingleHeader`
+        SingleHeader,
+    }
+
+    impl crate::typed::StringEnum for ContinuousDeploymentPolicyConfigType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ContinuousDeploymentPolicyConfigType::SingleWeight => "SingleWeight",
+                ContinuousDeploymentPolicyConfigType::SingleHeader => "SingleHeader",
+            }
+        }
+    }
+
+    /// The values `AWS::CloudFront::ContinuousDeploymentPolicy.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
         /// `SingleWeight`
         SingleWeight,
@@ -1253,24 +1274,6 @@ pub mod continuous_deployment_policy {
             match self {
                 Type::SingleWeight => "SingleWeight",
                 Type::SingleHeader => "SingleHeader",
-            }
-        }
-    }
-
-    /// The values `AWS::CloudFront::ContinuousDeploymentPolicy.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `SingleWeight`
-        SingleWeight,
-        /// `SingleHeader`
-        SingleHeader,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::SingleWeight => "SingleWeight",
-                TypeProperty::SingleHeader => "SingleHeader",
             }
         }
     }

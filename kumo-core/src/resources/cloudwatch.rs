@@ -276,10 +276,10 @@ impl Alarm {
         self
     }
 
-    /// `Unit`: [`UnitProperty`].
+    /// `Unit`: [`AlarmUnit`].
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-unit)
-    pub fn unit(mut self, value: impl Into<crate::Value<alarm::UnitProperty>>) -> Self {
+    pub fn unit(mut self, value: impl Into<crate::Value<alarm::AlarmUnit>>) -> Self {
         self.0.set_property("Unit", value.into().into_json());
         self
     }
@@ -615,6 +615,99 @@ pub mod alarm {
         }
     }
 
+    /// The values `AWS::CloudWatch::Alarm.Unit` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AlarmUnit {
+        /// `Bits`
+        Bits,
+        /// `Bits/Second`
+        BitsSecond,
+        /// `Bytes`
+        Bytes,
+        /// `Bytes/Second`
+        BytesSecond,
+        /// `Count`
+        Count,
+        /// `Count/Second`
+        CountSecond,
+        /// `Gigabits`
+        Gigabits,
+        /// `Gigabits/Second`
+        GigabitsSecond,
+        /// `Gigabytes`
+        Gigabytes,
+        /// `Gigabytes/Second`
+        GigabytesSecond,
+        /// `Kilobits`
+        Kilobits,
+        /// `Kilobits/Second`
+        KilobitsSecond,
+        /// `Kilobytes`
+        Kilobytes,
+        /// `Kilobytes/Second`
+        KilobytesSecond,
+        /// `Megabits`
+        Megabits,
+        /// `Megabits/Second`
+        MegabitsSecond,
+        /// `Megabytes`
+        Megabytes,
+        /// `Megabytes/Second`
+        MegabytesSecond,
+        /// `Microseconds`
+        Microseconds,
+        /// `Milliseconds`
+        Milliseconds,
+        /// `None`
+        None,
+        /// `Percent`
+        Percent,
+        /// `Seconds`
+        Seconds,
+        /// `Terabits`
+        Terabits,
+        /// `Terabits/Second`
+        TerabitsSecond,
+        /// `Terabytes`
+        Terabytes,
+        /// `Terabytes/Second`
+        TerabytesSecond,
+    }
+
+    impl crate::typed::StringEnum for AlarmUnit {
+        fn as_str(&self) -> &'static str {
+            match self {
+                AlarmUnit::Bits => "Bits",
+                AlarmUnit::BitsSecond => "Bits/Second",
+                AlarmUnit::Bytes => "Bytes",
+                AlarmUnit::BytesSecond => "Bytes/Second",
+                AlarmUnit::Count => "Count",
+                AlarmUnit::CountSecond => "Count/Second",
+                AlarmUnit::Gigabits => "Gigabits",
+                AlarmUnit::GigabitsSecond => "Gigabits/Second",
+                AlarmUnit::Gigabytes => "Gigabytes",
+                AlarmUnit::GigabytesSecond => "Gigabytes/Second",
+                AlarmUnit::Kilobits => "Kilobits",
+                AlarmUnit::KilobitsSecond => "Kilobits/Second",
+                AlarmUnit::Kilobytes => "Kilobytes",
+                AlarmUnit::KilobytesSecond => "Kilobytes/Second",
+                AlarmUnit::Megabits => "Megabits",
+                AlarmUnit::MegabitsSecond => "Megabits/Second",
+                AlarmUnit::Megabytes => "Megabytes",
+                AlarmUnit::MegabytesSecond => "Megabytes/Second",
+                AlarmUnit::Microseconds => "Microseconds",
+                AlarmUnit::Milliseconds => "Milliseconds",
+                AlarmUnit::None => "None",
+                AlarmUnit::Percent => "Percent",
+                AlarmUnit::Seconds => "Seconds",
+                AlarmUnit::Terabits => "Terabits",
+                AlarmUnit::TerabitsSecond => "Terabits/Second",
+                AlarmUnit::Terabytes => "Terabytes",
+                AlarmUnit::TerabytesSecond => "Terabytes/Second",
+            }
+        }
+    }
+
     /// The values `AWS::CloudWatch::Alarm.ComparisonOperator` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ComparisonOperator {
@@ -792,99 +885,6 @@ pub mod alarm {
                 Unit::TerabitsSecond => "Terabits/Second",
                 Unit::Terabytes => "Terabytes",
                 Unit::TerabytesSecond => "Terabytes/Second",
-            }
-        }
-    }
-
-    /// The values `AWS::CloudWatch::Alarm.Unit` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UnitProperty {
-        /// `Bits`
-        Bits,
-        /// `Bits/Second`
-        BitsSecond,
-        /// `Bytes`
-        Bytes,
-        /// `Bytes/Second`
-        BytesSecond,
-        /// `Count`
-        Count,
-        /// `Count/Second`
-        CountSecond,
-        /// `Gigabits`
-        Gigabits,
-        /// `Gigabits/Second`
-        GigabitsSecond,
-        /// `Gigabytes`
-        Gigabytes,
-        /// `Gigabytes/Second`
-        GigabytesSecond,
-        /// `Kilobits`
-        Kilobits,
-        /// `Kilobits/Second`
-        KilobitsSecond,
-        /// `Kilobytes`
-        Kilobytes,
-        /// `Kilobytes/Second`
-        KilobytesSecond,
-        /// `Megabits`
-        Megabits,
-        /// `Megabits/Second`
-        MegabitsSecond,
-        /// `Megabytes`
-        Megabytes,
-        /// `Megabytes/Second`
-        MegabytesSecond,
-        /// `Microseconds`
-        Microseconds,
-        /// `Milliseconds`
-        Milliseconds,
-        /// `None`
-        None,
-        /// `Percent`
-        Percent,
-        /// `Seconds`
-        Seconds,
-        /// `Terabits`
-        Terabits,
-        /// `Terabits/Second`
-        TerabitsSecond,
-        /// `Terabytes`
-        Terabytes,
-        /// `Terabytes/Second`
-        TerabytesSecond,
-    }
-
-    impl crate::typed::StringEnum for UnitProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                UnitProperty::Bits => "Bits",
-                UnitProperty::BitsSecond => "Bits/Second",
-                UnitProperty::Bytes => "Bytes",
-                UnitProperty::BytesSecond => "Bytes/Second",
-                UnitProperty::Count => "Count",
-                UnitProperty::CountSecond => "Count/Second",
-                UnitProperty::Gigabits => "Gigabits",
-                UnitProperty::GigabitsSecond => "Gigabits/Second",
-                UnitProperty::Gigabytes => "Gigabytes",
-                UnitProperty::GigabytesSecond => "Gigabytes/Second",
-                UnitProperty::Kilobits => "Kilobits",
-                UnitProperty::KilobitsSecond => "Kilobits/Second",
-                UnitProperty::Kilobytes => "Kilobytes",
-                UnitProperty::KilobytesSecond => "Kilobytes/Second",
-                UnitProperty::Megabits => "Megabits",
-                UnitProperty::MegabitsSecond => "Megabits/Second",
-                UnitProperty::Megabytes => "Megabytes",
-                UnitProperty::MegabytesSecond => "Megabytes/Second",
-                UnitProperty::Microseconds => "Microseconds",
-                UnitProperty::Milliseconds => "Milliseconds",
-                UnitProperty::None => "None",
-                UnitProperty::Percent => "Percent",
-                UnitProperty::Seconds => "Seconds",
-                UnitProperty::Terabits => "Terabits",
-                UnitProperty::TerabitsSecond => "Terabits/Second",
-                UnitProperty::Terabytes => "Terabytes",
-                UnitProperty::TerabytesSecond => "Terabytes/Second",
             }
         }
     }

@@ -279,7 +279,7 @@ pub mod deployment_config {
     impl MinimumHealthyHostsPerZone {
         /// A new `MinimumHealthyHostsPerZone` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<TypeProperty2>>,
+            r#type: impl Into<crate::Value<MinimumHealthyHostsPerZoneType>>,
             value: impl Into<crate::Value<i64>>,
         ) -> Self {
             MinimumHealthyHostsPerZone(crate::typed::Properties::from_iter([
@@ -365,7 +365,7 @@ pub mod deployment_config {
 
     impl TrafficRoutingConfig {
         /// A new `TrafficRoutingConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn new(r#type: impl Into<crate::Value<TrafficRoutingConfigType>>) -> Self {
             TrafficRoutingConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
                 r#type.into().into_json(),
@@ -484,6 +484,45 @@ pub mod deployment_config {
 
     /// The values `AWS::CodeDeploy::DeploymentConfig.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum MinimumHealthyHostsPerZoneType {
+        /// `FLEET_PERCENT`
+        FleetPercent,
+        /// `HOST_COUNT`
+        HostCount,
+    }
+
+    impl crate::typed::StringEnum for MinimumHealthyHostsPerZoneType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                MinimumHealthyHostsPerZoneType::FleetPercent => "FLEET_PERCENT",
+                MinimumHealthyHostsPerZoneType::HostCount => "HOST_COUNT",
+            }
+        }
+    }
+
+    /// The values `AWS::CodeDeploy::DeploymentConfig.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TrafficRoutingConfigType {
+        /// `AllAtOnce`
+        AllAtOnce,
+        /// `TimeBasedCanary`
+        TimeBasedCanary,
+        /// `TimeBasedLinear`
+        TimeBasedLinear,
+    }
+
+    impl crate::typed::StringEnum for TrafficRoutingConfigType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TrafficRoutingConfigType::AllAtOnce => "AllAtOnce",
+                TrafficRoutingConfigType::TimeBasedCanary => "TimeBasedCanary",
+                TrafficRoutingConfigType::TimeBasedLinear => "TimeBasedLinear",
+            }
+        }
+    }
+
+    /// The values `AWS::CodeDeploy::DeploymentConfig.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
         /// `FLEET_PERCENT`
         FleetPercent,
@@ -496,45 +535,6 @@ pub mod deployment_config {
             match self {
                 Type::FleetPercent => "FLEET_PERCENT",
                 Type::HostCount => "HOST_COUNT",
-            }
-        }
-    }
-
-    /// The values `AWS::CodeDeploy::DeploymentConfig.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `AllAtOnce`
-        AllAtOnce,
-        /// `TimeBasedCanary`
-        TimeBasedCanary,
-        /// `TimeBasedLinear`
-        TimeBasedLinear,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::AllAtOnce => "AllAtOnce",
-                TypeProperty::TimeBasedCanary => "TimeBasedCanary",
-                TypeProperty::TimeBasedLinear => "TimeBasedLinear",
-            }
-        }
-    }
-
-    /// The values `AWS::CodeDeploy::DeploymentConfig.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty2 {
-        /// `FLEET_PERCENT`
-        FleetPercent,
-        /// `HOST_COUNT`
-        HostCount,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty2::FleetPercent => "FLEET_PERCENT",
-                TypeProperty2::HostCount => "HOST_COUNT",
             }
         }
     }
@@ -967,10 +967,13 @@ pub mod deployment_group {
             BlueInstanceTerminationOption(crate::typed::Properties::new())
         }
 
-        /// `Action`: [`ActionProperty`].
+        /// `Action`: [`BlueInstanceTerminationOptionAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-blueinstanceterminationoption.html#cfn-codedeploy-deploymentgroup-blueinstanceterminationoption-action)
-        pub fn action(mut self, value: impl Into<crate::Value<ActionProperty>>) -> Self {
+        pub fn action(
+            mut self,
+            value: impl Into<crate::Value<BlueInstanceTerminationOptionAction>>,
+        ) -> Self {
             self.0.insert("Action".to_owned(), value.into().into_json());
             self
         }
@@ -1585,10 +1588,10 @@ pub mod deployment_group {
             self
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`TagFilterType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-tagfilter.html#cfn-codedeploy-deploymentgroup-tagfilter-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<crate::Value<TagFilterType>>) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -1799,18 +1802,18 @@ pub mod deployment_group {
 
     /// The values `AWS::CodeDeploy::DeploymentGroup.Action` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionProperty {
+    pub enum BlueInstanceTerminationOptionAction {
         /// `KEEP_ALIVE`
         KeepAlive,
         /// `TERMINATE`
         Terminate,
     }
 
-    impl crate::typed::StringEnum for ActionProperty {
+    impl crate::typed::StringEnum for BlueInstanceTerminationOptionAction {
         fn as_str(&self) -> &'static str {
             match self {
-                ActionProperty::KeepAlive => "KEEP_ALIVE",
-                ActionProperty::Terminate => "TERMINATE",
+                BlueInstanceTerminationOptionAction::KeepAlive => "KEEP_ALIVE",
+                BlueInstanceTerminationOptionAction::Terminate => "TERMINATE",
             }
         }
     }
@@ -1890,6 +1893,27 @@ pub mod deployment_group {
         }
     }
 
+    /// The values `AWS::CodeDeploy::DeploymentGroup.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TagFilterType {
+        /// `KEY_AND_VALUE`
+        KeyAndValue,
+        /// `KEY_ONLY`
+        KeyOnly,
+        /// `VALUE_ONLY`
+        ValueOnly,
+    }
+
+    impl crate::typed::StringEnum for TagFilterType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TagFilterType::KeyAndValue => "KEY_AND_VALUE",
+                TagFilterType::KeyOnly => "KEY_ONLY",
+                TagFilterType::ValueOnly => "VALUE_ONLY",
+            }
+        }
+    }
+
     /// The values `AWS::CodeDeploy::DeploymentGroup.TriggerEvents` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum TriggerEvents {
@@ -1949,27 +1973,6 @@ pub mod deployment_group {
                 Type::KeyAndValue => "KEY_AND_VALUE",
                 Type::KeyOnly => "KEY_ONLY",
                 Type::ValueOnly => "VALUE_ONLY",
-            }
-        }
-    }
-
-    /// The values `AWS::CodeDeploy::DeploymentGroup.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `KEY_AND_VALUE`
-        KeyAndValue,
-        /// `KEY_ONLY`
-        KeyOnly,
-        /// `VALUE_ONLY`
-        ValueOnly,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::KeyAndValue => "KEY_AND_VALUE",
-                TypeProperty::KeyOnly => "KEY_ONLY",
-                TypeProperty::ValueOnly => "VALUE_ONLY",
             }
         }
     }

@@ -769,7 +769,7 @@ pub mod pipeline {
         /// A new `BlockerDeclaration` with its required properties.
         pub fn new(
             name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<TypeProperty2>>,
+            r#type: impl Into<crate::Value<BlockerDeclarationType>>,
         ) -> Self {
             BlockerDeclaration(crate::typed::Properties::from_iter([
                 ("Name".to_owned(), name.into().into_json()),
@@ -862,10 +862,10 @@ pub mod pipeline {
             ]))
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`EnvironmentVariableType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-environmentvariable.html#cfn-codepipeline-pipeline-environmentvariable-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<crate::Value<EnvironmentVariableType>>) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -898,10 +898,10 @@ pub mod pipeline {
             self
         }
 
-        /// `Result`: [`ResultProperty`].
+        /// `Result`: [`FailureConditionsResult`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-failureconditions.html#cfn-codepipeline-pipeline-failureconditions-result)
-        pub fn result(mut self, value: impl Into<crate::Value<ResultProperty>>) -> Self {
+        pub fn result(mut self, value: impl Into<crate::Value<FailureConditionsResult>>) -> Self {
             self.0.insert("Result".to_owned(), value.into().into_json());
             self
         }
@@ -1609,6 +1609,21 @@ pub mod pipeline {
         }
     }
 
+    /// The values `AWS::CodePipeline::Pipeline.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum BlockerDeclarationType {
+        /// `Schedule`
+        Schedule,
+    }
+
+    impl crate::typed::StringEnum for BlockerDeclarationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                BlockerDeclarationType::Schedule => "Schedule",
+            }
+        }
+    }
+
     /// The values `AWS::CodePipeline::Pipeline.Category` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Category {
@@ -1642,6 +1657,24 @@ pub mod pipeline {
         }
     }
 
+    /// The values `AWS::CodePipeline::Pipeline.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EnvironmentVariableType {
+        /// `PLAINTEXT`
+        Plaintext,
+        /// `SECRETS_MANAGER`
+        SecretsManager,
+    }
+
+    impl crate::typed::StringEnum for EnvironmentVariableType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EnvironmentVariableType::Plaintext => "PLAINTEXT",
+                EnvironmentVariableType::SecretsManager => "SECRETS_MANAGER",
+            }
+        }
+    }
+
     /// The values `AWS::CodePipeline::Pipeline.ExecutionMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ExecutionMode {
@@ -1659,6 +1692,24 @@ pub mod pipeline {
                 ExecutionMode::Queued => "QUEUED",
                 ExecutionMode::Superseded => "SUPERSEDED",
                 ExecutionMode::Parallel => "PARALLEL",
+            }
+        }
+    }
+
+    /// The values `AWS::CodePipeline::Pipeline.Result` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum FailureConditionsResult {
+        /// `ROLLBACK`
+        Rollback,
+        /// `RETRY`
+        Retry,
+    }
+
+    impl crate::typed::StringEnum for FailureConditionsResult {
+        fn as_str(&self) -> &'static str {
+            match self {
+                FailureConditionsResult::Rollback => "ROLLBACK",
+                FailureConditionsResult::Retry => "RETRY",
             }
         }
     }
@@ -1696,24 +1747,6 @@ pub mod pipeline {
         }
     }
 
-    /// The values `AWS::CodePipeline::Pipeline.Result` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResultProperty {
-        /// `ROLLBACK`
-        Rollback,
-        /// `RETRY`
-        Retry,
-    }
-
-    impl crate::typed::StringEnum for ResultProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ResultProperty::Rollback => "ROLLBACK",
-                ResultProperty::Retry => "RETRY",
-            }
-        }
-    }
-
     /// The values `AWS::CodePipeline::Pipeline.RetryMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum RetryMode {
@@ -1743,39 +1776,6 @@ pub mod pipeline {
         fn as_str(&self) -> &'static str {
             match self {
                 Type::S3 => "S3",
-            }
-        }
-    }
-
-    /// The values `AWS::CodePipeline::Pipeline.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `PLAINTEXT`
-        Plaintext,
-        /// `SECRETS_MANAGER`
-        SecretsManager,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Plaintext => "PLAINTEXT",
-                TypeProperty::SecretsManager => "SECRETS_MANAGER",
-            }
-        }
-    }
-
-    /// The values `AWS::CodePipeline::Pipeline.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty2 {
-        /// `Schedule`
-        Schedule,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty2::Schedule => "Schedule",
             }
         }
     }

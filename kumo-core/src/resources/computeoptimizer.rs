@@ -268,10 +268,13 @@ pub mod automation_rule {
             DoubleCriteriaCondition(crate::typed::Properties::new())
         }
 
-        /// `Comparison`: [`ComparisonProperty2`].
+        /// `Comparison`: [`DoubleCriteriaConditionComparison`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-doublecriteriacondition.html#cfn-computeoptimizer-automationrule-doublecriteriacondition-comparison)
-        pub fn comparison(mut self, value: impl Into<crate::Value<ComparisonProperty2>>) -> Self {
+        pub fn comparison(
+            mut self,
+            value: impl Into<crate::Value<DoubleCriteriaConditionComparison>>,
+        ) -> Self {
             self.0
                 .insert("Comparison".to_owned(), value.into().into_json());
             self
@@ -379,10 +382,13 @@ pub mod automation_rule {
             ResourceTagsCriteriaCondition(crate::typed::Properties::new())
         }
 
-        /// `Comparison`: [`ComparisonProperty3`].
+        /// `Comparison`: [`ResourceTagsCriteriaConditionComparison`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-resourcetagscriteriacondition.html#cfn-computeoptimizer-automationrule-resourcetagscriteriacondition-comparison)
-        pub fn comparison(mut self, value: impl Into<crate::Value<ComparisonProperty3>>) -> Self {
+        pub fn comparison(
+            mut self,
+            value: impl Into<crate::Value<ResourceTagsCriteriaConditionComparison>>,
+        ) -> Self {
             self.0
                 .insert("Comparison".to_owned(), value.into().into_json());
             self
@@ -482,10 +488,13 @@ pub mod automation_rule {
             StringCriteriaCondition(crate::typed::Properties::new())
         }
 
-        /// `Comparison`: [`ComparisonProperty`].
+        /// `Comparison`: [`StringCriteriaConditionComparison`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-stringcriteriacondition.html#cfn-computeoptimizer-automationrule-stringcriteriacondition-comparison)
-        pub fn comparison(mut self, value: impl Into<crate::Value<ComparisonProperty>>) -> Self {
+        pub fn comparison(
+            mut self,
+            value: impl Into<crate::Value<StringCriteriaConditionComparison>>,
+        ) -> Self {
             self.0
                 .insert("Comparison".to_owned(), value.into().into_json());
             self
@@ -581,7 +590,7 @@ pub mod automation_rule {
 
     /// The values `AWS::ComputeOptimizer::AutomationRule.Comparison` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonProperty {
+    pub enum DoubleCriteriaConditionComparison {
         /// `StringEquals`
         StringEquals,
         /// `StringNotEquals`
@@ -608,117 +617,27 @@ pub mod automation_rule {
         NumericGreaterThanEquals,
     }
 
-    impl crate::typed::StringEnum for ComparisonProperty {
+    impl crate::typed::StringEnum for DoubleCriteriaConditionComparison {
         fn as_str(&self) -> &'static str {
             match self {
-                ComparisonProperty::StringEquals => "StringEquals",
-                ComparisonProperty::StringNotEquals => "StringNotEquals",
-                ComparisonProperty::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-                ComparisonProperty::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-                ComparisonProperty::StringLike => "StringLike",
-                ComparisonProperty::StringNotLike => "StringNotLike",
-                ComparisonProperty::NumericEquals => "NumericEquals",
-                ComparisonProperty::NumericNotEquals => "NumericNotEquals",
-                ComparisonProperty::NumericLessThan => "NumericLessThan",
-                ComparisonProperty::NumericLessThanEquals => "NumericLessThanEquals",
-                ComparisonProperty::NumericGreaterThan => "NumericGreaterThan",
-                ComparisonProperty::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            }
-        }
-    }
-
-    /// The values `AWS::ComputeOptimizer::AutomationRule.Comparison` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonProperty2 {
-        /// `StringEquals`
-        StringEquals,
-        /// `StringNotEquals`
-        StringNotEquals,
-        /// `StringEqualsIgnoreCase`
-        StringEqualsIgnoreCase,
-        /// `StringNotEqualsIgnoreCase`
-        StringNotEqualsIgnoreCase,
-        /// `StringLike`
-        StringLike,
-        /// `StringNotLike`
-        StringNotLike,
-        /// `NumericEquals`
-        NumericEquals,
-        /// `NumericNotEquals`
-        NumericNotEquals,
-        /// `NumericLessThan`
-        NumericLessThan,
-        /// `NumericLessThanEquals`
-        NumericLessThanEquals,
-        /// `NumericGreaterThan`
-        NumericGreaterThan,
-        /// `NumericGreaterThanEquals`
-        NumericGreaterThanEquals,
-    }
-
-    impl crate::typed::StringEnum for ComparisonProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ComparisonProperty2::StringEquals => "StringEquals",
-                ComparisonProperty2::StringNotEquals => "StringNotEquals",
-                ComparisonProperty2::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-                ComparisonProperty2::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-                ComparisonProperty2::StringLike => "StringLike",
-                ComparisonProperty2::StringNotLike => "StringNotLike",
-                ComparisonProperty2::NumericEquals => "NumericEquals",
-                ComparisonProperty2::NumericNotEquals => "NumericNotEquals",
-                ComparisonProperty2::NumericLessThan => "NumericLessThan",
-                ComparisonProperty2::NumericLessThanEquals => "NumericLessThanEquals",
-                ComparisonProperty2::NumericGreaterThan => "NumericGreaterThan",
-                ComparisonProperty2::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            }
-        }
-    }
-
-    /// The values `AWS::ComputeOptimizer::AutomationRule.Comparison` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonProperty3 {
-        /// `StringEquals`
-        StringEquals,
-        /// `StringNotEquals`
-        StringNotEquals,
-        /// `StringEqualsIgnoreCase`
-        StringEqualsIgnoreCase,
-        /// `StringNotEqualsIgnoreCase`
-        StringNotEqualsIgnoreCase,
-        /// `StringLike`
-        StringLike,
-        /// `StringNotLike`
-        StringNotLike,
-        /// `NumericEquals`
-        NumericEquals,
-        /// `NumericNotEquals`
-        NumericNotEquals,
-        /// `NumericLessThan`
-        NumericLessThan,
-        /// `NumericLessThanEquals`
-        NumericLessThanEquals,
-        /// `NumericGreaterThan`
-        NumericGreaterThan,
-        /// `NumericGreaterThanEquals`
-        NumericGreaterThanEquals,
-    }
-
-    impl crate::typed::StringEnum for ComparisonProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ComparisonProperty3::StringEquals => "StringEquals",
-                ComparisonProperty3::StringNotEquals => "StringNotEquals",
-                ComparisonProperty3::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-                ComparisonProperty3::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-                ComparisonProperty3::StringLike => "StringLike",
-                ComparisonProperty3::StringNotLike => "StringNotLike",
-                ComparisonProperty3::NumericEquals => "NumericEquals",
-                ComparisonProperty3::NumericNotEquals => "NumericNotEquals",
-                ComparisonProperty3::NumericLessThan => "NumericLessThan",
-                ComparisonProperty3::NumericLessThanEquals => "NumericLessThanEquals",
-                ComparisonProperty3::NumericGreaterThan => "NumericGreaterThan",
-                ComparisonProperty3::NumericGreaterThanEquals => "NumericGreaterThanEquals",
+                DoubleCriteriaConditionComparison::StringEquals => "StringEquals",
+                DoubleCriteriaConditionComparison::StringNotEquals => "StringNotEquals",
+                DoubleCriteriaConditionComparison::StringEqualsIgnoreCase => {
+                    "StringEqualsIgnoreCase"
+                }
+                DoubleCriteriaConditionComparison::StringNotEqualsIgnoreCase => {
+                    "StringNotEqualsIgnoreCase"
+                }
+                DoubleCriteriaConditionComparison::StringLike => "StringLike",
+                DoubleCriteriaConditionComparison::StringNotLike => "StringNotLike",
+                DoubleCriteriaConditionComparison::NumericEquals => "NumericEquals",
+                DoubleCriteriaConditionComparison::NumericNotEquals => "NumericNotEquals",
+                DoubleCriteriaConditionComparison::NumericLessThan => "NumericLessThan",
+                DoubleCriteriaConditionComparison::NumericLessThanEquals => "NumericLessThanEquals",
+                DoubleCriteriaConditionComparison::NumericGreaterThan => "NumericGreaterThan",
+                DoubleCriteriaConditionComparison::NumericGreaterThanEquals => {
+                    "NumericGreaterThanEquals"
+                }
             }
         }
     }
@@ -739,6 +658,62 @@ pub mod automation_rule {
                     "SnapshotAndDeleteUnattachedEbsVolume"
                 }
                 RecommendedActionTypes::UpgradeEbsVolumeType => "UpgradeEbsVolumeType",
+            }
+        }
+    }
+
+    /// The values `AWS::ComputeOptimizer::AutomationRule.Comparison` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ResourceTagsCriteriaConditionComparison {
+        /// `StringEquals`
+        StringEquals,
+        /// `StringNotEquals`
+        StringNotEquals,
+        /// `StringEqualsIgnoreCase`
+        StringEqualsIgnoreCase,
+        /// `StringNotEqualsIgnoreCase`
+        StringNotEqualsIgnoreCase,
+        /// `StringLike`
+        StringLike,
+        /// `StringNotLike`
+        StringNotLike,
+        /// `NumericEquals`
+        NumericEquals,
+        /// `NumericNotEquals`
+        NumericNotEquals,
+        /// `NumericLessThan`
+        NumericLessThan,
+        /// `NumericLessThanEquals`
+        NumericLessThanEquals,
+        /// `NumericGreaterThan`
+        NumericGreaterThan,
+        /// `NumericGreaterThanEquals`
+        NumericGreaterThanEquals,
+    }
+
+    impl crate::typed::StringEnum for ResourceTagsCriteriaConditionComparison {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ResourceTagsCriteriaConditionComparison::StringEquals => "StringEquals",
+                ResourceTagsCriteriaConditionComparison::StringNotEquals => "StringNotEquals",
+                ResourceTagsCriteriaConditionComparison::StringEqualsIgnoreCase => {
+                    "StringEqualsIgnoreCase"
+                }
+                ResourceTagsCriteriaConditionComparison::StringNotEqualsIgnoreCase => {
+                    "StringNotEqualsIgnoreCase"
+                }
+                ResourceTagsCriteriaConditionComparison::StringLike => "StringLike",
+                ResourceTagsCriteriaConditionComparison::StringNotLike => "StringNotLike",
+                ResourceTagsCriteriaConditionComparison::NumericEquals => "NumericEquals",
+                ResourceTagsCriteriaConditionComparison::NumericNotEquals => "NumericNotEquals",
+                ResourceTagsCriteriaConditionComparison::NumericLessThan => "NumericLessThan",
+                ResourceTagsCriteriaConditionComparison::NumericLessThanEquals => {
+                    "NumericLessThanEquals"
+                }
+                ResourceTagsCriteriaConditionComparison::NumericGreaterThan => "NumericGreaterThan",
+                ResourceTagsCriteriaConditionComparison::NumericGreaterThanEquals => {
+                    "NumericGreaterThanEquals"
+                }
             }
         }
     }
@@ -793,6 +768,60 @@ pub mod automation_rule {
             match self {
                 Status::Active => "Active",
                 Status::Inactive => "Inactive",
+            }
+        }
+    }
+
+    /// The values `AWS::ComputeOptimizer::AutomationRule.Comparison` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum StringCriteriaConditionComparison {
+        /// `StringEquals`
+        StringEquals,
+        /// `StringNotEquals`
+        StringNotEquals,
+        /// `StringEqualsIgnoreCase`
+        StringEqualsIgnoreCase,
+        /// `StringNotEqualsIgnoreCase`
+        StringNotEqualsIgnoreCase,
+        /// `StringLike`
+        StringLike,
+        /// `StringNotLike`
+        StringNotLike,
+        /// `NumericEquals`
+        NumericEquals,
+        /// `NumericNotEquals`
+        NumericNotEquals,
+        /// `NumericLessThan`
+        NumericLessThan,
+        /// `NumericLessThanEquals`
+        NumericLessThanEquals,
+        /// `NumericGreaterThan`
+        NumericGreaterThan,
+        /// `NumericGreaterThanEquals`
+        NumericGreaterThanEquals,
+    }
+
+    impl crate::typed::StringEnum for StringCriteriaConditionComparison {
+        fn as_str(&self) -> &'static str {
+            match self {
+                StringCriteriaConditionComparison::StringEquals => "StringEquals",
+                StringCriteriaConditionComparison::StringNotEquals => "StringNotEquals",
+                StringCriteriaConditionComparison::StringEqualsIgnoreCase => {
+                    "StringEqualsIgnoreCase"
+                }
+                StringCriteriaConditionComparison::StringNotEqualsIgnoreCase => {
+                    "StringNotEqualsIgnoreCase"
+                }
+                StringCriteriaConditionComparison::StringLike => "StringLike",
+                StringCriteriaConditionComparison::StringNotLike => "StringNotLike",
+                StringCriteriaConditionComparison::NumericEquals => "NumericEquals",
+                StringCriteriaConditionComparison::NumericNotEquals => "NumericNotEquals",
+                StringCriteriaConditionComparison::NumericLessThan => "NumericLessThan",
+                StringCriteriaConditionComparison::NumericLessThanEquals => "NumericLessThanEquals",
+                StringCriteriaConditionComparison::NumericGreaterThan => "NumericGreaterThan",
+                StringCriteriaConditionComparison::NumericGreaterThanEquals => {
+                    "NumericGreaterThanEquals"
+                }
             }
         }
     }

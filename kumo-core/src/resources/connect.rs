@@ -1631,7 +1631,7 @@ impl EvaluationForm {
     pub fn new(
         instance_arn: impl Into<crate::Value<String>>,
         items: impl Into<crate::Value<Vec<evaluation_form::EvaluationFormBaseItem>>>,
-        status: impl Into<crate::Value<evaluation_form::StatusProperty>>,
+        status: impl Into<crate::Value<evaluation_form::EvaluationFormStatus>>,
         title: impl Into<crate::Value<String>>,
     ) -> Self {
         EvaluationForm(
@@ -2045,10 +2045,13 @@ pub mod evaluation_form {
             self
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`EvaluationFormItemEnablementSourceValueType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitemenablementsourcevalue.html#cfn-connect-evaluationform-evaluationformitemenablementsourcevalue-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(
+            mut self,
+            value: impl Into<crate::Value<EvaluationFormItemEnablementSourceValueType>>,
+        ) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -2755,10 +2758,13 @@ pub mod evaluation_form {
             self
         }
 
-        /// `DisplayAs`: [`DisplayAsProperty`].
+        /// `DisplayAs`: [`EvaluationFormSingleSelectQuestionPropertiesDisplayAs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsingleselectquestionproperties.html#cfn-connect-evaluationform-evaluationformsingleselectquestionproperties-displayas)
-        pub fn display_as(mut self, value: impl Into<crate::Value<DisplayAsProperty>>) -> Self {
+        pub fn display_as(
+            mut self,
+            value: impl Into<crate::Value<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>>,
+        ) -> Self {
             self.0
                 .insert("DisplayAs".to_owned(), value.into().into_json());
             self
@@ -2903,7 +2909,7 @@ pub mod evaluation_form {
     impl EvaluationReviewNotificationRecipient {
         /// A new `EvaluationReviewNotificationRecipient` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<TypeProperty2>>,
+            r#type: impl Into<crate::Value<EvaluationReviewNotificationRecipientType>>,
             value: impl Into<crate::Value<EvaluationReviewNotificationRecipientValue>>,
         ) -> Self {
             EvaluationReviewNotificationRecipient(crate::typed::Properties::from_iter([
@@ -3032,7 +3038,7 @@ pub mod evaluation_form {
         /// A new `SingleSelectQuestionRuleCategoryAutomation` with its required properties.
         pub fn new(
             category: impl Into<crate::Value<String>>,
-            condition: impl Into<crate::Value<ConditionProperty>>,
+            condition: impl Into<crate::Value<SingleSelectQuestionRuleCategoryAutomationCondition>>,
             option_ref_id: impl Into<crate::Value<String>>,
         ) -> Self {
             SingleSelectQuestionRuleCategoryAutomation(crate::typed::Properties::from_iter([
@@ -3134,24 +3140,6 @@ pub mod evaluation_form {
         }
     }
 
-    /// The values `AWS::Connect::EvaluationForm.Condition` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionProperty {
-        /// `PRESENT`
-        Present,
-        /// `NOT_PRESENT`
-        NotPresent,
-    }
-
-    impl crate::typed::StringEnum for ConditionProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ConditionProperty::Present => "PRESENT",
-                ConditionProperty::NotPresent => "NOT_PRESENT",
-            }
-        }
-    }
-
     /// The values `AWS::Connect::EvaluationForm.ContactInteractionType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ContactInteractionType {
@@ -3209,20 +3197,68 @@ pub mod evaluation_form {
         }
     }
 
+    /// The values `AWS::Connect::EvaluationForm.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EvaluationFormItemEnablementSourceValueType {
+        /// `OPTION_REF_ID`
+        OptionRefId,
+    }
+
+    impl crate::typed::StringEnum for EvaluationFormItemEnablementSourceValueType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EvaluationFormItemEnablementSourceValueType::OptionRefId => "OPTION_REF_ID",
+            }
+        }
+    }
+
     /// The values `AWS::Connect::EvaluationForm.DisplayAs` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DisplayAsProperty {
+    pub enum EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
         /// `DROPDOWN`
         Dropdown,
         /// `RADIO`
         Radio,
     }
 
-    impl crate::typed::StringEnum for DisplayAsProperty {
+    impl crate::typed::StringEnum for EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
         fn as_str(&self) -> &'static str {
             match self {
-                DisplayAsProperty::Dropdown => "DROPDOWN",
-                DisplayAsProperty::Radio => "RADIO",
+                EvaluationFormSingleSelectQuestionPropertiesDisplayAs::Dropdown => "DROPDOWN",
+                EvaluationFormSingleSelectQuestionPropertiesDisplayAs::Radio => "RADIO",
+            }
+        }
+    }
+
+    /// The values `AWS::Connect::EvaluationForm.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EvaluationFormStatus {
+        /// `DRAFT`
+        Draft,
+        /// `ACTIVE`
+        Active,
+    }
+
+    impl crate::typed::StringEnum for EvaluationFormStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EvaluationFormStatus::Draft => "DRAFT",
+                EvaluationFormStatus::Active => "ACTIVE",
+            }
+        }
+    }
+
+    /// The values `AWS::Connect::EvaluationForm.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EvaluationReviewNotificationRecipientType {
+        /// `USER_ID`
+        UserId,
+    }
+
+    impl crate::typed::StringEnum for EvaluationReviewNotificationRecipientType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EvaluationReviewNotificationRecipientType::UserId => "USER_ID",
             }
         }
     }
@@ -3382,6 +3418,24 @@ pub mod evaluation_form {
         }
     }
 
+    /// The values `AWS::Connect::EvaluationForm.Condition` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SingleSelectQuestionRuleCategoryAutomationCondition {
+        /// `PRESENT`
+        Present,
+        /// `NOT_PRESENT`
+        NotPresent,
+    }
+
+    impl crate::typed::StringEnum for SingleSelectQuestionRuleCategoryAutomationCondition {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SingleSelectQuestionRuleCategoryAutomationCondition::Present => "PRESENT",
+                SingleSelectQuestionRuleCategoryAutomationCondition::NotPresent => "NOT_PRESENT",
+            }
+        }
+    }
+
     /// The values `AWS::Connect::EvaluationForm.SourceType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum SourceType {
@@ -3418,24 +3472,6 @@ pub mod evaluation_form {
         }
     }
 
-    /// The values `AWS::Connect::EvaluationForm.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty {
-        /// `DRAFT`
-        Draft,
-        /// `ACTIVE`
-        Active,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty::Draft => "DRAFT",
-                StatusProperty::Active => "ACTIVE",
-            }
-        }
-    }
-
     /// The values `AWS::Connect::EvaluationForm.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
@@ -3447,36 +3483,6 @@ pub mod evaluation_form {
         fn as_str(&self) -> &'static str {
             match self {
                 Type::QuestionRefId => "QUESTION_REF_ID",
-            }
-        }
-    }
-
-    /// The values `AWS::Connect::EvaluationForm.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `OPTION_REF_ID`
-        OptionRefId,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::OptionRefId => "OPTION_REF_ID",
-            }
-        }
-    }
-
-    /// The values `AWS::Connect::EvaluationForm.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty2 {
-        /// `USER_ID`
-        UserId,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty2::UserId => "USER_ID",
             }
         }
     }
@@ -3715,7 +3721,7 @@ pub mod hours_of_operation {
     impl HoursOfOperationOverrideConfig {
         /// A new `HoursOfOperationOverrideConfig` with its required properties.
         pub fn new(
-            day: impl Into<crate::Value<DayProperty>>,
+            day: impl Into<crate::Value<HoursOfOperationOverrideConfigDay>>,
             end_time: impl Into<crate::Value<OverrideTimeSlice>>,
             start_time: impl Into<crate::Value<OverrideTimeSlice>>,
         ) -> Self {
@@ -3965,7 +3971,7 @@ pub mod hours_of_operation {
 
     /// The values `AWS::Connect::HoursOfOperation.Day` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayProperty {
+    pub enum HoursOfOperationOverrideConfigDay {
         /// `SUNDAY`
         Sunday,
         /// `MONDAY`
@@ -3982,16 +3988,16 @@ pub mod hours_of_operation {
         Saturday,
     }
 
-    impl crate::typed::StringEnum for DayProperty {
+    impl crate::typed::StringEnum for HoursOfOperationOverrideConfigDay {
         fn as_str(&self) -> &'static str {
             match self {
-                DayProperty::Sunday => "SUNDAY",
-                DayProperty::Monday => "MONDAY",
-                DayProperty::Tuesday => "TUESDAY",
-                DayProperty::Wednesday => "WEDNESDAY",
-                DayProperty::Thursday => "THURSDAY",
-                DayProperty::Friday => "FRIDAY",
-                DayProperty::Saturday => "SATURDAY",
+                HoursOfOperationOverrideConfigDay::Sunday => "SUNDAY",
+                HoursOfOperationOverrideConfigDay::Monday => "MONDAY",
+                HoursOfOperationOverrideConfigDay::Tuesday => "TUESDAY",
+                HoursOfOperationOverrideConfigDay::Wednesday => "WEDNESDAY",
+                HoursOfOperationOverrideConfigDay::Thursday => "THURSDAY",
+                HoursOfOperationOverrideConfigDay::Friday => "FRIDAY",
+                HoursOfOperationOverrideConfigDay::Saturday => "SATURDAY",
             }
         }
     }
@@ -7194,10 +7200,10 @@ pub mod security_profile {
             ]))
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`ApplicationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-securityprofile-application.html#cfn-connect-securityprofile-application-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<crate::Value<ApplicationType>>) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -7396,6 +7402,24 @@ pub mod security_profile {
 
     /// The values `AWS::Connect::SecurityProfile.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ApplicationType {
+        /// `MCP`
+        Mcp,
+        /// `THIRD_PARTY_APPLICATION`
+        ThirdPartyApplication,
+    }
+
+    impl crate::typed::StringEnum for ApplicationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ApplicationType::Mcp => "MCP",
+                ApplicationType::ThirdPartyApplication => "THIRD_PARTY_APPLICATION",
+            }
+        }
+    }
+
+    /// The values `AWS::Connect::SecurityProfile.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
         /// `MCP`
         Mcp,
@@ -7405,24 +7429,6 @@ pub mod security_profile {
         fn as_str(&self) -> &'static str {
             match self {
                 Type::Mcp => "MCP",
-            }
-        }
-    }
-
-    /// The values `AWS::Connect::SecurityProfile.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `MCP`
-        Mcp,
-        /// `THIRD_PARTY_APPLICATION`
-        ThirdPartyApplication,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Mcp => "MCP",
-                TypeProperty::ThirdPartyApplication => "THIRD_PARTY_APPLICATION",
             }
         }
     }

@@ -296,12 +296,12 @@ impl LandingZone {
         )
     }
 
-    /// `RemediationTypes`: list of [`RemediationTypesProperty`].
+    /// `RemediationTypes`: list of [`RemediationTypes`].
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-landingzone.html#cfn-controltower-landingzone-remediationtypes)
     pub fn remediation_types(
         mut self,
-        value: impl Into<crate::Value<Vec<landing_zone::RemediationTypesProperty>>>,
+        value: impl Into<crate::Value<Vec<landing_zone::RemediationTypes>>>,
     ) -> Self {
         self.0
             .set_property("RemediationTypes", value.into().into_json());
@@ -407,15 +407,15 @@ pub mod landing_zone {
 
     /// The values `AWS::ControlTower::LandingZone.RemediationTypes` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RemediationTypesProperty {
+    pub enum RemediationTypes {
         /// `INHERITANCE_DRIFT`
         InheritanceDrift,
     }
 
-    impl crate::typed::StringEnum for RemediationTypesProperty {
+    impl crate::typed::StringEnum for RemediationTypes {
         fn as_str(&self) -> &'static str {
             match self {
-                RemediationTypesProperty::InheritanceDrift => "INHERITANCE_DRIFT",
+                RemediationTypes::InheritanceDrift => "INHERITANCE_DRIFT",
             }
         }
     }

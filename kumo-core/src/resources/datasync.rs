@@ -1236,10 +1236,10 @@ pub mod location_f_sx_ontap {
             SmbMountOptions(crate::typed::Properties::new())
         }
 
-        /// `Version`: [`VersionProperty`].
+        /// `Version`: [`SmbMountOptionsVersion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-smbmountoptions.html#cfn-datasync-locationfsxontap-smbmountoptions-version)
-        pub fn version(mut self, value: impl Into<crate::Value<VersionProperty>>) -> Self {
+        pub fn version(mut self, value: impl Into<crate::Value<SmbMountOptionsVersion>>) -> Self {
             self.0
                 .insert("Version".to_owned(), value.into().into_json());
             self
@@ -1279,6 +1279,27 @@ pub mod location_f_sx_ontap {
 
     /// The values `AWS::DataSync::LocationFSxONTAP.Version` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SmbMountOptionsVersion {
+        /// `AUTOMATIC`
+        Automatic,
+        /// `SMB2`
+        Smb2,
+        /// `SMB3`
+        Smb3,
+    }
+
+    impl crate::typed::StringEnum for SmbMountOptionsVersion {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SmbMountOptionsVersion::Automatic => "AUTOMATIC",
+                SmbMountOptionsVersion::Smb2 => "SMB2",
+                SmbMountOptionsVersion::Smb3 => "SMB3",
+            }
+        }
+    }
+
+    /// The values `AWS::DataSync::LocationFSxONTAP.Version` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Version {
         /// `AUTOMATIC`
         Automatic,
@@ -1297,27 +1318,6 @@ pub mod location_f_sx_ontap {
                 Version::Nfs3 => "NFS3",
                 Version::Nfs40 => "NFS4_0",
                 Version::Nfs41 => "NFS4_1",
-            }
-        }
-    }
-
-    /// The values `AWS::DataSync::LocationFSxONTAP.Version` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VersionProperty {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `SMB2`
-        Smb2,
-        /// `SMB3`
-        Smb3,
-    }
-
-    impl crate::typed::StringEnum for VersionProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                VersionProperty::Automatic => "AUTOMATIC",
-                VersionProperty::Smb2 => "SMB2",
-                VersionProperty::Smb3 => "SMB3",
             }
         }
     }
@@ -3969,10 +3969,10 @@ pub mod task {
             Skipped(crate::typed::Properties::new())
         }
 
-        /// `ReportLevel`: [`ReportLevelProperty`].
+        /// `ReportLevel`: [`SkippedReportLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-skipped.html#cfn-datasync-task-skipped-reportlevel)
-        pub fn report_level(mut self, value: impl Into<crate::Value<ReportLevelProperty>>) -> Self {
+        pub fn report_level(mut self, value: impl Into<crate::Value<SkippedReportLevel>>) -> Self {
             self.0
                 .insert("ReportLevel".to_owned(), value.into().into_json());
             self
@@ -4076,12 +4076,12 @@ pub mod task {
             self
         }
 
-        /// `ReportLevel`: [`ReportLevelProperty4`].
+        /// `ReportLevel`: [`TaskReportConfigReportLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskreportconfig.html#cfn-datasync-task-taskreportconfig-reportlevel)
         pub fn report_level(
             mut self,
-            value: impl Into<crate::Value<ReportLevelProperty4>>,
+            value: impl Into<crate::Value<TaskReportConfigReportLevel>>,
         ) -> Self {
             self.0
                 .insert("ReportLevel".to_owned(), value.into().into_json());
@@ -4205,12 +4205,12 @@ pub mod task {
             Transferred(crate::typed::Properties::new())
         }
 
-        /// `ReportLevel`: [`ReportLevelProperty2`].
+        /// `ReportLevel`: [`TransferredReportLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-transferred.html#cfn-datasync-task-transferred-reportlevel)
         pub fn report_level(
             mut self,
-            value: impl Into<crate::Value<ReportLevelProperty2>>,
+            value: impl Into<crate::Value<TransferredReportLevel>>,
         ) -> Self {
             self.0
                 .insert("ReportLevel".to_owned(), value.into().into_json());
@@ -4236,13 +4236,10 @@ pub mod task {
             Verified(crate::typed::Properties::new())
         }
 
-        /// `ReportLevel`: [`ReportLevelProperty3`].
+        /// `ReportLevel`: [`VerifiedReportLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-verified.html#cfn-datasync-task-verified-reportlevel)
-        pub fn report_level(
-            mut self,
-            value: impl Into<crate::Value<ReportLevelProperty3>>,
-        ) -> Self {
+        pub fn report_level(mut self, value: impl Into<crate::Value<VerifiedReportLevel>>) -> Self {
             self.0
                 .insert("ReportLevel".to_owned(), value.into().into_json());
             self
@@ -4525,78 +4522,6 @@ pub mod task {
         }
     }
 
-    /// The values `AWS::DataSync::Task.ReportLevel` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReportLevelProperty {
-        /// `ERRORS_ONLY`
-        ErrorsOnly,
-        /// `SUCCESSES_AND_ERRORS`
-        SuccessesAndErrors,
-    }
-
-    impl crate::typed::StringEnum for ReportLevelProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ReportLevelProperty::ErrorsOnly => "ERRORS_ONLY",
-                ReportLevelProperty::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            }
-        }
-    }
-
-    /// The values `AWS::DataSync::Task.ReportLevel` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReportLevelProperty2 {
-        /// `ERRORS_ONLY`
-        ErrorsOnly,
-        /// `SUCCESSES_AND_ERRORS`
-        SuccessesAndErrors,
-    }
-
-    impl crate::typed::StringEnum for ReportLevelProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ReportLevelProperty2::ErrorsOnly => "ERRORS_ONLY",
-                ReportLevelProperty2::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            }
-        }
-    }
-
-    /// The values `AWS::DataSync::Task.ReportLevel` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReportLevelProperty3 {
-        /// `ERRORS_ONLY`
-        ErrorsOnly,
-        /// `SUCCESSES_AND_ERRORS`
-        SuccessesAndErrors,
-    }
-
-    impl crate::typed::StringEnum for ReportLevelProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ReportLevelProperty3::ErrorsOnly => "ERRORS_ONLY",
-                ReportLevelProperty3::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            }
-        }
-    }
-
-    /// The values `AWS::DataSync::Task.ReportLevel` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReportLevelProperty4 {
-        /// `ERRORS_ONLY`
-        ErrorsOnly,
-        /// `SUCCESSES_AND_ERRORS`
-        SuccessesAndErrors,
-    }
-
-    impl crate::typed::StringEnum for ReportLevelProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ReportLevelProperty4::ErrorsOnly => "ERRORS_ONLY",
-                ReportLevelProperty4::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            }
-        }
-    }
-
     /// The values `AWS::DataSync::Task.SecurityDescriptorCopyFlags` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum SecurityDescriptorCopyFlags {
@@ -4614,6 +4539,24 @@ pub mod task {
                 SecurityDescriptorCopyFlags::None => "NONE",
                 SecurityDescriptorCopyFlags::OwnerDacl => "OWNER_DACL",
                 SecurityDescriptorCopyFlags::OwnerDaclSacl => "OWNER_DACL_SACL",
+            }
+        }
+    }
+
+    /// The values `AWS::DataSync::Task.ReportLevel` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SkippedReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly,
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors,
+    }
+
+    impl crate::typed::StringEnum for SkippedReportLevel {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SkippedReportLevel::ErrorsOnly => "ERRORS_ONLY",
+                SkippedReportLevel::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
             }
         }
     }
@@ -4672,6 +4615,24 @@ pub mod task {
         }
     }
 
+    /// The values `AWS::DataSync::Task.ReportLevel` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TaskReportConfigReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly,
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors,
+    }
+
+    impl crate::typed::StringEnum for TaskReportConfigReportLevel {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TaskReportConfigReportLevel::ErrorsOnly => "ERRORS_ONLY",
+                TaskReportConfigReportLevel::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
+            }
+        }
+    }
+
     /// The values `AWS::DataSync::Task.TransferMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum TransferMode {
@@ -4686,6 +4647,24 @@ pub mod task {
             match self {
                 TransferMode::Changed => "CHANGED",
                 TransferMode::All => "ALL",
+            }
+        }
+    }
+
+    /// The values `AWS::DataSync::Task.ReportLevel` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TransferredReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly,
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors,
+    }
+
+    impl crate::typed::StringEnum for TransferredReportLevel {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TransferredReportLevel::ErrorsOnly => "ERRORS_ONLY",
+                TransferredReportLevel::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
             }
         }
     }
@@ -4710,6 +4689,24 @@ pub mod task {
                 Uid::IntValue => "INT_VALUE",
                 Uid::Name => "NAME",
                 Uid::Both => "BOTH",
+            }
+        }
+    }
+
+    /// The values `AWS::DataSync::Task.ReportLevel` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum VerifiedReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly,
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors,
+    }
+
+    impl crate::typed::StringEnum for VerifiedReportLevel {
+        fn as_str(&self) -> &'static str {
+            match self {
+                VerifiedReportLevel::ErrorsOnly => "ERRORS_ONLY",
+                VerifiedReportLevel::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
             }
         }
     }

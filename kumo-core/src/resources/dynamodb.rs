@@ -79,14 +79,14 @@ impl GlobalTable {
         self
     }
 
-    /// `KeySchema`: list of [`KeySchemaProperty2`].
+    /// `KeySchema`: list of [`KeySchema`].
     ///
     /// Items: 1 to 2.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-keyschema)
     pub fn key_schema(
         mut self,
-        value: impl Into<crate::Value<Vec<global_table::KeySchemaProperty2>>>,
+        value: impl Into<crate::Value<Vec<global_table::KeySchema>>>,
     ) -> Self {
         self.0.set_property("KeySchema", value.into().into_json());
         self
@@ -414,7 +414,7 @@ pub mod global_table {
         /// A new `GlobalSecondaryIndex` with its required properties.
         pub fn new(
             index_name: impl Into<crate::Value<String>>,
-            key_schema: impl Into<crate::Value<Vec<KeySchemaProperty>>>,
+            key_schema: impl Into<crate::Value<Vec<GlobalSecondaryIndexKeySchema>>>,
             projection: impl Into<crate::Value<Projection>>,
         ) -> Self {
             GlobalSecondaryIndex(crate::typed::Properties::from_iter([
@@ -496,6 +496,34 @@ pub mod global_table {
         }
     }
 
+    /// `AWS::DynamoDB::GlobalTable.KeySchema`.
+    ///
+    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-keyschema.html)
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalSecondaryIndexKeySchema(crate::typed::Properties);
+
+    impl GlobalSecondaryIndexKeySchema {
+        /// A new `GlobalSecondaryIndexKeySchema` with its required properties.
+        pub fn new(
+            attribute_name: impl Into<crate::Value<String>>,
+            key_type: impl Into<crate::Value<KeyType>>,
+        ) -> Self {
+            GlobalSecondaryIndexKeySchema(crate::typed::Properties::from_iter([
+                (
+                    "AttributeName".to_owned(),
+                    attribute_name.into().into_json(),
+                ),
+                ("KeyType".to_owned(), key_type.into().into_json()),
+            ]))
+        }
+    }
+
+    impl crate::PropertyType for GlobalSecondaryIndexKeySchema {
+        fn into_json(self) -> crate::Json {
+            crate::Json::Object(self.0)
+        }
+    }
+
     /// `AWS::DynamoDB::GlobalTable.GlobalTableWitness`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-globaltablewitness.html)
@@ -527,15 +555,15 @@ pub mod global_table {
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-keyschema.html)
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct KeySchemaProperty(crate::typed::Properties);
+    pub struct KeySchema(crate::typed::Properties);
 
-    impl KeySchemaProperty {
-        /// A new `KeySchemaProperty` with its required properties.
+    impl KeySchema {
+        /// A new `KeySchema` with its required properties.
         pub fn new(
             attribute_name: impl Into<crate::Value<String>>,
-            key_type: impl Into<crate::Value<KeyType>>,
+            key_type: impl Into<crate::Value<KeySchemaKeyType>>,
         ) -> Self {
-            KeySchemaProperty(crate::typed::Properties::from_iter([
+            KeySchema(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
                     attribute_name.into().into_json(),
@@ -545,35 +573,7 @@ pub mod global_table {
         }
     }
 
-    impl crate::PropertyType for KeySchemaProperty {
-        fn into_json(self) -> crate::Json {
-            crate::Json::Object(self.0)
-        }
-    }
-
-    /// `AWS::DynamoDB::GlobalTable.KeySchema`.
-    ///
-    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-keyschema.html)
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct KeySchemaProperty2(crate::typed::Properties);
-
-    impl KeySchemaProperty2 {
-        /// A new `KeySchemaProperty2` with its required properties.
-        pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            key_type: impl Into<crate::Value<KeyTypeProperty>>,
-        ) -> Self {
-            KeySchemaProperty2(crate::typed::Properties::from_iter([
-                (
-                    "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
-                ),
-                ("KeyType".to_owned(), key_type.into().into_json()),
-            ]))
-        }
-    }
-
-    impl crate::PropertyType for KeySchemaProperty2 {
+    impl crate::PropertyType for KeySchema {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }
@@ -625,7 +625,7 @@ pub mod global_table {
         /// A new `LocalSecondaryIndex` with its required properties.
         pub fn new(
             index_name: impl Into<crate::Value<String>>,
-            key_schema: impl Into<crate::Value<Vec<KeySchemaProperty2>>>,
+            key_schema: impl Into<crate::Value<Vec<KeySchema>>>,
             projection: impl Into<crate::Value<Projection>>,
         ) -> Self {
             LocalSecondaryIndex(crate::typed::Properties::from_iter([
@@ -1437,6 +1437,24 @@ pub mod global_table {
 
     /// The values `AWS::DynamoDB::GlobalTable.KeyType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum KeySchemaKeyType {
+        /// `HASH`
+        Hash,
+        /// `RANGE`
+        Range,
+    }
+
+    impl crate::typed::StringEnum for KeySchemaKeyType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                KeySchemaKeyType::Hash => "HASH",
+                KeySchemaKeyType::Range => "RANGE",
+            }
+        }
+    }
+
+    /// The values `AWS::DynamoDB::GlobalTable.KeyType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum KeyType {
         /// `HASH`
         Hash,
@@ -1449,24 +1467,6 @@ pub mod global_table {
             match self {
                 KeyType::Hash => "HASH",
                 KeyType::Range => "RANGE",
-            }
-        }
-    }
-
-    /// The values `AWS::DynamoDB::GlobalTable.KeyType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyTypeProperty {
-        /// `HASH`
-        Hash,
-        /// `RANGE`
-        Range,
-    }
-
-    impl crate::typed::StringEnum for KeyTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                KeyTypeProperty::Hash => "HASH",
-                KeyTypeProperty::Range => "RANGE",
             }
         }
     }
@@ -1536,7 +1536,7 @@ pub struct Table(crate::Resource);
 
 impl Table {
     /// A new `AWS::DynamoDB::Table` with its required properties.
-    pub fn new(key_schema: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn new(key_schema: impl Into<crate::Value<Vec<table::KeySchema>>>) -> Self {
         Table(
             crate::Resource::new("AWS::DynamoDB::Table")
                 .property("KeySchema", key_schema.into().into_json()),
@@ -1901,7 +1901,7 @@ pub mod table {
         /// A new `GlobalSecondaryIndex` with its required properties.
         pub fn new(
             index_name: impl Into<crate::Value<String>>,
-            key_schema: impl Into<crate::Value<Vec<KeySchemaProperty>>>,
+            key_schema: impl Into<crate::Value<Vec<GlobalSecondaryIndexKeySchema>>>,
             projection: impl Into<crate::Value<Projection>>,
         ) -> Self {
             GlobalSecondaryIndex(crate::typed::Properties::from_iter([
@@ -1960,6 +1960,34 @@ pub mod table {
     }
 
     impl crate::PropertyType for GlobalSecondaryIndex {
+        fn into_json(self) -> crate::Json {
+            crate::Json::Object(self.0)
+        }
+    }
+
+    /// `AWS::DynamoDB::Table.KeySchema`.
+    ///
+    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-keyschema.html)
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalSecondaryIndexKeySchema(crate::typed::Properties);
+
+    impl GlobalSecondaryIndexKeySchema {
+        /// A new `GlobalSecondaryIndexKeySchema` with its required properties.
+        pub fn new(
+            attribute_name: impl Into<crate::Value<String>>,
+            key_type: impl Into<crate::Value<String>>,
+        ) -> Self {
+            GlobalSecondaryIndexKeySchema(crate::typed::Properties::from_iter([
+                (
+                    "AttributeName".to_owned(),
+                    attribute_name.into().into_json(),
+                ),
+                ("KeyType".to_owned(), key_type.into().into_json()),
+            ]))
+        }
+    }
+
+    impl crate::PropertyType for GlobalSecondaryIndexKeySchema {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }
@@ -2045,15 +2073,15 @@ pub mod table {
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-keyschema.html)
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct KeySchemaProperty(crate::typed::Properties);
+    pub struct KeySchema(crate::typed::Properties);
 
-    impl KeySchemaProperty {
-        /// A new `KeySchemaProperty` with its required properties.
+    impl KeySchema {
+        /// A new `KeySchema` with its required properties.
         pub fn new(
             attribute_name: impl Into<crate::Value<String>>,
             key_type: impl Into<crate::Value<String>>,
         ) -> Self {
-            KeySchemaProperty(crate::typed::Properties::from_iter([
+            KeySchema(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
                     attribute_name.into().into_json(),
@@ -2063,35 +2091,7 @@ pub mod table {
         }
     }
 
-    impl crate::PropertyType for KeySchemaProperty {
-        fn into_json(self) -> crate::Json {
-            crate::Json::Object(self.0)
-        }
-    }
-
-    /// `AWS::DynamoDB::Table.KeySchema`.
-    ///
-    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-keyschema.html)
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct KeySchemaProperty2(crate::typed::Properties);
-
-    impl KeySchemaProperty2 {
-        /// A new `KeySchemaProperty2` with its required properties.
-        pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            key_type: impl Into<crate::Value<String>>,
-        ) -> Self {
-            KeySchemaProperty2(crate::typed::Properties::from_iter([
-                (
-                    "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
-                ),
-                ("KeyType".to_owned(), key_type.into().into_json()),
-            ]))
-        }
-    }
-
-    impl crate::PropertyType for KeySchemaProperty2 {
+    impl crate::PropertyType for KeySchema {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }
@@ -2143,7 +2143,7 @@ pub mod table {
         /// A new `LocalSecondaryIndex` with its required properties.
         pub fn new(
             index_name: impl Into<crate::Value<String>>,
-            key_schema: impl Into<crate::Value<Vec<KeySchemaProperty2>>>,
+            key_schema: impl Into<crate::Value<Vec<KeySchema>>>,
             projection: impl Into<crate::Value<Projection>>,
         ) -> Self {
             LocalSecondaryIndex(crate::typed::Properties::from_iter([

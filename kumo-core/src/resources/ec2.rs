@@ -26825,10 +26825,13 @@ pub mod vpn_connection {
             Phase1EncryptionAlgorithmsRequestListValue(crate::typed::Properties::new())
         }
 
-        /// `Value`: [`ValueProperty`].
+        /// `Value`: [`Phase1EncryptionAlgorithmsRequestListValueValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-vpnconnection-phase1encryptionalgorithmsrequestlistvalue.html#cfn-ec2-vpnconnection-phase1encryptionalgorithmsrequestlistvalue-value)
-        pub fn value(mut self, value: impl Into<crate::Value<ValueProperty>>) -> Self {
+        pub fn value(
+            mut self,
+            value: impl Into<crate::Value<Phase1EncryptionAlgorithmsRequestListValueValue>>,
+        ) -> Self {
             self.0.insert("Value".to_owned(), value.into().into_json());
             self
         }
@@ -26852,10 +26855,13 @@ pub mod vpn_connection {
             Phase1IntegrityAlgorithmsRequestListValue(crate::typed::Properties::new())
         }
 
-        /// `Value`: [`ValueProperty2`].
+        /// `Value`: [`Phase1IntegrityAlgorithmsRequestListValueValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-vpnconnection-phase1integrityalgorithmsrequestlistvalue.html#cfn-ec2-vpnconnection-phase1integrityalgorithmsrequestlistvalue-value)
-        pub fn value(mut self, value: impl Into<crate::Value<ValueProperty2>>) -> Self {
+        pub fn value(
+            mut self,
+            value: impl Into<crate::Value<Phase1IntegrityAlgorithmsRequestListValueValue>>,
+        ) -> Self {
             self.0.insert("Value".to_owned(), value.into().into_json());
             self
         }
@@ -26906,10 +26912,13 @@ pub mod vpn_connection {
             Phase2EncryptionAlgorithmsRequestListValue(crate::typed::Properties::new())
         }
 
-        /// `Value`: [`ValueProperty3`].
+        /// `Value`: [`Phase2EncryptionAlgorithmsRequestListValueValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-vpnconnection-phase2encryptionalgorithmsrequestlistvalue.html#cfn-ec2-vpnconnection-phase2encryptionalgorithmsrequestlistvalue-value)
-        pub fn value(mut self, value: impl Into<crate::Value<ValueProperty3>>) -> Self {
+        pub fn value(
+            mut self,
+            value: impl Into<crate::Value<Phase2EncryptionAlgorithmsRequestListValueValue>>,
+        ) -> Self {
             self.0.insert("Value".to_owned(), value.into().into_json());
             self
         }
@@ -26933,10 +26942,13 @@ pub mod vpn_connection {
             Phase2IntegrityAlgorithmsRequestListValue(crate::typed::Properties::new())
         }
 
-        /// `Value`: [`ValueProperty4`].
+        /// `Value`: [`Phase2IntegrityAlgorithmsRequestListValueValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-vpnconnection-phase2integrityalgorithmsrequestlistvalue.html#cfn-ec2-vpnconnection-phase2integrityalgorithmsrequestlistvalue-value)
-        pub fn value(mut self, value: impl Into<crate::Value<ValueProperty4>>) -> Self {
+        pub fn value(
+            mut self,
+            value: impl Into<crate::Value<Phase2IntegrityAlgorithmsRequestListValueValue>>,
+        ) -> Self {
             self.0.insert("Value".to_owned(), value.into().into_json());
             self
         }
@@ -27314,6 +27326,102 @@ pub mod vpn_connection {
         }
     }
 
+    /// The values `AWS::EC2::VPNConnection.Value` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Phase1EncryptionAlgorithmsRequestListValueValue {
+        /// `AES128`
+        Aes128,
+        /// `AES256`
+        Aes256,
+        /// `AES128-GCM-16`
+        Aes128Gcm16,
+        /// `AES256-GCM-16`
+        Aes256Gcm16,
+    }
+
+    impl crate::typed::StringEnum for Phase1EncryptionAlgorithmsRequestListValueValue {
+        fn as_str(&self) -> &'static str {
+            match self {
+                Phase1EncryptionAlgorithmsRequestListValueValue::Aes128 => "AES128",
+                Phase1EncryptionAlgorithmsRequestListValueValue::Aes256 => "AES256",
+                Phase1EncryptionAlgorithmsRequestListValueValue::Aes128Gcm16 => "AES128-GCM-16",
+                Phase1EncryptionAlgorithmsRequestListValueValue::Aes256Gcm16 => "AES256-GCM-16",
+            }
+        }
+    }
+
+    /// The values `AWS::EC2::VPNConnection.Value` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Phase1IntegrityAlgorithmsRequestListValueValue {
+        /// `SHA1`
+        Sha1,
+        /// `SHA2-256`
+        Sha2256,
+        /// `SHA2-384`
+        Sha2384,
+        /// `SHA2-512`
+        Sha2512,
+    }
+
+    impl crate::typed::StringEnum for Phase1IntegrityAlgorithmsRequestListValueValue {
+        fn as_str(&self) -> &'static str {
+            match self {
+                Phase1IntegrityAlgorithmsRequestListValueValue::Sha1 => "SHA1",
+                Phase1IntegrityAlgorithmsRequestListValueValue::Sha2256 => "SHA2-256",
+                Phase1IntegrityAlgorithmsRequestListValueValue::Sha2384 => "SHA2-384",
+                Phase1IntegrityAlgorithmsRequestListValueValue::Sha2512 => "SHA2-512",
+            }
+        }
+    }
+
+    /// The values `AWS::EC2::VPNConnection.Value` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Phase2EncryptionAlgorithmsRequestListValueValue {
+        /// `AES128`
+        Aes128,
+        /// `AES256`
+        Aes256,
+        /// `AES128-GCM-16`
+        Aes128Gcm16,
+        /// `AES256-GCM-16`
+        Aes256Gcm16,
+    }
+
+    impl crate::typed::StringEnum for Phase2EncryptionAlgorithmsRequestListValueValue {
+        fn as_str(&self) -> &'static str {
+            match self {
+                Phase2EncryptionAlgorithmsRequestListValueValue::Aes128 => "AES128",
+                Phase2EncryptionAlgorithmsRequestListValueValue::Aes256 => "AES256",
+                Phase2EncryptionAlgorithmsRequestListValueValue::Aes128Gcm16 => "AES128-GCM-16",
+                Phase2EncryptionAlgorithmsRequestListValueValue::Aes256Gcm16 => "AES256-GCM-16",
+            }
+        }
+    }
+
+    /// The values `AWS::EC2::VPNConnection.Value` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Phase2IntegrityAlgorithmsRequestListValueValue {
+        /// `SHA1`
+        Sha1,
+        /// `SHA2-256`
+        Sha2256,
+        /// `SHA2-384`
+        Sha2384,
+        /// `SHA2-512`
+        Sha2512,
+    }
+
+    impl crate::typed::StringEnum for Phase2IntegrityAlgorithmsRequestListValueValue {
+        fn as_str(&self) -> &'static str {
+            match self {
+                Phase2IntegrityAlgorithmsRequestListValueValue::Sha1 => "SHA1",
+                Phase2IntegrityAlgorithmsRequestListValueValue::Sha2256 => "SHA2-256",
+                Phase2IntegrityAlgorithmsRequestListValueValue::Sha2384 => "SHA2-384",
+                Phase2IntegrityAlgorithmsRequestListValueValue::Sha2512 => "SHA2-512",
+            }
+        }
+    }
+
     /// The values `AWS::EC2::VPNConnection.PreSharedKeyStorage` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum PreSharedKeyStorage {
@@ -27382,102 +27490,6 @@ pub mod vpn_connection {
             match self {
                 Value::Ikev1 => "ikev1",
                 Value::Ikev2 => "ikev2",
-            }
-        }
-    }
-
-    /// The values `AWS::EC2::VPNConnection.Value` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueProperty {
-        /// `AES128`
-        Aes128,
-        /// `AES256`
-        Aes256,
-        /// `AES128-GCM-16`
-        Aes128Gcm16,
-        /// `AES256-GCM-16`
-        Aes256Gcm16,
-    }
-
-    impl crate::typed::StringEnum for ValueProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ValueProperty::Aes128 => "AES128",
-                ValueProperty::Aes256 => "AES256",
-                ValueProperty::Aes128Gcm16 => "AES128-GCM-16",
-                ValueProperty::Aes256Gcm16 => "AES256-GCM-16",
-            }
-        }
-    }
-
-    /// The values `AWS::EC2::VPNConnection.Value` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueProperty2 {
-        /// `SHA1`
-        Sha1,
-        /// `SHA2-256`
-        Sha2256,
-        /// `SHA2-384`
-        Sha2384,
-        /// `SHA2-512`
-        Sha2512,
-    }
-
-    impl crate::typed::StringEnum for ValueProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ValueProperty2::Sha1 => "SHA1",
-                ValueProperty2::Sha2256 => "SHA2-256",
-                ValueProperty2::Sha2384 => "SHA2-384",
-                ValueProperty2::Sha2512 => "SHA2-512",
-            }
-        }
-    }
-
-    /// The values `AWS::EC2::VPNConnection.Value` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueProperty3 {
-        /// `AES128`
-        Aes128,
-        /// `AES256`
-        Aes256,
-        /// `AES128-GCM-16`
-        Aes128Gcm16,
-        /// `AES256-GCM-16`
-        Aes256Gcm16,
-    }
-
-    impl crate::typed::StringEnum for ValueProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ValueProperty3::Aes128 => "AES128",
-                ValueProperty3::Aes256 => "AES256",
-                ValueProperty3::Aes128Gcm16 => "AES128-GCM-16",
-                ValueProperty3::Aes256Gcm16 => "AES256-GCM-16",
-            }
-        }
-    }
-
-    /// The values `AWS::EC2::VPNConnection.Value` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueProperty4 {
-        /// `SHA1`
-        Sha1,
-        /// `SHA2-256`
-        Sha2256,
-        /// `SHA2-384`
-        Sha2384,
-        /// `SHA2-512`
-        Sha2512,
-    }
-
-    impl crate::typed::StringEnum for ValueProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ValueProperty4::Sha1 => "SHA1",
-                ValueProperty4::Sha2256 => "SHA2-256",
-                ValueProperty4::Sha2384 => "SHA2-384",
-                ValueProperty4::Sha2512 => "SHA2-512",
             }
         }
     }
@@ -28002,10 +28014,13 @@ pub mod verified_access_endpoint {
             self
         }
 
-        /// `Protocol`: [`ProtocolProperty`].
+        /// `Protocol`: [`LoadBalancerOptionsProtocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-verifiedaccessendpoint-loadbalanceroptions.html#cfn-ec2-verifiedaccessendpoint-loadbalanceroptions-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<ProtocolProperty>>) -> Self {
+        pub fn protocol(
+            mut self,
+            value: impl Into<crate::Value<LoadBalancerOptionsProtocol>>,
+        ) -> Self {
             self.0
                 .insert("Protocol".to_owned(), value.into().into_json());
             self
@@ -28067,10 +28082,13 @@ pub mod verified_access_endpoint {
             self
         }
 
-        /// `Protocol`: [`ProtocolProperty2`].
+        /// `Protocol`: [`NetworkInterfaceOptionsProtocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-verifiedaccessendpoint-networkinterfaceoptions.html#cfn-ec2-verifiedaccessendpoint-networkinterfaceoptions-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<ProtocolProperty2>>) -> Self {
+        pub fn protocol(
+            mut self,
+            value: impl Into<crate::Value<NetworkInterfaceOptionsProtocol>>,
+        ) -> Self {
             self.0
                 .insert("Protocol".to_owned(), value.into().into_json());
             self
@@ -28145,10 +28163,10 @@ pub mod verified_access_endpoint {
             self
         }
 
-        /// `Protocol`: [`ProtocolProperty3`].
+        /// `Protocol`: [`RdsOptionsProtocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-verifiedaccessendpoint-rdsoptions.html#cfn-ec2-verifiedaccessendpoint-rdsoptions-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<ProtocolProperty3>>) -> Self {
+        pub fn protocol(mut self, value: impl Into<crate::Value<RdsOptionsProtocol>>) -> Self {
             self.0
                 .insert("Protocol".to_owned(), value.into().into_json());
             self
@@ -28314,6 +28332,48 @@ pub mod verified_access_endpoint {
 
     /// The values `AWS::EC2::VerifiedAccessEndpoint.Protocol` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum LoadBalancerOptionsProtocol {
+        /// `http`
+        Http,
+        /// `https`
+        Https,
+        /// `tcp`
+        Tcp,
+    }
+
+    impl crate::typed::StringEnum for LoadBalancerOptionsProtocol {
+        fn as_str(&self) -> &'static str {
+            match self {
+                LoadBalancerOptionsProtocol::Http => "http",
+                LoadBalancerOptionsProtocol::Https => "https",
+                LoadBalancerOptionsProtocol::Tcp => "tcp",
+            }
+        }
+    }
+
+    /// The values `AWS::EC2::VerifiedAccessEndpoint.Protocol` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum NetworkInterfaceOptionsProtocol {
+        /// `http`
+        Http,
+        /// `https`
+        Https,
+        /// `tcp`
+        Tcp,
+    }
+
+    impl crate::typed::StringEnum for NetworkInterfaceOptionsProtocol {
+        fn as_str(&self) -> &'static str {
+            match self {
+                NetworkInterfaceOptionsProtocol::Http => "http",
+                NetworkInterfaceOptionsProtocol::Https => "https",
+                NetworkInterfaceOptionsProtocol::Tcp => "tcp",
+            }
+        }
+    }
+
+    /// The values `AWS::EC2::VerifiedAccessEndpoint.Protocol` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Protocol {
         /// `http`
         Http,
@@ -28335,7 +28395,7 @@ pub mod verified_access_endpoint {
 
     /// The values `AWS::EC2::VerifiedAccessEndpoint.Protocol` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolProperty {
+    pub enum RdsOptionsProtocol {
         /// `http`
         Http,
         /// `https`
@@ -28344,54 +28404,12 @@ pub mod verified_access_endpoint {
         Tcp,
     }
 
-    impl crate::typed::StringEnum for ProtocolProperty {
+    impl crate::typed::StringEnum for RdsOptionsProtocol {
         fn as_str(&self) -> &'static str {
             match self {
-                ProtocolProperty::Http => "http",
-                ProtocolProperty::Https => "https",
-                ProtocolProperty::Tcp => "tcp",
-            }
-        }
-    }
-
-    /// The values `AWS::EC2::VerifiedAccessEndpoint.Protocol` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolProperty2 {
-        /// `http`
-        Http,
-        /// `https`
-        Https,
-        /// `tcp`
-        Tcp,
-    }
-
-    impl crate::typed::StringEnum for ProtocolProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ProtocolProperty2::Http => "http",
-                ProtocolProperty2::Https => "https",
-                ProtocolProperty2::Tcp => "tcp",
-            }
-        }
-    }
-
-    /// The values `AWS::EC2::VerifiedAccessEndpoint.Protocol` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolProperty3 {
-        /// `http`
-        Http,
-        /// `https`
-        Https,
-        /// `tcp`
-        Tcp,
-    }
-
-    impl crate::typed::StringEnum for ProtocolProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ProtocolProperty3::Http => "http",
-                ProtocolProperty3::Https => "https",
-                ProtocolProperty3::Tcp => "tcp",
+                RdsOptionsProtocol::Http => "http",
+                RdsOptionsProtocol::Https => "https",
+                RdsOptionsProtocol::Tcp => "tcp",
             }
         }
     }
@@ -29095,12 +29113,16 @@ impl VerifiedAccessTrustProvider {
         self
     }
 
-    /// `SseSpecification`: [`SseSpecificationProperty`].
+    /// `SseSpecification`: [`VerifiedAccessTrustProviderSseSpecification`].
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccesstrustprovider.html#cfn-ec2-verifiedaccesstrustprovider-ssespecification)
     pub fn sse_specification(
         mut self,
-        value: impl Into<crate::Value<verified_access_trust_provider::SseSpecificationProperty>>,
+        value: impl Into<
+            crate::Value<
+                verified_access_trust_provider::VerifiedAccessTrustProviderSseSpecification,
+            >,
+        >,
     ) -> Self {
         self.0
             .set_property("SseSpecification", value.into().into_json());
@@ -29389,16 +29411,41 @@ pub mod verified_access_trust_provider {
         }
     }
 
+    /// `AWS::EC2::VerifiedAccessTrustProvider.Tag`.
+    ///
+    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-verifiedaccesstrustprovider-tag.html)
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Tag(crate::typed::Properties);
+
+    impl Tag {
+        /// A new `Tag` with its required properties.
+        pub fn new(
+            key: impl Into<crate::Value<String>>,
+            value: impl Into<crate::Value<String>>,
+        ) -> Self {
+            Tag(crate::typed::Properties::from_iter([
+                ("Key".to_owned(), key.into().into_json()),
+                ("Value".to_owned(), value.into().into_json()),
+            ]))
+        }
+    }
+
+    impl crate::PropertyType for Tag {
+        fn into_json(self) -> crate::Json {
+            crate::Json::Object(self.0)
+        }
+    }
+
     /// `AWS::EC2::VerifiedAccessTrustProvider.SseSpecification`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-verifiedaccesstrustprovider-ssespecification.html)
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SseSpecificationProperty(crate::typed::Properties);
+    pub struct VerifiedAccessTrustProviderSseSpecification(crate::typed::Properties);
 
-    impl SseSpecificationProperty {
-        /// A new `SseSpecificationProperty`.
+    impl VerifiedAccessTrustProviderSseSpecification {
+        /// A new `VerifiedAccessTrustProviderSseSpecification`.
         pub fn new() -> Self {
-            SseSpecificationProperty(crate::typed::Properties::new())
+            VerifiedAccessTrustProviderSseSpecification(crate::typed::Properties::new())
         }
 
         /// `CustomerManagedKeyEnabled`: boolean.
@@ -29425,32 +29472,7 @@ pub mod verified_access_trust_provider {
         }
     }
 
-    impl crate::PropertyType for SseSpecificationProperty {
-        fn into_json(self) -> crate::Json {
-            crate::Json::Object(self.0)
-        }
-    }
-
-    /// `AWS::EC2::VerifiedAccessTrustProvider.Tag`.
-    ///
-    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-verifiedaccesstrustprovider-tag.html)
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Tag(crate::typed::Properties);
-
-    impl Tag {
-        /// A new `Tag` with its required properties.
-        pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
-            Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
-            ]))
-        }
-    }
-
-    impl crate::PropertyType for Tag {
+    impl crate::PropertyType for VerifiedAccessTrustProviderSseSpecification {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }

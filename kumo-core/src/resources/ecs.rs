@@ -3113,10 +3113,10 @@ pub mod daemon_task_definition {
             self
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`FirelensConfigurationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html#cfn-ecs-daemontaskdefinition-firelensconfiguration-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<crate::Value<FirelensConfigurationType>>) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -3737,6 +3737,24 @@ pub mod daemon_task_definition {
         }
     }
 
+    /// The values `AWS::ECS::DaemonTaskDefinition.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum FirelensConfigurationType {
+        /// `fluentbit`
+        Fluentbit,
+        /// `fluentd`
+        Fluentd,
+    }
+
+    impl crate::typed::StringEnum for FirelensConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                FirelensConfigurationType::Fluentbit => "fluentbit",
+                FirelensConfigurationType::Fluentd => "fluentd",
+            }
+        }
+    }
+
     /// The values `AWS::ECS::DaemonTaskDefinition.Name` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Name {
@@ -3826,24 +3844,6 @@ pub mod daemon_task_definition {
         fn as_str(&self) -> &'static str {
             match self {
                 Type::S3 => "s3",
-            }
-        }
-    }
-
-    /// The values `AWS::ECS::DaemonTaskDefinition.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `fluentbit`
-        Fluentbit,
-        /// `fluentd`
-        Fluentd,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Fluentbit => "fluentbit",
-                TypeProperty::Fluentd => "fluentd",
             }
         }
     }
@@ -5271,12 +5271,12 @@ pub mod service {
             )]))
         }
 
-        /// `PropagateTags`: [`PropagateTagsProperty`].
+        /// `PropagateTags`: [`EbsTagSpecificationPropagateTags`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-ebstagspecification.html#cfn-ecs-service-ebstagspecification-propagatetags)
         pub fn propagate_tags(
             mut self,
-            value: impl Into<crate::Value<PropagateTagsProperty>>,
+            value: impl Into<crate::Value<EbsTagSpecificationPropagateTags>>,
         ) -> Self {
             self.0
                 .insert("PropagateTags".to_owned(), value.into().into_json());
@@ -5534,7 +5534,7 @@ pub mod service {
 
     impl PlacementConstraint {
         /// A new `PlacementConstraint` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn new(r#type: impl Into<crate::Value<PlacementConstraintType>>) -> Self {
             PlacementConstraint(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
                 r#type.into().into_json(),
@@ -5565,7 +5565,7 @@ pub mod service {
 
     impl PlacementStrategy {
         /// A new `PlacementStrategy` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TypeProperty2>>) -> Self {
+        pub fn new(r#type: impl Into<crate::Value<PlacementStrategyType>>) -> Self {
             PlacementStrategy(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
                 r#type.into().into_json(),
@@ -6336,6 +6336,24 @@ pub mod service {
         }
     }
 
+    /// The values `AWS::ECS::Service.PropagateTags` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EbsTagSpecificationPropagateTags {
+        /// `SERVICE`
+        Service,
+        /// `TASK_DEFINITION`
+        TaskDefinition,
+    }
+
+    impl crate::typed::StringEnum for EbsTagSpecificationPropagateTags {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EbsTagSpecificationPropagateTags::Service => "SERVICE",
+                EbsTagSpecificationPropagateTags::TaskDefinition => "TASK_DEFINITION",
+            }
+        }
+    }
+
     /// The values `AWS::ECS::Service.FilesystemType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum FilesystemType {
@@ -6450,6 +6468,45 @@ pub mod service {
         }
     }
 
+    /// The values `AWS::ECS::Service.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum PlacementConstraintType {
+        /// `distinctInstance`
+        DistinctInstance,
+        /// `memberOf`
+        MemberOf,
+    }
+
+    impl crate::typed::StringEnum for PlacementConstraintType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                PlacementConstraintType::DistinctInstance => "distinctInstance",
+                PlacementConstraintType::MemberOf => "memberOf",
+            }
+        }
+    }
+
+    /// The values `AWS::ECS::Service.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum PlacementStrategyType {
+        /// `binpack`
+        Binpack,
+        /// `random`
+        Random,
+        /// `spread`
+        Spread,
+    }
+
+    impl crate::typed::StringEnum for PlacementStrategyType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                PlacementStrategyType::Binpack => "binpack",
+                PlacementStrategyType::Random => "random",
+                PlacementStrategyType::Spread => "spread",
+            }
+        }
+    }
+
     /// The values `AWS::ECS::Service.PropagateTags` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum PropagateTags {
@@ -6464,24 +6521,6 @@ pub mod service {
             match self {
                 PropagateTags::Service => "SERVICE",
                 PropagateTags::TaskDefinition => "TASK_DEFINITION",
-            }
-        }
-    }
-
-    /// The values `AWS::ECS::Service.PropagateTags` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTagsProperty {
-        /// `SERVICE`
-        Service,
-        /// `TASK_DEFINITION`
-        TaskDefinition,
-    }
-
-    impl crate::typed::StringEnum for PropagateTagsProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                PropagateTagsProperty::Service => "SERVICE",
-                PropagateTagsProperty::TaskDefinition => "TASK_DEFINITION",
             }
         }
     }
@@ -6560,45 +6599,6 @@ pub mod service {
                 Type::CodeDeploy => "CODE_DEPLOY",
                 Type::Ecs => "ECS",
                 Type::External => "EXTERNAL",
-            }
-        }
-    }
-
-    /// The values `AWS::ECS::Service.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `distinctInstance`
-        DistinctInstance,
-        /// `memberOf`
-        MemberOf,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::DistinctInstance => "distinctInstance",
-                TypeProperty::MemberOf => "memberOf",
-            }
-        }
-    }
-
-    /// The values `AWS::ECS::Service.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty2 {
-        /// `binpack`
-        Binpack,
-        /// `random`
-        Random,
-        /// `spread`
-        Spread,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty2::Binpack => "binpack",
-                TypeProperty2::Random => "random",
-                TypeProperty2::Spread => "spread",
             }
         }
     }
@@ -7703,10 +7703,10 @@ pub mod task_definition {
             self
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`FirelensConfigurationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-firelensconfiguration.html#cfn-ecs-taskdefinition-firelensconfiguration-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<crate::Value<FirelensConfigurationType>>) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -8225,10 +8225,10 @@ pub mod task_definition {
             self
         }
 
-        /// `Type`: [`TypeProperty4`].
+        /// `Type`: [`ProxyConfigurationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-proxyconfiguration.html#cfn-ecs-taskdefinition-proxyconfiguration-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty4>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<crate::Value<ProxyConfigurationType>>) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -8277,7 +8277,7 @@ pub mod task_definition {
     impl ResourceRequirement {
         /// A new `ResourceRequirement` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<TypeProperty2>>,
+            r#type: impl Into<crate::Value<ResourceRequirementType>>,
             value: impl Into<crate::Value<String>>,
         ) -> Self {
             ResourceRequirement(crate::typed::Properties::from_iter([
@@ -8540,7 +8540,7 @@ pub mod task_definition {
 
     impl TaskDefinitionPlacementConstraint {
         /// A new `TaskDefinitionPlacementConstraint` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TypeProperty3>>) -> Self {
+        pub fn new(r#type: impl Into<crate::Value<TaskDefinitionPlacementConstraintType>>) -> Self {
             TaskDefinitionPlacementConstraint(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
                 r#type.into().into_json(),
@@ -8830,6 +8830,24 @@ pub mod task_definition {
         }
     }
 
+    /// The values `AWS::ECS::TaskDefinition.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum FirelensConfigurationType {
+        /// `fluentbit`
+        Fluentbit,
+        /// `fluentd`
+        Fluentd,
+    }
+
+    impl crate::typed::StringEnum for FirelensConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                FirelensConfigurationType::Fluentbit => "fluentbit",
+                FirelensConfigurationType::Fluentd => "fluentd",
+            }
+        }
+    }
+
     /// The values `AWS::ECS::TaskDefinition.IAM` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Iam {
@@ -9049,6 +9067,21 @@ pub mod task_definition {
         }
     }
 
+    /// The values `AWS::ECS::TaskDefinition.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ProxyConfigurationType {
+        /// `APPMESH`
+        Appmesh,
+    }
+
+    impl crate::typed::StringEnum for ProxyConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ProxyConfigurationType::Appmesh => "APPMESH",
+            }
+        }
+    }
+
     /// The values `AWS::ECS::TaskDefinition.RequiresCompatibilities` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum RequiresCompatibilities {
@@ -9073,6 +9106,24 @@ pub mod task_definition {
         }
     }
 
+    /// The values `AWS::ECS::TaskDefinition.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ResourceRequirementType {
+        /// `GPU`
+        Gpu,
+        /// `InferenceAccelerator`
+        InferenceAccelerator,
+    }
+
+    impl crate::typed::StringEnum for ResourceRequirementType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ResourceRequirementType::Gpu => "GPU",
+                ResourceRequirementType::InferenceAccelerator => "InferenceAccelerator",
+            }
+        }
+    }
+
     /// The values `AWS::ECS::TaskDefinition.Scope` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Scope {
@@ -9087,6 +9138,21 @@ pub mod task_definition {
             match self {
                 Scope::Shared => "shared",
                 Scope::Task => "task",
+            }
+        }
+    }
+
+    /// The values `AWS::ECS::TaskDefinition.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TaskDefinitionPlacementConstraintType {
+        /// `memberOf`
+        MemberOf,
+    }
+
+    impl crate::typed::StringEnum for TaskDefinitionPlacementConstraintType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TaskDefinitionPlacementConstraintType::MemberOf => "memberOf",
             }
         }
     }
@@ -9120,72 +9186,6 @@ pub mod task_definition {
         fn as_str(&self) -> &'static str {
             match self {
                 Type::S3 => "s3",
-            }
-        }
-    }
-
-    /// The values `AWS::ECS::TaskDefinition.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `fluentbit`
-        Fluentbit,
-        /// `fluentd`
-        Fluentd,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Fluentbit => "fluentbit",
-                TypeProperty::Fluentd => "fluentd",
-            }
-        }
-    }
-
-    /// The values `AWS::ECS::TaskDefinition.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty2 {
-        /// `GPU`
-        Gpu,
-        /// `InferenceAccelerator`
-        InferenceAccelerator,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty2::Gpu => "GPU",
-                TypeProperty2::InferenceAccelerator => "InferenceAccelerator",
-            }
-        }
-    }
-
-    /// The values `AWS::ECS::TaskDefinition.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty3 {
-        /// `memberOf`
-        MemberOf,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty3::MemberOf => "memberOf",
-            }
-        }
-    }
-
-    /// The values `AWS::ECS::TaskDefinition.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty4 {
-        /// `APPMESH`
-        Appmesh,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty4::Appmesh => "APPMESH",
             }
         }
     }

@@ -468,7 +468,7 @@ impl Capability {
         cluster_name: impl Into<crate::Value<String>>,
         delete_propagation_policy: impl Into<crate::Value<capability::DeletePropagationPolicy>>,
         role_arn: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<capability::TypeProperty>>,
+        r#type: impl Into<crate::Value<capability::CapabilityType>>,
     ) -> Self {
         Capability(
             crate::Resource::new("AWS::EKS::Capability")
@@ -807,6 +807,27 @@ pub mod capability {
         }
     }
 
+    /// The values `AWS::EKS::Capability.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum CapabilityType {
+        /// `ARGOCD`
+        Argocd,
+        /// `ACK`
+        Ack,
+        /// `KRO`
+        Kro,
+    }
+
+    impl crate::typed::StringEnum for CapabilityType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                CapabilityType::Argocd => "ARGOCD",
+                CapabilityType::Ack => "ACK",
+                CapabilityType::Kro => "KRO",
+            }
+        }
+    }
+
     /// The values `AWS::EKS::Capability.DeletePropagationPolicy` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum DeletePropagationPolicy {
@@ -857,27 +878,6 @@ pub mod capability {
             match self {
                 Type::SsoUser => "SSO_USER",
                 Type::SsoGroup => "SSO_GROUP",
-            }
-        }
-    }
-
-    /// The values `AWS::EKS::Capability.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `ARGOCD`
-        Argocd,
-        /// `ACK`
-        Ack,
-        /// `KRO`
-        Kro,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Argocd => "ARGOCD",
-                TypeProperty::Ack => "ACK",
-                TypeProperty::Kro => "KRO",
             }
         }
     }

@@ -388,12 +388,12 @@ pub mod listener {
             self
         }
 
-        /// `OnUnauthenticatedRequest`: [`OnUnauthenticatedRequestProperty`].
+        /// `OnUnauthenticatedRequest`: [`AuthenticateOidcConfigOnUnauthenticatedRequest`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-onunauthenticatedrequest)
         pub fn on_unauthenticated_request(
             mut self,
-            value: impl Into<crate::Value<OnUnauthenticatedRequestProperty>>,
+            value: impl Into<crate::Value<AuthenticateOidcConfigOnUnauthenticatedRequest>>,
         ) -> Self {
             self.0.insert(
                 "OnUnauthenticatedRequest".to_owned(),
@@ -888,6 +888,27 @@ pub mod listener {
         }
     }
 
+    /// The values `AWS::ElasticLoadBalancingV2::Listener.OnUnauthenticatedRequest` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AuthenticateOidcConfigOnUnauthenticatedRequest {
+        /// `allow`
+        Allow,
+        /// `authenticate`
+        Authenticate,
+        /// `deny`
+        Deny,
+    }
+
+    impl crate::typed::StringEnum for AuthenticateOidcConfigOnUnauthenticatedRequest {
+        fn as_str(&self) -> &'static str {
+            match self {
+                AuthenticateOidcConfigOnUnauthenticatedRequest::Allow => "allow",
+                AuthenticateOidcConfigOnUnauthenticatedRequest::Authenticate => "authenticate",
+                AuthenticateOidcConfigOnUnauthenticatedRequest::Deny => "deny",
+            }
+        }
+    }
+
     /// The values `AWS::ElasticLoadBalancingV2::Listener.Format` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Format {
@@ -926,27 +947,6 @@ pub mod listener {
                 OnUnauthenticatedRequest::Allow => "allow",
                 OnUnauthenticatedRequest::Authenticate => "authenticate",
                 OnUnauthenticatedRequest::Deny => "deny",
-            }
-        }
-    }
-
-    /// The values `AWS::ElasticLoadBalancingV2::Listener.OnUnauthenticatedRequest` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnUnauthenticatedRequestProperty {
-        /// `allow`
-        Allow,
-        /// `authenticate`
-        Authenticate,
-        /// `deny`
-        Deny,
-    }
-
-    impl crate::typed::StringEnum for OnUnauthenticatedRequestProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                OnUnauthenticatedRequestProperty::Allow => "allow",
-                OnUnauthenticatedRequestProperty::Authenticate => "authenticate",
-                OnUnauthenticatedRequestProperty::Deny => "deny",
             }
         }
     }
@@ -1452,12 +1452,12 @@ pub mod listener_rule {
             self
         }
 
-        /// `OnUnauthenticatedRequest`: [`OnUnauthenticatedRequestProperty`].
+        /// `OnUnauthenticatedRequest`: [`AuthenticateOidcConfigOnUnauthenticatedRequest`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-onunauthenticatedrequest)
         pub fn on_unauthenticated_request(
             mut self,
-            value: impl Into<crate::Value<OnUnauthenticatedRequestProperty>>,
+            value: impl Into<crate::Value<AuthenticateOidcConfigOnUnauthenticatedRequest>>,
         ) -> Self {
             self.0.insert(
                 "OnUnauthenticatedRequest".to_owned(),
@@ -2214,7 +2214,7 @@ pub mod listener_rule {
 
     impl Transform {
         /// A new `Transform` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn new(r#type: impl Into<crate::Value<TransformType>>) -> Self {
             Transform(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
                 r#type.into().into_json(),
@@ -2251,6 +2251,27 @@ pub mod listener_rule {
     impl crate::PropertyType for Transform {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
+        }
+    }
+
+    /// The values `AWS::ElasticLoadBalancingV2::ListenerRule.OnUnauthenticatedRequest` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AuthenticateOidcConfigOnUnauthenticatedRequest {
+        /// `allow`
+        Allow,
+        /// `authenticate`
+        Authenticate,
+        /// `deny`
+        Deny,
+    }
+
+    impl crate::typed::StringEnum for AuthenticateOidcConfigOnUnauthenticatedRequest {
+        fn as_str(&self) -> &'static str {
+            match self {
+                AuthenticateOidcConfigOnUnauthenticatedRequest::Allow => "allow",
+                AuthenticateOidcConfigOnUnauthenticatedRequest::Authenticate => "authenticate",
+                AuthenticateOidcConfigOnUnauthenticatedRequest::Deny => "deny",
+            }
         }
     }
 
@@ -2296,27 +2317,6 @@ pub mod listener_rule {
         }
     }
 
-    /// The values `AWS::ElasticLoadBalancingV2::ListenerRule.OnUnauthenticatedRequest` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnUnauthenticatedRequestProperty {
-        /// `allow`
-        Allow,
-        /// `authenticate`
-        Authenticate,
-        /// `deny`
-        Deny,
-    }
-
-    impl crate::typed::StringEnum for OnUnauthenticatedRequestProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                OnUnauthenticatedRequestProperty::Allow => "allow",
-                OnUnauthenticatedRequestProperty::Authenticate => "authenticate",
-                OnUnauthenticatedRequestProperty::Deny => "deny",
-            }
-        }
-    }
-
     /// The values `AWS::ElasticLoadBalancingV2::ListenerRule.StatusCode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum StatusCode {
@@ -2331,6 +2331,24 @@ pub mod listener_rule {
             match self {
                 StatusCode::Http301 => "HTTP_301",
                 StatusCode::Http302 => "HTTP_302",
+            }
+        }
+    }
+
+    /// The values `AWS::ElasticLoadBalancingV2::ListenerRule.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TransformType {
+        /// `host-header-rewrite`
+        HostHeaderRewrite,
+        /// `url-rewrite`
+        UrlRewrite,
+    }
+
+    impl crate::typed::StringEnum for TransformType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TransformType::HostHeaderRewrite => "host-header-rewrite",
+                TransformType::UrlRewrite => "url-rewrite",
             }
         }
     }
@@ -2361,24 +2379,6 @@ pub mod listener_rule {
                 Type::Forward => "forward",
                 Type::JwtValidation => "jwt-validation",
                 Type::Redirect => "redirect",
-            }
-        }
-    }
-
-    /// The values `AWS::ElasticLoadBalancingV2::ListenerRule.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `host-header-rewrite`
-        HostHeaderRewrite,
-        /// `url-rewrite`
-        UrlRewrite,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::HostHeaderRewrite => "host-header-rewrite",
-                TypeProperty::UrlRewrite => "url-rewrite",
             }
         }
     }

@@ -99,12 +99,12 @@ pub mod dataset {
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-forecast-dataset-attributes.html)
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AttributesProperty(crate::typed::Properties);
+    pub struct Attributes(crate::typed::Properties);
 
-    impl AttributesProperty {
-        /// A new `AttributesProperty`.
+    impl Attributes {
+        /// A new `Attributes`.
         pub fn new() -> Self {
-            AttributesProperty(crate::typed::Properties::new())
+            Attributes(crate::typed::Properties::new())
         }
 
         /// `AttributeName`: string.
@@ -130,7 +130,7 @@ pub mod dataset {
         }
     }
 
-    impl crate::PropertyType for AttributesProperty {
+    impl crate::PropertyType for Attributes {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }
@@ -185,13 +185,10 @@ pub mod dataset {
             Schema(crate::typed::Properties::new())
         }
 
-        /// `Attributes`: list of [`AttributesProperty`].
+        /// `Attributes`: list of [`Attributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-forecast-dataset-schema.html#cfn-forecast-dataset-schema-attributes)
-        pub fn attributes(
-            mut self,
-            value: impl Into<crate::Value<Vec<AttributesProperty>>>,
-        ) -> Self {
+        pub fn attributes(mut self, value: impl Into<crate::Value<Vec<Attributes>>>) -> Self {
             self.0
                 .insert("Attributes".to_owned(), value.into().into_json());
             self

@@ -1687,7 +1687,7 @@ impl S3AccessPointAttachment {
     /// A new `AWS::FSx::S3AccessPointAttachment` with its required properties.
     pub fn new(
         name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<s3_access_point_attachment::TypeProperty2>>,
+        r#type: impl Into<crate::Value<s3_access_point_attachment::S3AccessPointAttachmentType>>,
     ) -> Self {
         S3AccessPointAttachment(
             crate::Resource::new("AWS::FSx::S3AccessPointAttachment")
@@ -1906,7 +1906,7 @@ pub mod s3_access_point_attachment {
         /// A new `OpenZfsFileSystemIdentity` with its required properties.
         pub fn new(
             posix_user: impl Into<crate::Value<OpenZfsPosixFileSystemUser>>,
-            r#type: impl Into<crate::Value<TypeProperty>>,
+            r#type: impl Into<crate::Value<OpenZfsFileSystemIdentityType>>,
         ) -> Self {
             OpenZfsFileSystemIdentity(crate::typed::Properties::from_iter([
                 ("PosixUser".to_owned(), posix_user.into().into_json()),
@@ -2103,6 +2103,39 @@ pub mod s3_access_point_attachment {
 
     /// The values `AWS::FSx::S3AccessPointAttachment.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OpenZfsFileSystemIdentityType {
+        /// `POSIX`
+        Posix,
+    }
+
+    impl crate::typed::StringEnum for OpenZfsFileSystemIdentityType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                OpenZfsFileSystemIdentityType::Posix => "POSIX",
+            }
+        }
+    }
+
+    /// The values `AWS::FSx::S3AccessPointAttachment.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum S3AccessPointAttachmentType {
+        /// `OPENZFS`
+        Openzfs,
+        /// `ONTAP`
+        Ontap,
+    }
+
+    impl crate::typed::StringEnum for S3AccessPointAttachmentType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                S3AccessPointAttachmentType::Openzfs => "OPENZFS",
+                S3AccessPointAttachmentType::Ontap => "ONTAP",
+            }
+        }
+    }
+
+    /// The values `AWS::FSx::S3AccessPointAttachment.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
         /// `UNIX`
         Unix,
@@ -2115,39 +2148,6 @@ pub mod s3_access_point_attachment {
             match self {
                 Type::Unix => "UNIX",
                 Type::Windows => "WINDOWS",
-            }
-        }
-    }
-
-    /// The values `AWS::FSx::S3AccessPointAttachment.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `POSIX`
-        Posix,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Posix => "POSIX",
-            }
-        }
-    }
-
-    /// The values `AWS::FSx::S3AccessPointAttachment.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty2 {
-        /// `OPENZFS`
-        Openzfs,
-        /// `ONTAP`
-        Ontap,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty2::Openzfs => "OPENZFS",
-                TypeProperty2::Ontap => "ONTAP",
             }
         }
     }

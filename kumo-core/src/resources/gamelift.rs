@@ -962,12 +962,12 @@ pub mod container_fleet {
             self
         }
 
-        /// `StoppedActions`: list of [`StoppedActionsProperty`].
+        /// `StoppedActions`: list of [`StoppedActions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-locationconfiguration.html#cfn-gamelift-containerfleet-locationconfiguration-stoppedactions)
         pub fn stopped_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<StoppedActionsProperty>>>,
+            value: impl Into<crate::Value<Vec<StoppedActions>>>,
         ) -> Self {
             self.0
                 .insert("StoppedActions".to_owned(), value.into().into_json());
@@ -1484,15 +1484,15 @@ pub mod container_fleet {
 
     /// The values `AWS::GameLift::ContainerFleet.StoppedActions` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StoppedActionsProperty {
+    pub enum StoppedActions {
         /// `AUTO_SCALING`
         AutoScaling,
     }
 
-    impl crate::typed::StringEnum for StoppedActionsProperty {
+    impl crate::typed::StringEnum for StoppedActions {
         fn as_str(&self) -> &'static str {
             match self {
-                StoppedActionsProperty::AutoScaling => "AUTO_SCALING",
+                StoppedActions::AutoScaling => "AUTO_SCALING",
             }
         }
     }
@@ -4259,12 +4259,12 @@ pub mod game_session_queue {
             self
         }
 
-        /// `PriorityOrder`: list of [`PriorityOrderProperty`].
+        /// `PriorityOrder`: list of [`PriorityOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gamesessionqueue-priorityconfiguration.html#cfn-gamelift-gamesessionqueue-priorityconfiguration-priorityorder)
         pub fn priority_order(
             mut self,
-            value: impl Into<crate::Value<Vec<PriorityOrderProperty>>>,
+            value: impl Into<crate::Value<Vec<PriorityOrder>>>,
         ) -> Self {
             self.0
                 .insert("PriorityOrder".to_owned(), value.into().into_json());
@@ -4305,7 +4305,7 @@ pub mod game_session_queue {
 
     /// The values `AWS::GameLift::GameSessionQueue.PriorityOrder` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PriorityOrderProperty {
+    pub enum PriorityOrder {
         /// `LATENCY`
         Latency,
         /// `COST`
@@ -4316,13 +4316,13 @@ pub mod game_session_queue {
         Location,
     }
 
-    impl crate::typed::StringEnum for PriorityOrderProperty {
+    impl crate::typed::StringEnum for PriorityOrder {
         fn as_str(&self) -> &'static str {
             match self {
-                PriorityOrderProperty::Latency => "LATENCY",
-                PriorityOrderProperty::Cost => "COST",
-                PriorityOrderProperty::Destination => "DESTINATION",
-                PriorityOrderProperty::Location => "LOCATION",
+                PriorityOrder::Latency => "LATENCY",
+                PriorityOrder::Cost => "COST",
+                PriorityOrder::Destination => "DESTINATION",
+                PriorityOrder::Location => "LOCATION",
             }
         }
     }

@@ -290,12 +290,12 @@ pub mod catalog {
             DataLakeAccessProperties(crate::typed::Properties::new())
         }
 
-        /// `AllowFullTableExternalDataAccess`: [`AllowFullTableExternalDataAccessProperty`].
+        /// `AllowFullTableExternalDataAccess`: [`DataLakeAccessPropertiesAllowFullTableExternalDataAccess`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-allowfulltableexternaldataaccess)
         pub fn allow_full_table_external_data_access(
             mut self,
-            value: impl Into<crate::Value<AllowFullTableExternalDataAccessProperty>>,
+            value: impl Into<crate::Value<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>>,
         ) -> Self {
             self.0.insert(
                 "AllowFullTableExternalDataAccess".to_owned(),
@@ -551,18 +551,18 @@ pub mod catalog {
 
     /// The values `AWS::Glue::Catalog.AllowFullTableExternalDataAccess` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowFullTableExternalDataAccessProperty {
+    pub enum DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
         /// `True`
         True,
         /// `False`
         False,
     }
 
-    impl crate::typed::StringEnum for AllowFullTableExternalDataAccessProperty {
+    impl crate::typed::StringEnum for DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
         fn as_str(&self) -> &'static str {
             match self {
-                AllowFullTableExternalDataAccessProperty::True => "True",
-                AllowFullTableExternalDataAccessProperty::False => "False",
+                DataLakeAccessPropertiesAllowFullTableExternalDataAccess::True => "True",
+                DataLakeAccessPropertiesAllowFullTableExternalDataAccess::False => "False",
             }
         }
     }

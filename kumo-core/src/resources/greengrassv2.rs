@@ -1221,7 +1221,7 @@ pub mod deployment {
     impl IoTJobAbortCriteria {
         /// A new `IoTJobAbortCriteria` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<ActionProperty>>,
+            action: impl Into<crate::Value<IoTJobAbortCriteriaAction>>,
             failure_type: impl Into<crate::Value<FailureType>>,
             min_number_of_executed_things: impl Into<crate::Value<i64>>,
             threshold_percentage: impl Into<crate::Value<f64>>,
@@ -1417,21 +1417,6 @@ pub mod deployment {
         }
     }
 
-    /// The values `AWS::GreengrassV2::Deployment.Action` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionProperty {
-        /// `CANCEL`
-        Cancel,
-    }
-
-    impl crate::typed::StringEnum for ActionProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ActionProperty::Cancel => "CANCEL",
-            }
-        }
-    }
-
     /// The values `AWS::GreengrassV2::Deployment.FailureHandlingPolicy` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum FailureHandlingPolicy {
@@ -1470,6 +1455,21 @@ pub mod deployment {
                 FailureType::Rejected => "REJECTED",
                 FailureType::TimedOut => "TIMED_OUT",
                 FailureType::All => "ALL",
+            }
+        }
+    }
+
+    /// The values `AWS::GreengrassV2::Deployment.Action` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum IoTJobAbortCriteriaAction {
+        /// `CANCEL`
+        Cancel,
+    }
+
+    impl crate::typed::StringEnum for IoTJobAbortCriteriaAction {
+        fn as_str(&self) -> &'static str {
+            match self {
+                IoTJobAbortCriteriaAction::Cancel => "CANCEL",
             }
         }
     }

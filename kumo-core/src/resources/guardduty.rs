@@ -204,8 +204,8 @@ pub mod detector {
     impl CfnFeatureConfiguration {
         /// A new `CfnFeatureConfiguration` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<NameProperty>>,
-            status: impl Into<crate::Value<StatusProperty>>,
+            name: impl Into<crate::Value<CfnFeatureConfigurationName>>,
+            status: impl Into<crate::Value<CfnFeatureConfigurationStatus>>,
         ) -> Self {
             CfnFeatureConfiguration(crate::typed::Properties::from_iter([
                 ("Name".to_owned(), name.into().into_json()),
@@ -388,6 +388,57 @@ pub mod detector {
         }
     }
 
+    /// The values `AWS::GuardDuty::Detector.Name` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum CfnFeatureConfigurationName {
+        /// `EBS_MALWARE_PROTECTION`
+        EbsMalwareProtection,
+        /// `EKS_AUDIT_LOGS`
+        EksAuditLogs,
+        /// `EKS_RUNTIME_MONITORING`
+        EksRuntimeMonitoring,
+        /// `LAMBDA_NETWORK_LOGS`
+        LambdaNetworkLogs,
+        /// `RDS_LOGIN_EVENTS`
+        RdsLoginEvents,
+        /// `RUNTIME_MONITORING`
+        RuntimeMonitoring,
+        /// `S3_DATA_EVENTS`
+        S3DataEvents,
+    }
+
+    impl crate::typed::StringEnum for CfnFeatureConfigurationName {
+        fn as_str(&self) -> &'static str {
+            match self {
+                CfnFeatureConfigurationName::EbsMalwareProtection => "EBS_MALWARE_PROTECTION",
+                CfnFeatureConfigurationName::EksAuditLogs => "EKS_AUDIT_LOGS",
+                CfnFeatureConfigurationName::EksRuntimeMonitoring => "EKS_RUNTIME_MONITORING",
+                CfnFeatureConfigurationName::LambdaNetworkLogs => "LAMBDA_NETWORK_LOGS",
+                CfnFeatureConfigurationName::RdsLoginEvents => "RDS_LOGIN_EVENTS",
+                CfnFeatureConfigurationName::RuntimeMonitoring => "RUNTIME_MONITORING",
+                CfnFeatureConfigurationName::S3DataEvents => "S3_DATA_EVENTS",
+            }
+        }
+    }
+
+    /// The values `AWS::GuardDuty::Detector.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum CfnFeatureConfigurationStatus {
+        /// `ENABLED`
+        Enabled,
+        /// `DISABLED`
+        Disabled,
+    }
+
+    impl crate::typed::StringEnum for CfnFeatureConfigurationStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                CfnFeatureConfigurationStatus::Enabled => "ENABLED",
+                CfnFeatureConfigurationStatus::Disabled => "DISABLED",
+            }
+        }
+    }
+
     /// The values `AWS::GuardDuty::Detector.FindingPublishingFrequency` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum FindingPublishingFrequency {
@@ -430,39 +481,6 @@ pub mod detector {
         }
     }
 
-    /// The values `AWS::GuardDuty::Detector.Name` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NameProperty {
-        /// `EBS_MALWARE_PROTECTION`
-        EbsMalwareProtection,
-        /// `EKS_AUDIT_LOGS`
-        EksAuditLogs,
-        /// `EKS_RUNTIME_MONITORING`
-        EksRuntimeMonitoring,
-        /// `LAMBDA_NETWORK_LOGS`
-        LambdaNetworkLogs,
-        /// `RDS_LOGIN_EVENTS`
-        RdsLoginEvents,
-        /// `RUNTIME_MONITORING`
-        RuntimeMonitoring,
-        /// `S3_DATA_EVENTS`
-        S3DataEvents,
-    }
-
-    impl crate::typed::StringEnum for NameProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                NameProperty::EbsMalwareProtection => "EBS_MALWARE_PROTECTION",
-                NameProperty::EksAuditLogs => "EKS_AUDIT_LOGS",
-                NameProperty::EksRuntimeMonitoring => "EKS_RUNTIME_MONITORING",
-                NameProperty::LambdaNetworkLogs => "LAMBDA_NETWORK_LOGS",
-                NameProperty::RdsLoginEvents => "RDS_LOGIN_EVENTS",
-                NameProperty::RuntimeMonitoring => "RUNTIME_MONITORING",
-                NameProperty::S3DataEvents => "S3_DATA_EVENTS",
-            }
-        }
-    }
-
     /// The values `AWS::GuardDuty::Detector.Status` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
@@ -477,24 +495,6 @@ pub mod detector {
             match self {
                 Status::Disabled => "DISABLED",
                 Status::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    /// The values `AWS::GuardDuty::Detector.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty::Enabled => "ENABLED",
-                StatusProperty::Disabled => "DISABLED",
             }
         }
     }

@@ -3958,7 +3958,7 @@ pub mod lifecycle_policy {
     impl Filter {
         /// A new `Filter` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<TypeProperty>>,
+            r#type: impl Into<crate::Value<FilterType>>,
             value: impl Into<crate::Value<i64>>,
         ) -> Self {
             Filter(crate::typed::Properties::from_iter([
@@ -4166,6 +4166,24 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// The values `AWS::ImageBuilder::LifecyclePolicy.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum FilterType {
+        /// `AGE`
+        Age,
+        /// `COUNT`
+        Count,
+    }
+
+    impl crate::typed::StringEnum for FilterType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                FilterType::Age => "AGE",
+                FilterType::Count => "COUNT",
+            }
+        }
+    }
+
     /// The values `AWS::ImageBuilder::LifecyclePolicy.ResourceType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ResourceType {
@@ -4243,24 +4261,6 @@ pub mod lifecycle_policy {
                 Type::Delete => "DELETE",
                 Type::Deprecate => "DEPRECATE",
                 Type::Disable => "DISABLE",
-            }
-        }
-    }
-
-    /// The values `AWS::ImageBuilder::LifecyclePolicy.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `AGE`
-        Age,
-        /// `COUNT`
-        Count,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::Age => "AGE",
-                TypeProperty::Count => "COUNT",
             }
         }
     }

@@ -4479,7 +4479,7 @@ pub mod mitigation_action {
 
     impl UpdateDeviceCertificateParams {
         /// A new `UpdateDeviceCertificateParams` with its required properties.
-        pub fn new(action: impl Into<crate::Value<ActionProperty>>) -> Self {
+        pub fn new(action: impl Into<crate::Value<UpdateDeviceCertificateParamsAction>>) -> Self {
             UpdateDeviceCertificateParams(crate::typed::Properties::from_iter([(
                 "Action".to_owned(),
                 action.into().into_json(),
@@ -4507,24 +4507,6 @@ pub mod mitigation_action {
             match self {
                 Action::Deactivate => "DEACTIVATE",
                 Action::UnsetValue => "UNSET_VALUE",
-            }
-        }
-    }
-
-    /// The values `AWS::IoT::MitigationAction.Action` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionProperty {
-        /// `DEACTIVATE`
-        Deactivate,
-        /// `UNSET_VALUE`
-        UnsetValue,
-    }
-
-    impl crate::typed::StringEnum for ActionProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ActionProperty::Deactivate => "DEACTIVATE",
-                ActionProperty::UnsetValue => "UNSET_VALUE",
             }
         }
     }
@@ -4570,6 +4552,24 @@ pub mod mitigation_action {
             match self {
                 TemplateName::BlankPolicy => "BLANK_POLICY",
                 TemplateName::UnsetValue => "UNSET_VALUE",
+            }
+        }
+    }
+
+    /// The values `AWS::IoT::MitigationAction.Action` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum UpdateDeviceCertificateParamsAction {
+        /// `DEACTIVATE`
+        Deactivate,
+        /// `UNSET_VALUE`
+        UnsetValue,
+    }
+
+    impl crate::typed::StringEnum for UpdateDeviceCertificateParamsAction {
+        fn as_str(&self) -> &'static str {
+            match self {
+                UpdateDeviceCertificateParamsAction::Deactivate => "DEACTIVATE",
+                UpdateDeviceCertificateParamsAction::UnsetValue => "UNSET_VALUE",
             }
         }
     }

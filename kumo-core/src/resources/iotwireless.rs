@@ -2349,7 +2349,7 @@ impl WirelessDevice {
     /// A new `AWS::IoTWireless::WirelessDevice` with its required properties.
     pub fn new(
         destination_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<wireless_device::TypeProperty>>,
+        r#type: impl Into<crate::Value<wireless_device::WirelessDeviceType>>,
     ) -> Self {
         WirelessDevice(
             crate::Resource::new("AWS::IoTWireless::WirelessDevice")
@@ -2878,18 +2878,18 @@ pub mod wireless_device {
 
     /// The values `AWS::IoTWireless::WirelessDevice.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
+    pub enum WirelessDeviceType {
         /// `Sidewalk`
         Sidewalk,
         /// `LoRaWAN`
         LoRaWan,
     }
 
-    impl crate::typed::StringEnum for TypeProperty {
+    impl crate::typed::StringEnum for WirelessDeviceType {
         fn as_str(&self) -> &'static str {
             match self {
-                TypeProperty::Sidewalk => "Sidewalk",
-                TypeProperty::LoRaWan => "LoRaWAN",
+                WirelessDeviceType::Sidewalk => "Sidewalk",
+                WirelessDeviceType::LoRaWan => "LoRaWAN",
             }
         }
     }

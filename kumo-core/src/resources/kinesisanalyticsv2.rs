@@ -1182,7 +1182,9 @@ pub mod application {
 
     impl MonitoringConfiguration {
         /// A new `MonitoringConfiguration` with its required properties.
-        pub fn new(configuration_type: impl Into<crate::Value<ConfigurationTypeProperty>>) -> Self {
+        pub fn new(
+            configuration_type: impl Into<crate::Value<MonitoringConfigurationConfigurationType>>,
+        ) -> Self {
             MonitoringConfiguration(crate::typed::Properties::from_iter([(
                 "ConfigurationType".to_owned(),
                 configuration_type.into().into_json(),
@@ -1223,7 +1225,7 @@ pub mod application {
     impl ParallelismConfiguration {
         /// A new `ParallelismConfiguration` with its required properties.
         pub fn new(
-            configuration_type: impl Into<crate::Value<ConfigurationTypeProperty2>>,
+            configuration_type: impl Into<crate::Value<ParallelismConfigurationConfigurationType>>,
         ) -> Self {
             ParallelismConfiguration(crate::typed::Properties::from_iter([(
                 "ConfigurationType".to_owned(),
@@ -1666,10 +1668,13 @@ pub mod application {
             ZeppelinMonitoringConfiguration(crate::typed::Properties::new())
         }
 
-        /// `LogLevel`: [`LogLevelProperty`].
+        /// `LogLevel`: [`ZeppelinMonitoringConfigurationLogLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-zeppelinmonitoringconfiguration.html#cfn-kinesisanalyticsv2-application-zeppelinmonitoringconfiguration-loglevel)
-        pub fn log_level(mut self, value: impl Into<crate::Value<LogLevelProperty>>) -> Self {
+        pub fn log_level(
+            mut self,
+            value: impl Into<crate::Value<ZeppelinMonitoringConfigurationLogLevel>>,
+        ) -> Self {
             self.0
                 .insert("LogLevel".to_owned(), value.into().into_json());
             self
@@ -1775,42 +1780,6 @@ pub mod application {
         }
     }
 
-    /// The values `AWS::KinesisAnalyticsV2::Application.ConfigurationType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfigurationTypeProperty {
-        /// `DEFAULT`
-        Default,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl crate::typed::StringEnum for ConfigurationTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ConfigurationTypeProperty::Default => "DEFAULT",
-                ConfigurationTypeProperty::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisAnalyticsV2::Application.ConfigurationType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfigurationTypeProperty2 {
-        /// `CUSTOM`
-        Custom,
-        /// `DEFAULT`
-        Default,
-    }
-
-    impl crate::typed::StringEnum for ConfigurationTypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ConfigurationTypeProperty2::Custom => "CUSTOM",
-                ConfigurationTypeProperty2::Default => "DEFAULT",
-            }
-        }
-    }
-
     /// The values `AWS::KinesisAnalyticsV2::Application.KeyType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum KeyType {
@@ -1853,30 +1822,6 @@ pub mod application {
         }
     }
 
-    /// The values `AWS::KinesisAnalyticsV2::Application.LogLevel` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevelProperty {
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `WARN`
-        Warn,
-        /// `ERROR`
-        Error,
-    }
-
-    impl crate::typed::StringEnum for LogLevelProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                LogLevelProperty::Debug => "DEBUG",
-                LogLevelProperty::Info => "INFO",
-                LogLevelProperty::Warn => "WARN",
-                LogLevelProperty::Error => "ERROR",
-            }
-        }
-    }
-
     /// The values `AWS::KinesisAnalyticsV2::Application.MetricsLevel` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum MetricsLevel {
@@ -1897,6 +1842,42 @@ pub mod application {
                 MetricsLevel::Operator => "OPERATOR",
                 MetricsLevel::Parallelism => "PARALLELISM",
                 MetricsLevel::Task => "TASK",
+            }
+        }
+    }
+
+    /// The values `AWS::KinesisAnalyticsV2::Application.ConfigurationType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum MonitoringConfigurationConfigurationType {
+        /// `DEFAULT`
+        Default,
+        /// `CUSTOM`
+        Custom,
+    }
+
+    impl crate::typed::StringEnum for MonitoringConfigurationConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                MonitoringConfigurationConfigurationType::Default => "DEFAULT",
+                MonitoringConfigurationConfigurationType::Custom => "CUSTOM",
+            }
+        }
+    }
+
+    /// The values `AWS::KinesisAnalyticsV2::Application.ConfigurationType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ParallelismConfigurationConfigurationType {
+        /// `CUSTOM`
+        Custom,
+        /// `DEFAULT`
+        Default,
+    }
+
+    impl crate::typed::StringEnum for ParallelismConfigurationConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ParallelismConfigurationConfigurationType::Custom => "CUSTOM",
+                ParallelismConfigurationConfigurationType::Default => "DEFAULT",
             }
         }
     }
@@ -1981,6 +1962,30 @@ pub mod application {
                 RuntimeEnvironment::ZeppelinFlink10 => "ZEPPELIN-FLINK-1_0",
                 RuntimeEnvironment::ZeppelinFlink20 => "ZEPPELIN-FLINK-2_0",
                 RuntimeEnvironment::ZeppelinFlink30 => "ZEPPELIN-FLINK-3_0",
+            }
+        }
+    }
+
+    /// The values `AWS::KinesisAnalyticsV2::Application.LogLevel` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ZeppelinMonitoringConfigurationLogLevel {
+        /// `DEBUG`
+        Debug,
+        /// `INFO`
+        Info,
+        /// `WARN`
+        Warn,
+        /// `ERROR`
+        Error,
+    }
+
+    impl crate::typed::StringEnum for ZeppelinMonitoringConfigurationLogLevel {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ZeppelinMonitoringConfigurationLogLevel::Debug => "DEBUG",
+                ZeppelinMonitoringConfigurationLogLevel::Info => "INFO",
+                ZeppelinMonitoringConfigurationLogLevel::Warn => "WARN",
+                ZeppelinMonitoringConfigurationLogLevel::Error => "ERROR",
             }
         }
     }

@@ -663,12 +663,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `S3BackupMode`: [`S3BackupModeProperty`].
+        /// `S3BackupMode`: [`AmazonopensearchserviceDestinationConfigurationS3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<S3BackupModeProperty>>,
+            value: impl Into<crate::Value<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>,
         ) -> Self {
             self.0
                 .insert("S3BackupMode".to_owned(), value.into().into_json());
@@ -1092,7 +1092,7 @@ pub mod delivery_stream {
             port: impl Into<crate::Value<i64>>,
             snapshot_watermark_table: impl Into<crate::Value<String>>,
             tables: impl Into<crate::Value<DatabaseTables>>,
-            r#type: impl Into<crate::Value<TypeProperty>>,
+            r#type: impl Into<crate::Value<DatabaseSourceConfigurationType>>,
         ) -> Self {
             DatabaseSourceConfiguration(crate::typed::Properties::from_iter([
                 (
@@ -1625,12 +1625,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `IndexRotationPeriod`: [`IndexRotationPeriodProperty`].
+        /// `IndexRotationPeriod`: [`ElasticsearchDestinationConfigurationIndexRotationPeriod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-indexrotationperiod)
         pub fn index_rotation_period(
             mut self,
-            value: impl Into<crate::Value<IndexRotationPeriodProperty>>,
+            value: impl Into<crate::Value<ElasticsearchDestinationConfigurationIndexRotationPeriod>>,
         ) -> Self {
             self.0
                 .insert("IndexRotationPeriod".to_owned(), value.into().into_json());
@@ -1663,12 +1663,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `S3BackupMode`: [`S3BackupModeProperty2`].
+        /// `S3BackupMode`: [`ElasticsearchDestinationConfigurationS3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<S3BackupModeProperty2>>,
+            value: impl Into<crate::Value<ElasticsearchDestinationConfigurationS3BackupMode>>,
         ) -> Self {
             self.0
                 .insert("S3BackupMode".to_owned(), value.into().into_json());
@@ -1819,12 +1819,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `CompressionFormat`: [`CompressionFormatProperty`].
+        /// `CompressionFormat`: [`ExtendedS3DestinationConfigurationCompressionFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-compressionformat)
         pub fn compression_format(
             mut self,
-            value: impl Into<crate::Value<CompressionFormatProperty>>,
+            value: impl Into<crate::Value<ExtendedS3DestinationConfigurationCompressionFormat>>,
         ) -> Self {
             self.0
                 .insert("CompressionFormat".to_owned(), value.into().into_json());
@@ -1946,12 +1946,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `S3BackupMode`: [`S3BackupModeProperty3`].
+        /// `S3BackupMode`: [`ExtendedS3DestinationConfigurationS3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<S3BackupModeProperty3>>,
+            value: impl Into<crate::Value<ExtendedS3DestinationConfigurationS3BackupMode>>,
         ) -> Self {
             self.0
                 .insert("S3BackupMode".to_owned(), value.into().into_json());
@@ -2164,12 +2164,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `S3BackupMode`: [`S3BackupModeProperty4`].
+        /// `S3BackupMode`: [`HttpEndpointDestinationConfigurationS3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<S3BackupModeProperty4>>,
+            value: impl Into<crate::Value<HttpEndpointDestinationConfigurationS3BackupMode>>,
         ) -> Self {
             self.0
                 .insert("S3BackupMode".to_owned(), value.into().into_json());
@@ -2362,12 +2362,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `s3BackupMode`: [`S3BackupModeProperty5`].
+        /// `s3BackupMode`: [`IcebergDestinationConfigurationS3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<S3BackupModeProperty5>>,
+            value: impl Into<crate::Value<IcebergDestinationConfigurationS3BackupMode>>,
         ) -> Self {
             self.0
                 .insert("s3BackupMode".to_owned(), value.into().into_json());
@@ -2736,10 +2736,13 @@ pub mod delivery_stream {
             self
         }
 
-        /// `Compression`: [`CompressionProperty`].
+        /// `Compression`: [`ParquetSerDeCompression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-compression)
-        pub fn compression(mut self, value: impl Into<crate::Value<CompressionProperty>>) -> Self {
+        pub fn compression(
+            mut self,
+            value: impl Into<crate::Value<ParquetSerDeCompression>>,
+        ) -> Self {
             self.0
                 .insert("Compression".to_owned(), value.into().into_json());
             self
@@ -3040,12 +3043,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `S3BackupMode`: [`S3BackupModeProperty6`].
+        /// `S3BackupMode`: [`RedshiftDestinationConfigurationS3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<S3BackupModeProperty6>>,
+            value: impl Into<crate::Value<RedshiftDestinationConfigurationS3BackupMode>>,
         ) -> Self {
             self.0
                 .insert("S3BackupMode".to_owned(), value.into().into_json());
@@ -3628,12 +3631,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `S3BackupMode`: [`S3BackupModeProperty7`].
+        /// `S3BackupMode`: [`SnowflakeDestinationConfigurationS3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<S3BackupModeProperty7>>,
+            value: impl Into<crate::Value<SnowflakeDestinationConfigurationS3BackupMode>>,
         ) -> Self {
             self.0
                 .insert("S3BackupMode".to_owned(), value.into().into_json());
@@ -3933,12 +3936,12 @@ pub mod delivery_stream {
             self
         }
 
-        /// `S3BackupMode`: [`S3BackupModeProperty8`].
+        /// `S3BackupMode`: [`SplunkDestinationConfigurationS3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<S3BackupModeProperty8>>,
+            value: impl Into<crate::Value<SplunkDestinationConfigurationS3BackupMode>>,
         ) -> Self {
             self.0
                 .insert("S3BackupMode".to_owned(), value.into().into_json());
@@ -4088,6 +4091,24 @@ pub mod delivery_stream {
         }
     }
 
+    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AmazonopensearchserviceDestinationConfigurationS3BackupMode {
+        /// `FailedDocumentsOnly`
+        FailedDocumentsOnly,
+        /// `AllDocuments`
+        AllDocuments,
+    }
+
+    impl crate::typed::StringEnum for AmazonopensearchserviceDestinationConfigurationS3BackupMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                AmazonopensearchserviceDestinationConfigurationS3BackupMode::FailedDocumentsOnly => "FailedDocumentsOnly",
+                AmazonopensearchserviceDestinationConfigurationS3BackupMode::AllDocuments => "AllDocuments",
+            }
+        }
+    }
+
     /// The values `AWS::KinesisFirehose::DeliveryStream.Compression` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Compression {
@@ -4132,54 +4153,6 @@ pub mod delivery_stream {
                 CompressionFormat::Zip => "ZIP",
                 CompressionFormat::Snappy => "Snappy",
                 CompressionFormat::HadoopSnappy => "HADOOP_SNAPPY",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.CompressionFormat` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressionFormatProperty {
-        /// `UNCOMPRESSED`
-        Uncompressed,
-        /// `GZIP`
-        Gzip,
-        /// `ZIP`
-        Zip,
-        /// `Snappy`
-        Snappy,
-        /// `HADOOP_SNAPPY`
-        HadoopSnappy,
-    }
-
-    impl crate::typed::StringEnum for CompressionFormatProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                CompressionFormatProperty::Uncompressed => "UNCOMPRESSED",
-                CompressionFormatProperty::Gzip => "GZIP",
-                CompressionFormatProperty::Zip => "ZIP",
-                CompressionFormatProperty::Snappy => "Snappy",
-                CompressionFormatProperty::HadoopSnappy => "HADOOP_SNAPPY",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.Compression` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressionProperty {
-        /// `GZIP`
-        Gzip,
-        /// `SNAPPY`
-        Snappy,
-        /// `UNCOMPRESSED`
-        Uncompressed,
-    }
-
-    impl crate::typed::StringEnum for CompressionProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                CompressionProperty::Gzip => "GZIP",
-                CompressionProperty::Snappy => "SNAPPY",
-                CompressionProperty::Uncompressed => "UNCOMPRESSED",
             }
         }
     }
@@ -4243,6 +4216,24 @@ pub mod delivery_stream {
         }
     }
 
+    /// The values `AWS::KinesisFirehose::DeliveryStream.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DatabaseSourceConfigurationType {
+        /// `MySQL`
+        MySql,
+        /// `PostgreSQL`
+        PostgreSql,
+    }
+
+    impl crate::typed::StringEnum for DatabaseSourceConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                DatabaseSourceConfigurationType::MySql => "MySQL",
+                DatabaseSourceConfigurationType::PostgreSql => "PostgreSQL",
+            }
+        }
+    }
+
     /// The values `AWS::KinesisFirehose::DeliveryStream.DefaultDocumentIdFormat` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum DefaultDocumentIdFormat {
@@ -4285,6 +4276,102 @@ pub mod delivery_stream {
         }
     }
 
+    /// The values `AWS::KinesisFirehose::DeliveryStream.IndexRotationPeriod` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ElasticsearchDestinationConfigurationIndexRotationPeriod {
+        /// `NoRotation`
+        NoRotation,
+        /// `OneHour`
+        OneHour,
+        /// `OneDay`
+        OneDay,
+        /// `OneWeek`
+        OneWeek,
+        /// `OneMonth`
+        OneMonth,
+    }
+
+    impl crate::typed::StringEnum for ElasticsearchDestinationConfigurationIndexRotationPeriod {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ElasticsearchDestinationConfigurationIndexRotationPeriod::NoRotation => {
+                    "NoRotation"
+                }
+                ElasticsearchDestinationConfigurationIndexRotationPeriod::OneHour => "OneHour",
+                ElasticsearchDestinationConfigurationIndexRotationPeriod::OneDay => "OneDay",
+                ElasticsearchDestinationConfigurationIndexRotationPeriod::OneWeek => "OneWeek",
+                ElasticsearchDestinationConfigurationIndexRotationPeriod::OneMonth => "OneMonth",
+            }
+        }
+    }
+
+    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ElasticsearchDestinationConfigurationS3BackupMode {
+        /// `FailedDocumentsOnly`
+        FailedDocumentsOnly,
+        /// `AllDocuments`
+        AllDocuments,
+    }
+
+    impl crate::typed::StringEnum for ElasticsearchDestinationConfigurationS3BackupMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ElasticsearchDestinationConfigurationS3BackupMode::FailedDocumentsOnly => {
+                    "FailedDocumentsOnly"
+                }
+                ElasticsearchDestinationConfigurationS3BackupMode::AllDocuments => "AllDocuments",
+            }
+        }
+    }
+
+    /// The values `AWS::KinesisFirehose::DeliveryStream.CompressionFormat` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExtendedS3DestinationConfigurationCompressionFormat {
+        /// `UNCOMPRESSED`
+        Uncompressed,
+        /// `GZIP`
+        Gzip,
+        /// `ZIP`
+        Zip,
+        /// `Snappy`
+        Snappy,
+        /// `HADOOP_SNAPPY`
+        HadoopSnappy,
+    }
+
+    impl crate::typed::StringEnum for ExtendedS3DestinationConfigurationCompressionFormat {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ExtendedS3DestinationConfigurationCompressionFormat::Uncompressed => "UNCOMPRESSED",
+                ExtendedS3DestinationConfigurationCompressionFormat::Gzip => "GZIP",
+                ExtendedS3DestinationConfigurationCompressionFormat::Zip => "ZIP",
+                ExtendedS3DestinationConfigurationCompressionFormat::Snappy => "Snappy",
+                ExtendedS3DestinationConfigurationCompressionFormat::HadoopSnappy => {
+                    "HADOOP_SNAPPY"
+                }
+            }
+        }
+    }
+
+    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExtendedS3DestinationConfigurationS3BackupMode {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl crate::typed::StringEnum for ExtendedS3DestinationConfigurationS3BackupMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ExtendedS3DestinationConfigurationS3BackupMode::Disabled => "Disabled",
+                ExtendedS3DestinationConfigurationS3BackupMode::Enabled => "Enabled",
+            }
+        }
+    }
+
     /// The values `AWS::KinesisFirehose::DeliveryStream.FormatVersion` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum FormatVersion {
@@ -4321,6 +4408,44 @@ pub mod delivery_stream {
         }
     }
 
+    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum HttpEndpointDestinationConfigurationS3BackupMode {
+        /// `AllData`
+        AllData,
+        /// `FailedDataOnly`
+        FailedDataOnly,
+    }
+
+    impl crate::typed::StringEnum for HttpEndpointDestinationConfigurationS3BackupMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                HttpEndpointDestinationConfigurationS3BackupMode::AllData => "AllData",
+                HttpEndpointDestinationConfigurationS3BackupMode::FailedDataOnly => {
+                    "FailedDataOnly"
+                }
+            }
+        }
+    }
+
+    /// The values `AWS::KinesisFirehose::DeliveryStream.s3BackupMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum IcebergDestinationConfigurationS3BackupMode {
+        /// `AllData`
+        AllData,
+        /// `FailedDataOnly`
+        FailedDataOnly,
+    }
+
+    impl crate::typed::StringEnum for IcebergDestinationConfigurationS3BackupMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                IcebergDestinationConfigurationS3BackupMode::AllData => "AllData",
+                IcebergDestinationConfigurationS3BackupMode::FailedDataOnly => "FailedDataOnly",
+            }
+        }
+    }
+
     /// The values `AWS::KinesisFirehose::DeliveryStream.IndexRotationPeriod` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum IndexRotationPeriod {
@@ -4344,33 +4469,6 @@ pub mod delivery_stream {
                 IndexRotationPeriod::OneDay => "OneDay",
                 IndexRotationPeriod::OneWeek => "OneWeek",
                 IndexRotationPeriod::OneMonth => "OneMonth",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.IndexRotationPeriod` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IndexRotationPeriodProperty {
-        /// `NoRotation`
-        NoRotation,
-        /// `OneHour`
-        OneHour,
-        /// `OneDay`
-        OneDay,
-        /// `OneWeek`
-        OneWeek,
-        /// `OneMonth`
-        OneMonth,
-    }
-
-    impl crate::typed::StringEnum for IndexRotationPeriodProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                IndexRotationPeriodProperty::NoRotation => "NoRotation",
-                IndexRotationPeriodProperty::OneHour => "OneHour",
-                IndexRotationPeriodProperty::OneDay => "OneDay",
-                IndexRotationPeriodProperty::OneWeek => "OneWeek",
-                IndexRotationPeriodProperty::OneMonth => "OneMonth",
             }
         }
     }
@@ -4453,6 +4551,45 @@ pub mod delivery_stream {
         }
     }
 
+    /// The values `AWS::KinesisFirehose::DeliveryStream.Compression` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ParquetSerDeCompression {
+        /// `GZIP`
+        Gzip,
+        /// `SNAPPY`
+        Snappy,
+        /// `UNCOMPRESSED`
+        Uncompressed,
+    }
+
+    impl crate::typed::StringEnum for ParquetSerDeCompression {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ParquetSerDeCompression::Gzip => "GZIP",
+                ParquetSerDeCompression::Snappy => "SNAPPY",
+                ParquetSerDeCompression::Uncompressed => "UNCOMPRESSED",
+            }
+        }
+    }
+
+    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RedshiftDestinationConfigurationS3BackupMode {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl crate::typed::StringEnum for RedshiftDestinationConfigurationS3BackupMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                RedshiftDestinationConfigurationS3BackupMode::Disabled => "Disabled",
+                RedshiftDestinationConfigurationS3BackupMode::Enabled => "Enabled",
+            }
+        }
+    }
+
     /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum S3BackupMode {
@@ -4473,144 +4610,36 @@ pub mod delivery_stream {
 
     /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupModeProperty {
-        /// `FailedDocumentsOnly`
-        FailedDocumentsOnly,
-        /// `AllDocuments`
-        AllDocuments,
-    }
-
-    impl crate::typed::StringEnum for S3BackupModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3BackupModeProperty::FailedDocumentsOnly => "FailedDocumentsOnly",
-                S3BackupModeProperty::AllDocuments => "AllDocuments",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupModeProperty2 {
-        /// `FailedDocumentsOnly`
-        FailedDocumentsOnly,
-        /// `AllDocuments`
-        AllDocuments,
-    }
-
-    impl crate::typed::StringEnum for S3BackupModeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3BackupModeProperty2::FailedDocumentsOnly => "FailedDocumentsOnly",
-                S3BackupModeProperty2::AllDocuments => "AllDocuments",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupModeProperty3 {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl crate::typed::StringEnum for S3BackupModeProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3BackupModeProperty3::Disabled => "Disabled",
-                S3BackupModeProperty3::Enabled => "Enabled",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupModeProperty4 {
-        /// `AllData`
-        AllData,
-        /// `FailedDataOnly`
-        FailedDataOnly,
-    }
-
-    impl crate::typed::StringEnum for S3BackupModeProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3BackupModeProperty4::AllData => "AllData",
-                S3BackupModeProperty4::FailedDataOnly => "FailedDataOnly",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.s3BackupMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupModeProperty5 {
-        /// `AllData`
-        AllData,
-        /// `FailedDataOnly`
-        FailedDataOnly,
-    }
-
-    impl crate::typed::StringEnum for S3BackupModeProperty5 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3BackupModeProperty5::AllData => "AllData",
-                S3BackupModeProperty5::FailedDataOnly => "FailedDataOnly",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupModeProperty6 {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl crate::typed::StringEnum for S3BackupModeProperty6 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3BackupModeProperty6::Disabled => "Disabled",
-                S3BackupModeProperty6::Enabled => "Enabled",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupModeProperty7 {
+    pub enum SnowflakeDestinationConfigurationS3BackupMode {
         /// `FailedDataOnly`
         FailedDataOnly,
         /// `AllData`
         AllData,
     }
 
-    impl crate::typed::StringEnum for S3BackupModeProperty7 {
+    impl crate::typed::StringEnum for SnowflakeDestinationConfigurationS3BackupMode {
         fn as_str(&self) -> &'static str {
             match self {
-                S3BackupModeProperty7::FailedDataOnly => "FailedDataOnly",
-                S3BackupModeProperty7::AllData => "AllData",
+                SnowflakeDestinationConfigurationS3BackupMode::FailedDataOnly => "FailedDataOnly",
+                SnowflakeDestinationConfigurationS3BackupMode::AllData => "AllData",
             }
         }
     }
 
     /// The values `AWS::KinesisFirehose::DeliveryStream.S3BackupMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupModeProperty8 {
+    pub enum SplunkDestinationConfigurationS3BackupMode {
         /// `AllEvents`
         AllEvents,
         /// `FailedEventsOnly`
         FailedEventsOnly,
     }
 
-    impl crate::typed::StringEnum for S3BackupModeProperty8 {
+    impl crate::typed::StringEnum for SplunkDestinationConfigurationS3BackupMode {
         fn as_str(&self) -> &'static str {
             match self {
-                S3BackupModeProperty8::AllEvents => "AllEvents",
-                S3BackupModeProperty8::FailedEventsOnly => "FailedEventsOnly",
+                SplunkDestinationConfigurationS3BackupMode::AllEvents => "AllEvents",
+                SplunkDestinationConfigurationS3BackupMode::FailedEventsOnly => "FailedEventsOnly",
             }
         }
     }
@@ -4659,24 +4688,6 @@ pub mod delivery_stream {
                 Type::Lambda => "Lambda",
                 Type::MetadataExtraction => "MetadataExtraction",
                 Type::AppendDelimiterToRecord => "AppendDelimiterToRecord",
-            }
-        }
-    }
-
-    /// The values `AWS::KinesisFirehose::DeliveryStream.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `MySQL`
-        MySql,
-        /// `PostgreSQL`
-        PostgreSql,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::MySql => "MySQL",
-                TypeProperty::PostgreSql => "PostgreSQL",
             }
         }
     }

@@ -1923,10 +1923,13 @@ pub mod event_source_mapping {
             SourceAccessConfiguration(crate::typed::Properties::new())
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`SourceAccessConfigurationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-sourceaccessconfiguration.html#cfn-lambda-eventsourcemapping-sourceaccessconfiguration-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(
+            mut self,
+            value: impl Into<crate::Value<SourceAccessConfigurationType>>,
+        ) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -2072,6 +2075,46 @@ pub mod event_source_mapping {
         }
     }
 
+    /// The values `AWS::Lambda::EventSourceMapping.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SourceAccessConfigurationType {
+        /// `BASIC_AUTH`
+        BasicAuth,
+        /// `VPC_SUBNET`
+        VpcSubnet,
+        /// `VPC_SECURITY_GROUP`
+        VpcSecurityGroup,
+        /// `SASL_SCRAM_512_AUTH`
+        SaslScram512Auth,
+        /// `SASL_SCRAM_256_AUTH`
+        SaslScram256Auth,
+        /// `VIRTUAL_HOST`
+        VirtualHost,
+        /// `CLIENT_CERTIFICATE_TLS_AUTH`
+        ClientCertificateTlsAuth,
+        /// `SERVER_ROOT_CA_CERTIFICATE`
+        ServerRootCaCertificate,
+    }
+
+    impl crate::typed::StringEnum for SourceAccessConfigurationType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SourceAccessConfigurationType::BasicAuth => "BASIC_AUTH",
+                SourceAccessConfigurationType::VpcSubnet => "VPC_SUBNET",
+                SourceAccessConfigurationType::VpcSecurityGroup => "VPC_SECURITY_GROUP",
+                SourceAccessConfigurationType::SaslScram512Auth => "SASL_SCRAM_512_AUTH",
+                SourceAccessConfigurationType::SaslScram256Auth => "SASL_SCRAM_256_AUTH",
+                SourceAccessConfigurationType::VirtualHost => "VIRTUAL_HOST",
+                SourceAccessConfigurationType::ClientCertificateTlsAuth => {
+                    "CLIENT_CERTIFICATE_TLS_AUTH"
+                }
+                SourceAccessConfigurationType::ServerRootCaCertificate => {
+                    "SERVER_ROOT_CA_CERTIFICATE"
+                }
+            }
+        }
+    }
+
     /// The values `AWS::Lambda::EventSourceMapping.SystemLogLevel` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum SystemLogLevel {
@@ -2110,42 +2153,6 @@ pub mod event_source_mapping {
                 Type::BasicAuth => "BASIC_AUTH",
                 Type::ClientCertificateTlsAuth => "CLIENT_CERTIFICATE_TLS_AUTH",
                 Type::ServerRootCaCertificate => "SERVER_ROOT_CA_CERTIFICATE",
-            }
-        }
-    }
-
-    /// The values `AWS::Lambda::EventSourceMapping.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `BASIC_AUTH`
-        BasicAuth,
-        /// `VPC_SUBNET`
-        VpcSubnet,
-        /// `VPC_SECURITY_GROUP`
-        VpcSecurityGroup,
-        /// `SASL_SCRAM_512_AUTH`
-        SaslScram512Auth,
-        /// `SASL_SCRAM_256_AUTH`
-        SaslScram256Auth,
-        /// `VIRTUAL_HOST`
-        VirtualHost,
-        /// `CLIENT_CERTIFICATE_TLS_AUTH`
-        ClientCertificateTlsAuth,
-        /// `SERVER_ROOT_CA_CERTIFICATE`
-        ServerRootCaCertificate,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::BasicAuth => "BASIC_AUTH",
-                TypeProperty::VpcSubnet => "VPC_SUBNET",
-                TypeProperty::VpcSecurityGroup => "VPC_SECURITY_GROUP",
-                TypeProperty::SaslScram512Auth => "SASL_SCRAM_512_AUTH",
-                TypeProperty::SaslScram256Auth => "SASL_SCRAM_256_AUTH",
-                TypeProperty::VirtualHost => "VIRTUAL_HOST",
-                TypeProperty::ClientCertificateTlsAuth => "CLIENT_CERTIFICATE_TLS_AUTH",
-                TypeProperty::ServerRootCaCertificate => "SERVER_ROOT_CA_CERTIFICATE",
             }
         }
     }
@@ -2733,12 +2740,12 @@ pub mod function {
             Environment(crate::typed::Properties::new())
         }
 
-        /// `Variables`: map of JSON.
+        /// `Variables`: map of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-environment.html#cfn-lambda-function-environment-variables)
         pub fn variables(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, crate::Json>>>,
+            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
         ) -> Self {
             self.0
                 .insert("Variables".to_owned(), value.into().into_json());
@@ -4240,13 +4247,10 @@ pub mod url {
             self
         }
 
-        /// `AllowMethods`: list of [`AllowMethodsProperty`].
+        /// `AllowMethods`: list of [`AllowMethods`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-allowmethods)
-        pub fn allow_methods(
-            mut self,
-            value: impl Into<crate::Value<Vec<AllowMethodsProperty>>>,
-        ) -> Self {
+        pub fn allow_methods(mut self, value: impl Into<crate::Value<Vec<AllowMethods>>>) -> Self {
             self.0
                 .insert("AllowMethods".to_owned(), value.into().into_json());
             self
@@ -4289,7 +4293,7 @@ pub mod url {
 
     /// The values `AWS::Lambda::Url.AllowMethods` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowMethodsProperty {
+    pub enum AllowMethods {
         /// `GET`
         Get,
         /// `PUT`
@@ -4306,16 +4310,16 @@ pub mod url {
         V,
     }
 
-    impl crate::typed::StringEnum for AllowMethodsProperty {
+    impl crate::typed::StringEnum for AllowMethods {
         fn as_str(&self) -> &'static str {
             match self {
-                AllowMethodsProperty::Get => "GET",
-                AllowMethodsProperty::Put => "PUT",
-                AllowMethodsProperty::Head => "HEAD",
-                AllowMethodsProperty::Post => "POST",
-                AllowMethodsProperty::Patch => "PATCH",
-                AllowMethodsProperty::Delete => "DELETE",
-                AllowMethodsProperty::V => "*",
+                AllowMethods::Get => "GET",
+                AllowMethods::Put => "PUT",
+                AllowMethods::Head => "HEAD",
+                AllowMethods::Post => "POST",
+                AllowMethods::Patch => "PATCH",
+                AllowMethods::Delete => "DELETE",
+                AllowMethods::V => "*",
             }
         }
     }

@@ -21,7 +21,7 @@ pub struct Bot(crate::Resource);
 impl Bot {
     /// A new `AWS::Lex::Bot` with its required properties.
     pub fn new(
-        data_privacy: impl Into<crate::Value<bot::DataPrivacyProperty>>,
+        data_privacy: impl Into<crate::Value<bot::BotDataPrivacy>>,
         idle_session_ttl_in_seconds: impl Into<crate::Value<i64>>,
         name: impl Into<crate::Value<String>>,
         role_arn: impl Into<crate::Value<String>>,
@@ -80,12 +80,12 @@ impl Bot {
         self
     }
 
-    /// `ErrorLogSettings`: [`ErrorLogSettingsProperty`].
+    /// `ErrorLogSettings`: [`BotErrorLogSettings`].
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-errorlogsettings)
     pub fn error_log_settings(
         mut self,
-        value: impl Into<crate::Value<bot::ErrorLogSettingsProperty>>,
+        value: impl Into<crate::Value<bot::BotErrorLogSettings>>,
     ) -> Self {
         self.0
             .set_property("ErrorLogSettings", value.into().into_json());
@@ -721,6 +721,50 @@ pub mod bot {
         }
     }
 
+    /// `AWS::Lex::Bot.DataPrivacy`.
+    ///
+    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-dataprivacy.html)
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct BotDataPrivacy(crate::typed::Properties);
+
+    impl BotDataPrivacy {
+        /// A new `BotDataPrivacy` with its required properties.
+        pub fn new(child_directed: impl Into<crate::Value<bool>>) -> Self {
+            BotDataPrivacy(crate::typed::Properties::from_iter([(
+                "ChildDirected".to_owned(),
+                child_directed.into().into_json(),
+            )]))
+        }
+    }
+
+    impl crate::PropertyType for BotDataPrivacy {
+        fn into_json(self) -> crate::Json {
+            crate::Json::Object(self.0)
+        }
+    }
+
+    /// `AWS::Lex::Bot.ErrorLogSettings`.
+    ///
+    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-errorlogsettings.html)
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct BotErrorLogSettings(crate::typed::Properties);
+
+    impl BotErrorLogSettings {
+        /// A new `BotErrorLogSettings` with its required properties.
+        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+            BotErrorLogSettings(crate::typed::Properties::from_iter([(
+                "Enabled".to_owned(),
+                enabled.into().into_json(),
+            )]))
+        }
+    }
+
+    impl crate::PropertyType for BotErrorLogSettings {
+        fn into_json(self) -> crate::Json {
+            crate::Json::Object(self.0)
+        }
+    }
+
     /// `AWS::Lex::Bot.BotLocale`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html)
@@ -1231,28 +1275,6 @@ pub mod bot {
         }
     }
 
-    /// `AWS::Lex::Bot.DataPrivacy`.
-    ///
-    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-dataprivacy.html)
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DataPrivacyProperty(crate::typed::Properties);
-
-    impl DataPrivacyProperty {
-        /// A new `DataPrivacyProperty` with its required properties.
-        pub fn new(child_directed: impl Into<crate::Value<bool>>) -> Self {
-            DataPrivacyProperty(crate::typed::Properties::from_iter([(
-                "ChildDirected".to_owned(),
-                child_directed.into().into_json(),
-            )]))
-        }
-    }
-
-    impl crate::PropertyType for DataPrivacyProperty {
-        fn into_json(self) -> crate::Json {
-            crate::Json::Object(self.0)
-        }
-    }
-
     /// `AWS::Lex::Bot.DataSourceConfiguration`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-datasourceconfiguration.html)
@@ -1628,28 +1650,6 @@ pub mod bot {
     }
 
     impl crate::PropertyType for ElicitationCodeHookInvocationSetting {
-        fn into_json(self) -> crate::Json {
-            crate::Json::Object(self.0)
-        }
-    }
-
-    /// `AWS::Lex::Bot.ErrorLogSettings`.
-    ///
-    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-errorlogsettings.html)
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ErrorLogSettingsProperty(crate::typed::Properties);
-
-    impl ErrorLogSettingsProperty {
-        /// A new `ErrorLogSettingsProperty` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
-            ErrorLogSettingsProperty(crate::typed::Properties::from_iter([(
-                "Enabled".to_owned(),
-                enabled.into().into_json(),
-            )]))
-        }
-    }
-
-    impl crate::PropertyType for ErrorLogSettingsProperty {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }

@@ -2236,10 +2236,10 @@ pub mod distribution {
             CacheBehavior(crate::typed::Properties::new())
         }
 
-        /// `Behavior`: [`BehaviorProperty`].
+        /// `Behavior`: [`CacheBehaviorBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachebehavior.html#cfn-lightsail-distribution-cachebehavior-behavior)
-        pub fn behavior(mut self, value: impl Into<crate::Value<BehaviorProperty>>) -> Self {
+        pub fn behavior(mut self, value: impl Into<crate::Value<CacheBehaviorBehavior>>) -> Self {
             self.0
                 .insert("Behavior".to_owned(), value.into().into_json());
             self
@@ -2407,10 +2407,10 @@ pub mod distribution {
             self
         }
 
-        /// `Option`: [`OptionProperty`].
+        /// `Option`: [`CookieObjectOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cookieobject.html#cfn-lightsail-distribution-cookieobject-option)
-        pub fn option(mut self, value: impl Into<crate::Value<OptionProperty>>) -> Self {
+        pub fn option(mut self, value: impl Into<crate::Value<CookieObjectOption>>) -> Self {
             self.0.insert("Option".to_owned(), value.into().into_json());
             self
         }
@@ -2446,10 +2446,10 @@ pub mod distribution {
             self
         }
 
-        /// `Option`: [`OptionProperty2`].
+        /// `Option`: [`HeaderObjectOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-headerobject.html#cfn-lightsail-distribution-headerobject-option)
-        pub fn option(mut self, value: impl Into<crate::Value<OptionProperty2>>) -> Self {
+        pub fn option(mut self, value: impl Into<crate::Value<HeaderObjectOption>>) -> Self {
             self.0.insert("Option".to_owned(), value.into().into_json());
             self
         }
@@ -2599,18 +2599,60 @@ pub mod distribution {
 
     /// The values `AWS::Lightsail::Distribution.Behavior` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BehaviorProperty {
+    pub enum CacheBehaviorBehavior {
         /// `cache`
         Cache,
         /// `dont-cache`
         DontCache,
     }
 
-    impl crate::typed::StringEnum for BehaviorProperty {
+    impl crate::typed::StringEnum for CacheBehaviorBehavior {
         fn as_str(&self) -> &'static str {
             match self {
-                BehaviorProperty::Cache => "cache",
-                BehaviorProperty::DontCache => "dont-cache",
+                CacheBehaviorBehavior::Cache => "cache",
+                CacheBehaviorBehavior::DontCache => "dont-cache",
+            }
+        }
+    }
+
+    /// The values `AWS::Lightsail::Distribution.Option` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum CookieObjectOption {
+        /// `all`
+        All,
+        /// `allow-list`
+        AllowList,
+        /// `none`
+        None,
+    }
+
+    impl crate::typed::StringEnum for CookieObjectOption {
+        fn as_str(&self) -> &'static str {
+            match self {
+                CookieObjectOption::All => "all",
+                CookieObjectOption::AllowList => "allow-list",
+                CookieObjectOption::None => "none",
+            }
+        }
+    }
+
+    /// The values `AWS::Lightsail::Distribution.Option` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum HeaderObjectOption {
+        /// `all`
+        All,
+        /// `allow-list`
+        AllowList,
+        /// `none`
+        None,
+    }
+
+    impl crate::typed::StringEnum for HeaderObjectOption {
+        fn as_str(&self) -> &'static str {
+            match self {
+                HeaderObjectOption::All => "all",
+                HeaderObjectOption::AllowList => "allow-list",
+                HeaderObjectOption::None => "none",
             }
         }
     }
@@ -2689,48 +2731,6 @@ pub mod distribution {
                 IpAddressType::Dualstack => "dualstack",
                 IpAddressType::Ipv4 => "ipv4",
                 IpAddressType::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    /// The values `AWS::Lightsail::Distribution.Option` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OptionProperty {
-        /// `all`
-        All,
-        /// `allow-list`
-        AllowList,
-        /// `none`
-        None,
-    }
-
-    impl crate::typed::StringEnum for OptionProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                OptionProperty::All => "all",
-                OptionProperty::AllowList => "allow-list",
-                OptionProperty::None => "none",
-            }
-        }
-    }
-
-    /// The values `AWS::Lightsail::Distribution.Option` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OptionProperty2 {
-        /// `all`
-        All,
-        /// `allow-list`
-        AllowList,
-        /// `none`
-        None,
-    }
-
-    impl crate::typed::StringEnum for OptionProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                OptionProperty2::All => "all",
-                OptionProperty2::AllowList => "allow-list",
-                OptionProperty2::None => "none",
             }
         }
     }

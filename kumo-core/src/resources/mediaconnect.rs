@@ -1075,10 +1075,10 @@ pub mod flow {
             BlackFrames(crate::typed::Properties::new())
         }
 
-        /// `State`: [`StateProperty2`].
+        /// `State`: [`BlackFramesState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-blackframes.html#cfn-mediaconnect-flow-blackframes-state)
-        pub fn state(mut self, value: impl Into<crate::Value<StateProperty2>>) -> Self {
+        pub fn state(mut self, value: impl Into<crate::Value<BlackFramesState>>) -> Self {
             self.0.insert("State".to_owned(), value.into().into_json());
             self
         }
@@ -1416,10 +1416,10 @@ pub mod flow {
             FrozenFrames(crate::typed::Properties::new())
         }
 
-        /// `State`: [`StateProperty3`].
+        /// `State`: [`FrozenFramesState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-frozenframes.html#cfn-mediaconnect-flow-frozenframes-state)
-        pub fn state(mut self, value: impl Into<crate::Value<StateProperty3>>) -> Self {
+        pub fn state(mut self, value: impl Into<crate::Value<FrozenFramesState>>) -> Self {
             self.0.insert("State".to_owned(), value.into().into_json());
             self
         }
@@ -1846,10 +1846,10 @@ pub mod flow {
             SilentAudio(crate::typed::Properties::new())
         }
 
-        /// `State`: [`StateProperty`].
+        /// `State`: [`SilentAudioState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-silentaudio.html#cfn-mediaconnect-flow-silentaudio-state)
-        pub fn state(mut self, value: impl Into<crate::Value<StateProperty>>) -> Self {
+        pub fn state(mut self, value: impl Into<crate::Value<SilentAudioState>>) -> Self {
             self.0.insert("State".to_owned(), value.into().into_json());
             self
         }
@@ -2413,6 +2413,24 @@ pub mod flow {
         }
     }
 
+    /// The values `AWS::MediaConnect::Flow.State` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum BlackFramesState {
+        /// `ENABLED`
+        Enabled,
+        /// `DISABLED`
+        Disabled,
+    }
+
+    impl crate::typed::StringEnum for BlackFramesState {
+        fn as_str(&self) -> &'static str {
+            match self {
+                BlackFramesState::Enabled => "ENABLED",
+                BlackFramesState::Disabled => "DISABLED",
+            }
+        }
+    }
+
     /// The values `AWS::MediaConnect::Flow.Colorimetry` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Colorimetry {
@@ -2559,6 +2577,24 @@ pub mod flow {
             match self {
                 FlowTransitEncryptionKeyType::SecretsManager => "SECRETS_MANAGER",
                 FlowTransitEncryptionKeyType::Automatic => "AUTOMATIC",
+            }
+        }
+    }
+
+    /// The values `AWS::MediaConnect::Flow.State` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum FrozenFramesState {
+        /// `ENABLED`
+        Enabled,
+        /// `DISABLED`
+        Disabled,
+    }
+
+    impl crate::typed::StringEnum for FrozenFramesState {
+        fn as_str(&self) -> &'static str {
+            match self {
+                FrozenFramesState::Enabled => "ENABLED",
+                FrozenFramesState::Disabled => "DISABLED",
             }
         }
     }
@@ -2775,6 +2811,24 @@ pub mod flow {
 
     /// The values `AWS::MediaConnect::Flow.State` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SilentAudioState {
+        /// `ENABLED`
+        Enabled,
+        /// `DISABLED`
+        Disabled,
+    }
+
+    impl crate::typed::StringEnum for SilentAudioState {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SilentAudioState::Enabled => "ENABLED",
+                SilentAudioState::Disabled => "DISABLED",
+            }
+        }
+    }
+
+    /// The values `AWS::MediaConnect::Flow.State` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum State {
         /// `ENABLED`
         Enabled,
@@ -2787,60 +2841,6 @@ pub mod flow {
             match self {
                 State::Enabled => "ENABLED",
                 State::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    /// The values `AWS::MediaConnect::Flow.State` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StateProperty {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl crate::typed::StringEnum for StateProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StateProperty::Enabled => "ENABLED",
-                StateProperty::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    /// The values `AWS::MediaConnect::Flow.State` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StateProperty2 {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl crate::typed::StringEnum for StateProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StateProperty2::Enabled => "ENABLED",
-                StateProperty2::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    /// The values `AWS::MediaConnect::Flow.State` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StateProperty3 {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl crate::typed::StringEnum for StateProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StateProperty3::Enabled => "ENABLED",
-                StateProperty3::Disabled => "DISABLED",
             }
         }
     }

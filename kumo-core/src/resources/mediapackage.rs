@@ -779,12 +779,12 @@ pub mod origin_endpoint {
             DashPackage(crate::typed::Properties::new())
         }
 
-        /// `AdTriggers`: list of [`AdTriggersProperty`].
+        /// `AdTriggers`: list of [`DashPackageAdTriggers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-adtriggers)
         pub fn ad_triggers(
             mut self,
-            value: impl Into<crate::Value<Vec<AdTriggersProperty>>>,
+            value: impl Into<crate::Value<Vec<DashPackageAdTriggers>>>,
         ) -> Self {
             self.0
                 .insert("AdTriggers".to_owned(), value.into().into_json());
@@ -1015,12 +1015,12 @@ pub mod origin_endpoint {
             self
         }
 
-        /// `EncryptionMethod`: [`EncryptionMethodProperty`].
+        /// `EncryptionMethod`: [`HlsEncryptionEncryptionMethod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsencryption.html#cfn-mediapackage-originendpoint-hlsencryption-encryptionmethod)
         pub fn encryption_method(
             mut self,
-            value: impl Into<crate::Value<EncryptionMethodProperty>>,
+            value: impl Into<crate::Value<HlsEncryptionEncryptionMethod>>,
         ) -> Self {
             self.0
                 .insert("EncryptionMethod".to_owned(), value.into().into_json());
@@ -1183,21 +1183,21 @@ pub mod origin_endpoint {
             HlsPackage(crate::typed::Properties::new())
         }
 
-        /// `AdMarkers`: [`AdMarkersProperty`].
+        /// `AdMarkers`: [`HlsPackageAdMarkers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-admarkers)
-        pub fn ad_markers(mut self, value: impl Into<crate::Value<AdMarkersProperty>>) -> Self {
+        pub fn ad_markers(mut self, value: impl Into<crate::Value<HlsPackageAdMarkers>>) -> Self {
             self.0
                 .insert("AdMarkers".to_owned(), value.into().into_json());
             self
         }
 
-        /// `AdTriggers`: list of [`AdTriggersProperty2`].
+        /// `AdTriggers`: list of [`HlsPackageAdTriggers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-adtriggers)
         pub fn ad_triggers(
             mut self,
-            value: impl Into<crate::Value<Vec<AdTriggersProperty2>>>,
+            value: impl Into<crate::Value<Vec<HlsPackageAdTriggers>>>,
         ) -> Self {
             self.0
                 .insert("AdTriggers".to_owned(), value.into().into_json());
@@ -1247,12 +1247,12 @@ pub mod origin_endpoint {
             self
         }
 
-        /// `PlaylistType`: [`PlaylistTypeProperty`].
+        /// `PlaylistType`: [`HlsPackagePlaylistType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-playlisttype)
         pub fn playlist_type(
             mut self,
-            value: impl Into<crate::Value<PlaylistTypeProperty>>,
+            value: impl Into<crate::Value<HlsPackagePlaylistType>>,
         ) -> Self {
             self.0
                 .insert("PlaylistType".to_owned(), value.into().into_json());
@@ -1546,30 +1546,6 @@ pub mod origin_endpoint {
         }
     }
 
-    /// The values `AWS::MediaPackage::OriginEndpoint.AdMarkers` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdMarkersProperty {
-        /// `NONE`
-        None,
-        /// `SCTE35_ENHANCED`
-        Scte35Enhanced,
-        /// `PASSTHROUGH`
-        Passthrough,
-        /// `DATERANGE`
-        Daterange,
-    }
-
-    impl crate::typed::StringEnum for AdMarkersProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                AdMarkersProperty::None => "NONE",
-                AdMarkersProperty::Scte35Enhanced => "SCTE35_ENHANCED",
-                AdMarkersProperty::Passthrough => "PASSTHROUGH",
-                AdMarkersProperty::Daterange => "DATERANGE",
-            }
-        }
-    }
-
     /// The values `AWS::MediaPackage::OriginEndpoint.AdTriggers` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum AdTriggers {
@@ -1610,94 +1586,6 @@ pub mod origin_endpoint {
         }
     }
 
-    /// The values `AWS::MediaPackage::OriginEndpoint.AdTriggers` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdTriggersProperty {
-        /// `SPLICE_INSERT`
-        SpliceInsert,
-        /// `BREAK`
-        Break,
-        /// `PROVIDER_ADVERTISEMENT`
-        ProviderAdvertisement,
-        /// `DISTRIBUTOR_ADVERTISEMENT`
-        DistributorAdvertisement,
-        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
-        ProviderPlacementOpportunity,
-        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
-        DistributorPlacementOpportunity,
-        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
-        ProviderOverlayPlacementOpportunity,
-        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
-        DistributorOverlayPlacementOpportunity,
-    }
-
-    impl crate::typed::StringEnum for AdTriggersProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                AdTriggersProperty::SpliceInsert => "SPLICE_INSERT",
-                AdTriggersProperty::Break => "BREAK",
-                AdTriggersProperty::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
-                AdTriggersProperty::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
-                AdTriggersProperty::ProviderPlacementOpportunity => {
-                    "PROVIDER_PLACEMENT_OPPORTUNITY"
-                }
-                AdTriggersProperty::DistributorPlacementOpportunity => {
-                    "DISTRIBUTOR_PLACEMENT_OPPORTUNITY"
-                }
-                AdTriggersProperty::ProviderOverlayPlacementOpportunity => {
-                    "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY"
-                }
-                AdTriggersProperty::DistributorOverlayPlacementOpportunity => {
-                    "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY"
-                }
-            }
-        }
-    }
-
-    /// The values `AWS::MediaPackage::OriginEndpoint.AdTriggers` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdTriggersProperty2 {
-        /// `SPLICE_INSERT`
-        SpliceInsert,
-        /// `BREAK`
-        Break,
-        /// `PROVIDER_ADVERTISEMENT`
-        ProviderAdvertisement,
-        /// `DISTRIBUTOR_ADVERTISEMENT`
-        DistributorAdvertisement,
-        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
-        ProviderPlacementOpportunity,
-        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
-        DistributorPlacementOpportunity,
-        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
-        ProviderOverlayPlacementOpportunity,
-        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
-        DistributorOverlayPlacementOpportunity,
-    }
-
-    impl crate::typed::StringEnum for AdTriggersProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                AdTriggersProperty2::SpliceInsert => "SPLICE_INSERT",
-                AdTriggersProperty2::Break => "BREAK",
-                AdTriggersProperty2::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
-                AdTriggersProperty2::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
-                AdTriggersProperty2::ProviderPlacementOpportunity => {
-                    "PROVIDER_PLACEMENT_OPPORTUNITY"
-                }
-                AdTriggersProperty2::DistributorPlacementOpportunity => {
-                    "DISTRIBUTOR_PLACEMENT_OPPORTUNITY"
-                }
-                AdTriggersProperty2::ProviderOverlayPlacementOpportunity => {
-                    "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY"
-                }
-                AdTriggersProperty2::DistributorOverlayPlacementOpportunity => {
-                    "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY"
-                }
-            }
-        }
-    }
-
     /// The values `AWS::MediaPackage::OriginEndpoint.AdsOnDeliveryRestrictions` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum AdsOnDeliveryRestrictions {
@@ -1722,6 +1610,50 @@ pub mod origin_endpoint {
         }
     }
 
+    /// The values `AWS::MediaPackage::OriginEndpoint.AdTriggers` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DashPackageAdTriggers {
+        /// `SPLICE_INSERT`
+        SpliceInsert,
+        /// `BREAK`
+        Break,
+        /// `PROVIDER_ADVERTISEMENT`
+        ProviderAdvertisement,
+        /// `DISTRIBUTOR_ADVERTISEMENT`
+        DistributorAdvertisement,
+        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
+        ProviderPlacementOpportunity,
+        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
+        DistributorPlacementOpportunity,
+        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
+        ProviderOverlayPlacementOpportunity,
+        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
+        DistributorOverlayPlacementOpportunity,
+    }
+
+    impl crate::typed::StringEnum for DashPackageAdTriggers {
+        fn as_str(&self) -> &'static str {
+            match self {
+                DashPackageAdTriggers::SpliceInsert => "SPLICE_INSERT",
+                DashPackageAdTriggers::Break => "BREAK",
+                DashPackageAdTriggers::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
+                DashPackageAdTriggers::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
+                DashPackageAdTriggers::ProviderPlacementOpportunity => {
+                    "PROVIDER_PLACEMENT_OPPORTUNITY"
+                }
+                DashPackageAdTriggers::DistributorPlacementOpportunity => {
+                    "DISTRIBUTOR_PLACEMENT_OPPORTUNITY"
+                }
+                DashPackageAdTriggers::ProviderOverlayPlacementOpportunity => {
+                    "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY"
+                }
+                DashPackageAdTriggers::DistributorOverlayPlacementOpportunity => {
+                    "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY"
+                }
+            }
+        }
+    }
+
     /// The values `AWS::MediaPackage::OriginEndpoint.EncryptionMethod` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum EncryptionMethod {
@@ -1742,18 +1674,107 @@ pub mod origin_endpoint {
 
     /// The values `AWS::MediaPackage::OriginEndpoint.EncryptionMethod` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionMethodProperty {
+    pub enum HlsEncryptionEncryptionMethod {
         /// `AES_128`
         Aes128,
         /// `SAMPLE_AES`
         SampleAes,
     }
 
-    impl crate::typed::StringEnum for EncryptionMethodProperty {
+    impl crate::typed::StringEnum for HlsEncryptionEncryptionMethod {
         fn as_str(&self) -> &'static str {
             match self {
-                EncryptionMethodProperty::Aes128 => "AES_128",
-                EncryptionMethodProperty::SampleAes => "SAMPLE_AES",
+                HlsEncryptionEncryptionMethod::Aes128 => "AES_128",
+                HlsEncryptionEncryptionMethod::SampleAes => "SAMPLE_AES",
+            }
+        }
+    }
+
+    /// The values `AWS::MediaPackage::OriginEndpoint.AdMarkers` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum HlsPackageAdMarkers {
+        /// `NONE`
+        None,
+        /// `SCTE35_ENHANCED`
+        Scte35Enhanced,
+        /// `PASSTHROUGH`
+        Passthrough,
+        /// `DATERANGE`
+        Daterange,
+    }
+
+    impl crate::typed::StringEnum for HlsPackageAdMarkers {
+        fn as_str(&self) -> &'static str {
+            match self {
+                HlsPackageAdMarkers::None => "NONE",
+                HlsPackageAdMarkers::Scte35Enhanced => "SCTE35_ENHANCED",
+                HlsPackageAdMarkers::Passthrough => "PASSTHROUGH",
+                HlsPackageAdMarkers::Daterange => "DATERANGE",
+            }
+        }
+    }
+
+    /// The values `AWS::MediaPackage::OriginEndpoint.AdTriggers` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum HlsPackageAdTriggers {
+        /// `SPLICE_INSERT`
+        SpliceInsert,
+        /// `BREAK`
+        Break,
+        /// `PROVIDER_ADVERTISEMENT`
+        ProviderAdvertisement,
+        /// `DISTRIBUTOR_ADVERTISEMENT`
+        DistributorAdvertisement,
+        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
+        ProviderPlacementOpportunity,
+        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
+        DistributorPlacementOpportunity,
+        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
+        ProviderOverlayPlacementOpportunity,
+        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
+        DistributorOverlayPlacementOpportunity,
+    }
+
+    impl crate::typed::StringEnum for HlsPackageAdTriggers {
+        fn as_str(&self) -> &'static str {
+            match self {
+                HlsPackageAdTriggers::SpliceInsert => "SPLICE_INSERT",
+                HlsPackageAdTriggers::Break => "BREAK",
+                HlsPackageAdTriggers::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
+                HlsPackageAdTriggers::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
+                HlsPackageAdTriggers::ProviderPlacementOpportunity => {
+                    "PROVIDER_PLACEMENT_OPPORTUNITY"
+                }
+                HlsPackageAdTriggers::DistributorPlacementOpportunity => {
+                    "DISTRIBUTOR_PLACEMENT_OPPORTUNITY"
+                }
+                HlsPackageAdTriggers::ProviderOverlayPlacementOpportunity => {
+                    "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY"
+                }
+                HlsPackageAdTriggers::DistributorOverlayPlacementOpportunity => {
+                    "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY"
+                }
+            }
+        }
+    }
+
+    /// The values `AWS::MediaPackage::OriginEndpoint.PlaylistType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum HlsPackagePlaylistType {
+        /// `NONE`
+        None,
+        /// `EVENT`
+        Event,
+        /// `VOD`
+        Vod,
+    }
+
+    impl crate::typed::StringEnum for HlsPackagePlaylistType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                HlsPackagePlaylistType::None => "NONE",
+                HlsPackagePlaylistType::Event => "EVENT",
+                HlsPackagePlaylistType::Vod => "VOD",
             }
         }
     }
@@ -1829,27 +1850,6 @@ pub mod origin_endpoint {
                 PlaylistType::None => "NONE",
                 PlaylistType::Event => "EVENT",
                 PlaylistType::Vod => "VOD",
-            }
-        }
-    }
-
-    /// The values `AWS::MediaPackage::OriginEndpoint.PlaylistType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlaylistTypeProperty {
-        /// `NONE`
-        None,
-        /// `EVENT`
-        Event,
-        /// `VOD`
-        Vod,
-    }
-
-    impl crate::typed::StringEnum for PlaylistTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                PlaylistTypeProperty::None => "NONE",
-                PlaylistTypeProperty::Event => "EVENT",
-                PlaylistTypeProperty::Vod => "VOD",
             }
         }
     }

@@ -485,7 +485,7 @@ pub mod cluster {
 
     impl SlurmRest {
         /// A new `SlurmRest` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<ModeProperty>>) -> Self {
+        pub fn new(mode: impl Into<crate::Value<SlurmRestMode>>) -> Self {
             SlurmRest(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
                 mode.into().into_json(),
@@ -548,24 +548,6 @@ pub mod cluster {
         }
     }
 
-    /// The values `AWS::PCS::Cluster.Mode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModeProperty {
-        /// `STANDARD`
-        Standard,
-        /// `NONE`
-        None,
-    }
-
-    impl crate::typed::StringEnum for ModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ModeProperty::Standard => "STANDARD",
-                ModeProperty::None => "NONE",
-            }
-        }
-    }
-
     /// The values `AWS::PCS::Cluster.NetworkType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum NetworkType {
@@ -601,6 +583,24 @@ pub mod cluster {
                 Size::Small => "SMALL",
                 Size::Medium => "MEDIUM",
                 Size::Large => "LARGE",
+            }
+        }
+    }
+
+    /// The values `AWS::PCS::Cluster.Mode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SlurmRestMode {
+        /// `STANDARD`
+        Standard,
+        /// `NONE`
+        None,
+    }
+
+    impl crate::typed::StringEnum for SlurmRestMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SlurmRestMode::Standard => "STANDARD",
+                SlurmRestMode::None => "NONE",
             }
         }
     }

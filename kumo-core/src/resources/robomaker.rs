@@ -638,7 +638,7 @@ pub mod simulation_application {
 
     impl RobotSoftwareSuite {
         /// A new `RobotSoftwareSuite` with its required properties.
-        pub fn new(name: impl Into<crate::Value<NameProperty>>) -> Self {
+        pub fn new(name: impl Into<crate::Value<RobotSoftwareSuiteName>>) -> Self {
             RobotSoftwareSuite(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
                 name.into().into_json(),
@@ -669,17 +669,20 @@ pub mod simulation_application {
 
     impl SimulationSoftwareSuite {
         /// A new `SimulationSoftwareSuite` with its required properties.
-        pub fn new(name: impl Into<crate::Value<NameProperty2>>) -> Self {
+        pub fn new(name: impl Into<crate::Value<SimulationSoftwareSuiteName>>) -> Self {
             SimulationSoftwareSuite(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
                 name.into().into_json(),
             )]))
         }
 
-        /// `Version`: [`VersionProperty`].
+        /// `Version`: [`SimulationSoftwareSuiteVersion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-robomaker-simulationapplication-simulationsoftwaresuite.html#cfn-robomaker-simulationapplication-simulationsoftwaresuite-version)
-        pub fn version(mut self, value: impl Into<crate::Value<VersionProperty>>) -> Self {
+        pub fn version(
+            mut self,
+            value: impl Into<crate::Value<SimulationSoftwareSuiteVersion>>,
+        ) -> Self {
             self.0
                 .insert("Version".to_owned(), value.into().into_json());
             self
@@ -757,7 +760,7 @@ pub mod simulation_application {
 
     /// The values `AWS::RoboMaker::SimulationApplication.Name` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NameProperty {
+    pub enum RobotSoftwareSuiteName {
         /// `ROS`
         Ros,
         /// `ROS2`
@@ -766,19 +769,19 @@ pub mod simulation_application {
         General,
     }
 
-    impl crate::typed::StringEnum for NameProperty {
+    impl crate::typed::StringEnum for RobotSoftwareSuiteName {
         fn as_str(&self) -> &'static str {
             match self {
-                NameProperty::Ros => "ROS",
-                NameProperty::Ros2 => "ROS2",
-                NameProperty::General => "General",
+                RobotSoftwareSuiteName::Ros => "ROS",
+                RobotSoftwareSuiteName::Ros2 => "ROS2",
+                RobotSoftwareSuiteName::General => "General",
             }
         }
     }
 
     /// The values `AWS::RoboMaker::SimulationApplication.Name` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NameProperty2 {
+    pub enum SimulationSoftwareSuiteName {
         /// `Gazebo`
         Gazebo,
         /// `RosbagPlay`
@@ -787,12 +790,45 @@ pub mod simulation_application {
         SimulationRuntime,
     }
 
-    impl crate::typed::StringEnum for NameProperty2 {
+    impl crate::typed::StringEnum for SimulationSoftwareSuiteName {
         fn as_str(&self) -> &'static str {
             match self {
-                NameProperty2::Gazebo => "Gazebo",
-                NameProperty2::RosbagPlay => "RosbagPlay",
-                NameProperty2::SimulationRuntime => "SimulationRuntime",
+                SimulationSoftwareSuiteName::Gazebo => "Gazebo",
+                SimulationSoftwareSuiteName::RosbagPlay => "RosbagPlay",
+                SimulationSoftwareSuiteName::SimulationRuntime => "SimulationRuntime",
+            }
+        }
+    }
+
+    /// The values `AWS::RoboMaker::SimulationApplication.Version` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SimulationSoftwareSuiteVersion {
+        /// `7`
+        V7,
+        /// `9`
+        V9,
+        /// `11`
+        V11,
+        /// `Kinetic`
+        Kinetic,
+        /// `Melodic`
+        Melodic,
+        /// `Dashing`
+        Dashing,
+        /// `Foxy`
+        Foxy,
+    }
+
+    impl crate::typed::StringEnum for SimulationSoftwareSuiteVersion {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SimulationSoftwareSuiteVersion::V7 => "7",
+                SimulationSoftwareSuiteVersion::V9 => "9",
+                SimulationSoftwareSuiteVersion::V11 => "11",
+                SimulationSoftwareSuiteVersion::Kinetic => "Kinetic",
+                SimulationSoftwareSuiteVersion::Melodic => "Melodic",
+                SimulationSoftwareSuiteVersion::Dashing => "Dashing",
+                SimulationSoftwareSuiteVersion::Foxy => "Foxy",
             }
         }
     }
@@ -817,39 +853,6 @@ pub mod simulation_application {
                 Version::Melodic => "Melodic",
                 Version::Dashing => "Dashing",
                 Version::Foxy => "Foxy",
-            }
-        }
-    }
-
-    /// The values `AWS::RoboMaker::SimulationApplication.Version` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VersionProperty {
-        /// `7`
-        V7,
-        /// `9`
-        V9,
-        /// `11`
-        V11,
-        /// `Kinetic`
-        Kinetic,
-        /// `Melodic`
-        Melodic,
-        /// `Dashing`
-        Dashing,
-        /// `Foxy`
-        Foxy,
-    }
-
-    impl crate::typed::StringEnum for VersionProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                VersionProperty::V7 => "7",
-                VersionProperty::V9 => "9",
-                VersionProperty::V11 => "11",
-                VersionProperty::Kinetic => "Kinetic",
-                VersionProperty::Melodic => "Melodic",
-                VersionProperty::Dashing => "Dashing",
-                VersionProperty::Foxy => "Foxy",
             }
         }
     }

@@ -1225,12 +1225,12 @@ pub mod bucket {
             BlockedEncryptionTypes(crate::typed::Properties::new())
         }
 
-        /// `EncryptionType`: list of [`BlockedEncryptionTypeListProperty`].
+        /// `EncryptionType`: list of [`BlockedEncryptionTypeList`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-blockedencryptiontypes.html#cfn-s3-bucket-blockedencryptiontypes-encryptiontype)
         pub fn encryption_type(
             mut self,
-            value: impl Into<crate::Value<Vec<BlockedEncryptionTypeListProperty>>>,
+            value: impl Into<crate::Value<Vec<BlockedEncryptionTypeList>>>,
         ) -> Self {
             self.0
                 .insert("EncryptionType".to_owned(), value.into().into_json());
@@ -1442,10 +1442,13 @@ pub mod bucket {
             DeleteMarkerReplication(crate::typed::Properties::new())
         }
 
-        /// `Status`: [`StatusProperty2`].
+        /// `Status`: [`DeleteMarkerReplicationStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-deletemarkerreplication.html#cfn-s3-bucket-deletemarkerreplication-status)
-        pub fn status(mut self, value: impl Into<crate::Value<StatusProperty2>>) -> Self {
+        pub fn status(
+            mut self,
+            value: impl Into<crate::Value<DeleteMarkerReplicationStatus>>,
+        ) -> Self {
             self.0.insert("Status".to_owned(), value.into().into_json());
             self
         }
@@ -2012,7 +2015,9 @@ pub mod bucket {
 
     impl MetadataTableEncryptionConfiguration {
         /// A new `MetadataTableEncryptionConfiguration` with its required properties.
-        pub fn new(sse_algorithm: impl Into<crate::Value<SseAlgorithmProperty>>) -> Self {
+        pub fn new(
+            sse_algorithm: impl Into<crate::Value<MetadataTableEncryptionConfigurationSseAlgorithm>>,
+        ) -> Self {
             MetadataTableEncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "SseAlgorithm".to_owned(),
                 sse_algorithm.into().into_json(),
@@ -2043,7 +2048,7 @@ pub mod bucket {
 
     impl Metrics {
         /// A new `Metrics` with its required properties.
-        pub fn new(status: impl Into<crate::Value<StatusProperty3>>) -> Self {
+        pub fn new(status: impl Into<crate::Value<MetricsStatus>>) -> Self {
             Metrics(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
                 status.into().into_json(),
@@ -2579,10 +2584,10 @@ pub mod bucket {
             self
         }
 
-        /// `Protocol`: [`ProtocolProperty`].
+        /// `Protocol`: [`RedirectRuleProtocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-redirectrule.html#cfn-s3-bucket-redirectrule-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<ProtocolProperty>>) -> Self {
+        pub fn protocol(mut self, value: impl Into<crate::Value<RedirectRuleProtocol>>) -> Self {
             self.0
                 .insert("Protocol".to_owned(), value.into().into_json());
             self
@@ -2621,7 +2626,7 @@ pub mod bucket {
 
     impl ReplicaModifications {
         /// A new `ReplicaModifications` with its required properties.
-        pub fn new(status: impl Into<crate::Value<StatusProperty5>>) -> Self {
+        pub fn new(status: impl Into<crate::Value<ReplicaModificationsStatus>>) -> Self {
             ReplicaModifications(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
                 status.into().into_json(),
@@ -2756,7 +2761,7 @@ pub mod bucket {
         /// A new `ReplicationRule` with its required properties.
         pub fn new(
             destination: impl Into<crate::Value<ReplicationDestination>>,
-            status: impl Into<crate::Value<StatusProperty7>>,
+            status: impl Into<crate::Value<ReplicationRuleStatus>>,
         ) -> Self {
             ReplicationRule(crate::typed::Properties::from_iter([
                 ("Destination".to_owned(), destination.into().into_json()),
@@ -2925,7 +2930,7 @@ pub mod bucket {
     impl ReplicationTime {
         /// A new `ReplicationTime` with its required properties.
         pub fn new(
-            status: impl Into<crate::Value<StatusProperty4>>,
+            status: impl Into<crate::Value<ReplicationTimeStatus>>,
             time: impl Into<crate::Value<ReplicationTimeValue>>,
         ) -> Self {
             ReplicationTime(crate::typed::Properties::from_iter([
@@ -3047,7 +3052,7 @@ pub mod bucket {
 
     impl Rule {
         /// A new `Rule` with its required properties.
-        pub fn new(status: impl Into<crate::Value<StatusProperty>>) -> Self {
+        pub fn new(status: impl Into<crate::Value<RuleStatus>>) -> Self {
             Rule(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
                 status.into().into_json(),
@@ -3442,7 +3447,7 @@ pub mod bucket {
 
     impl SseKmsEncryptedObjects {
         /// A new `SseKmsEncryptedObjects` with its required properties.
-        pub fn new(status: impl Into<crate::Value<StatusProperty6>>) -> Self {
+        pub fn new(status: impl Into<crate::Value<SseKmsEncryptedObjectsStatus>>) -> Self {
             SseKmsEncryptedObjects(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
                 status.into().into_json(),
@@ -3640,7 +3645,7 @@ pub mod bucket {
 
     impl VersioningConfiguration {
         /// A new `VersioningConfiguration` with its required properties.
-        pub fn new(status: impl Into<crate::Value<StatusProperty8>>) -> Self {
+        pub fn new(status: impl Into<crate::Value<VersioningConfigurationStatus>>) -> Self {
             VersioningConfiguration(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
                 status.into().into_json(),
@@ -3831,18 +3836,18 @@ pub mod bucket {
 
     /// The values `AWS::S3::Bucket.BlockedEncryptionTypeList` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlockedEncryptionTypeListProperty {
+    pub enum BlockedEncryptionTypeList {
         /// `NONE`
         None,
         /// `SSE-C`
         SseC,
     }
 
-    impl crate::typed::StringEnum for BlockedEncryptionTypeListProperty {
+    impl crate::typed::StringEnum for BlockedEncryptionTypeList {
         fn as_str(&self) -> &'static str {
             match self {
-                BlockedEncryptionTypeListProperty::None => "NONE",
-                BlockedEncryptionTypeListProperty::SseC => "SSE-C",
+                BlockedEncryptionTypeList::None => "NONE",
+                BlockedEncryptionTypeList::SseC => "SSE-C",
             }
         }
     }
@@ -3879,6 +3884,24 @@ pub mod bucket {
             match self {
                 ConfigurationState::Enabled => "ENABLED",
                 ConfigurationState::Disabled => "DISABLED",
+            }
+        }
+    }
+
+    /// The values `AWS::S3::Bucket.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DeleteMarkerReplicationStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl crate::typed::StringEnum for DeleteMarkerReplicationStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                DeleteMarkerReplicationStatus::Disabled => "Disabled",
+                DeleteMarkerReplicationStatus::Enabled => "Enabled",
             }
         }
     }
@@ -3936,6 +3959,42 @@ pub mod bucket {
             match self {
                 IncludedObjectVersions::All => "All",
                 IncludedObjectVersions::Current => "Current",
+            }
+        }
+    }
+
+    /// The values `AWS::S3::Bucket.SseAlgorithm` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum MetadataTableEncryptionConfigurationSseAlgorithm {
+        /// `aws:kms`
+        AwsKms,
+        /// `AES256`
+        Aes256,
+    }
+
+    impl crate::typed::StringEnum for MetadataTableEncryptionConfigurationSseAlgorithm {
+        fn as_str(&self) -> &'static str {
+            match self {
+                MetadataTableEncryptionConfigurationSseAlgorithm::AwsKms => "aws:kms",
+                MetadataTableEncryptionConfigurationSseAlgorithm::Aes256 => "AES256",
+            }
+        }
+    }
+
+    /// The values `AWS::S3::Bucket.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum MetricsStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl crate::typed::StringEnum for MetricsStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                MetricsStatus::Disabled => "Disabled",
+                MetricsStatus::Enabled => "Enabled",
             }
         }
     }
@@ -4089,18 +4148,90 @@ pub mod bucket {
 
     /// The values `AWS::S3::Bucket.Protocol` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolProperty {
+    pub enum RedirectRuleProtocol {
         /// `http`
         Http,
         /// `https`
         Https,
     }
 
-    impl crate::typed::StringEnum for ProtocolProperty {
+    impl crate::typed::StringEnum for RedirectRuleProtocol {
         fn as_str(&self) -> &'static str {
             match self {
-                ProtocolProperty::Http => "http",
-                ProtocolProperty::Https => "https",
+                RedirectRuleProtocol::Http => "http",
+                RedirectRuleProtocol::Https => "https",
+            }
+        }
+    }
+
+    /// The values `AWS::S3::Bucket.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ReplicaModificationsStatus {
+        /// `Enabled`
+        Enabled,
+        /// `Disabled`
+        Disabled,
+    }
+
+    impl crate::typed::StringEnum for ReplicaModificationsStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ReplicaModificationsStatus::Enabled => "Enabled",
+                ReplicaModificationsStatus::Disabled => "Disabled",
+            }
+        }
+    }
+
+    /// The values `AWS::S3::Bucket.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ReplicationRuleStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl crate::typed::StringEnum for ReplicationRuleStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ReplicationRuleStatus::Disabled => "Disabled",
+                ReplicationRuleStatus::Enabled => "Enabled",
+            }
+        }
+    }
+
+    /// The values `AWS::S3::Bucket.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ReplicationTimeStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl crate::typed::StringEnum for ReplicationTimeStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ReplicationTimeStatus::Disabled => "Disabled",
+                ReplicationTimeStatus::Enabled => "Enabled",
+            }
+        }
+    }
+
+    /// The values `AWS::S3::Bucket.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RuleStatus {
+        /// `Enabled`
+        Enabled,
+        /// `Disabled`
+        Disabled,
+    }
+
+    impl crate::typed::StringEnum for RuleStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                RuleStatus::Enabled => "Enabled",
+                RuleStatus::Disabled => "Disabled",
             }
         }
     }
@@ -4144,20 +4275,20 @@ pub mod bucket {
         }
     }
 
-    /// The values `AWS::S3::Bucket.SseAlgorithm` allows.
+    /// The values `AWS::S3::Bucket.Status` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SseAlgorithmProperty {
-        /// `aws:kms`
-        AwsKms,
-        /// `AES256`
-        Aes256,
+    pub enum SseKmsEncryptedObjectsStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
     }
 
-    impl crate::typed::StringEnum for SseAlgorithmProperty {
+    impl crate::typed::StringEnum for SseKmsEncryptedObjectsStatus {
         fn as_str(&self) -> &'static str {
             match self {
-                SseAlgorithmProperty::AwsKms => "aws:kms",
-                SseAlgorithmProperty::Aes256 => "AES256",
+                SseKmsEncryptedObjectsStatus::Disabled => "Disabled",
+                SseKmsEncryptedObjectsStatus::Enabled => "Enabled",
             }
         }
     }
@@ -4176,150 +4307,6 @@ pub mod bucket {
             match self {
                 Status::Disabled => "Disabled",
                 Status::Enabled => "Enabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3::Bucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty::Enabled => "Enabled",
-                StatusProperty::Disabled => "Disabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3::Bucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty2 {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty2::Disabled => "Disabled",
-                StatusProperty2::Enabled => "Enabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3::Bucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty3 {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty3::Disabled => "Disabled",
-                StatusProperty3::Enabled => "Enabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3::Bucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty4 {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty4::Disabled => "Disabled",
-                StatusProperty4::Enabled => "Enabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3::Bucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty5 {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty5 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty5::Enabled => "Enabled",
-                StatusProperty5::Disabled => "Disabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3::Bucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty6 {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty6 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty6::Disabled => "Disabled",
-                StatusProperty6::Enabled => "Enabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3::Bucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty7 {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty7 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty7::Disabled => "Disabled",
-                StatusProperty7::Enabled => "Enabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3::Bucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty8 {
-        /// `Enabled`
-        Enabled,
-        /// `Suspended`
-        Suspended,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty8 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty8::Enabled => "Enabled",
-                StatusProperty8::Suspended => "Suspended",
             }
         }
     }
@@ -4396,6 +4383,24 @@ pub mod bucket {
                 TransitionDefaultMinimumObjectSize::AllStorageClasses128k => {
                     "all_storage_classes_128K"
                 }
+            }
+        }
+    }
+
+    /// The values `AWS::S3::Bucket.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum VersioningConfigurationStatus {
+        /// `Enabled`
+        Enabled,
+        /// `Suspended`
+        Suspended,
+    }
+
+    impl crate::typed::StringEnum for VersioningConfigurationStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                VersioningConfigurationStatus::Enabled => "Enabled",
+                VersioningConfigurationStatus::Suspended => "Suspended",
             }
         }
     }

@@ -616,10 +616,10 @@ pub mod table {
             self
         }
 
-        /// `Status`: [`StatusProperty`].
+        /// `Status`: [`SnapshotManagementStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-snapshotmanagement.html#cfn-s3tables-table-snapshotmanagement-status)
-        pub fn status(mut self, value: impl Into<crate::Value<StatusProperty>>) -> Self {
+        pub fn status(mut self, value: impl Into<crate::Value<SnapshotManagementStatus>>) -> Self {
             self.0.insert("Status".to_owned(), value.into().into_json());
             self
         }
@@ -752,6 +752,24 @@ pub mod table {
 
     /// The values `AWS::S3Tables::Table.Status` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SnapshotManagementStatus {
+        /// `enabled`
+        Enabled,
+        /// `disabled`
+        Disabled,
+    }
+
+    impl crate::typed::StringEnum for SnapshotManagementStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                SnapshotManagementStatus::Enabled => "enabled",
+                SnapshotManagementStatus::Disabled => "disabled",
+            }
+        }
+    }
+
+    /// The values `AWS::S3Tables::Table.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
         /// `enabled`
         Enabled,
@@ -764,24 +782,6 @@ pub mod table {
             match self {
                 Status::Enabled => "enabled",
                 Status::Disabled => "disabled",
-            }
-        }
-    }
-
-    /// The values `AWS::S3Tables::Table.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty::Enabled => "enabled",
-                StatusProperty::Disabled => "disabled",
             }
         }
     }
@@ -1146,10 +1146,13 @@ pub mod table_bucket {
             self
         }
 
-        /// `Status`: [`StatusProperty`].
+        /// `Status`: [`UnreferencedFileRemovalStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-tablebucket-unreferencedfileremoval.html#cfn-s3tables-tablebucket-unreferencedfileremoval-status)
-        pub fn status(mut self, value: impl Into<crate::Value<StatusProperty>>) -> Self {
+        pub fn status(
+            mut self,
+            value: impl Into<crate::Value<UnreferencedFileRemovalStatus>>,
+        ) -> Self {
             self.0.insert("Status".to_owned(), value.into().into_json());
             self
         }
@@ -1208,24 +1211,6 @@ pub mod table_bucket {
         }
     }
 
-    /// The values `AWS::S3Tables::TableBucket.Status` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusProperty {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl crate::typed::StringEnum for StatusProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                StatusProperty::Enabled => "Enabled",
-                StatusProperty::Disabled => "Disabled",
-            }
-        }
-    }
-
     /// The values `AWS::S3Tables::TableBucket.StorageClass` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum StorageClass {
@@ -1240,6 +1225,24 @@ pub mod table_bucket {
             match self {
                 StorageClass::Standard => "STANDARD",
                 StorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
+            }
+        }
+    }
+
+    /// The values `AWS::S3Tables::TableBucket.Status` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum UnreferencedFileRemovalStatus {
+        /// `Enabled`
+        Enabled,
+        /// `Disabled`
+        Disabled,
+    }
+
+    impl crate::typed::StringEnum for UnreferencedFileRemovalStatus {
+        fn as_str(&self) -> &'static str {
+            match self {
+                UnreferencedFileRemovalStatus::Enabled => "Enabled",
+                UnreferencedFileRemovalStatus::Disabled => "Disabled",
             }
         }
     }

@@ -1646,7 +1646,7 @@ pub mod cluster {
 
     impl TieredStorageConfig {
         /// A new `TieredStorageConfig` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<ModeProperty>>) -> Self {
+        pub fn new(mode: impl Into<crate::Value<TieredStorageConfigMode>>) -> Self {
             TieredStorageConfig(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
                 mode.into().into_json(),
@@ -1776,24 +1776,6 @@ pub mod cluster {
         }
     }
 
-    /// The values `AWS::SageMaker::Cluster.Mode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModeProperty {
-        /// `Enable`
-        Enable,
-        /// `Disable`
-        Disable,
-    }
-
-    impl crate::typed::StringEnum for ModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ModeProperty::Enable => "Enable",
-                ModeProperty::Disable => "Disable",
-            }
-        }
-    }
-
     /// The values `AWS::SageMaker::Cluster.NodeProvisioningMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum NodeProvisioningMode {
@@ -1844,6 +1826,24 @@ pub mod cluster {
                 NodeType::Controller => "Controller",
                 NodeType::Login => "Login",
                 NodeType::Compute => "Compute",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::Cluster.Mode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TieredStorageConfigMode {
+        /// `Enable`
+        Enable,
+        /// `Disable`
+        Disable,
+    }
+
+    impl crate::typed::StringEnum for TieredStorageConfigMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TieredStorageConfigMode::Enable => "Enable",
+                TieredStorageConfigMode::Disable => "Disable",
             }
         }
     }
@@ -2573,12 +2573,12 @@ pub mod data_quality_job_definition {
             self
         }
 
-        /// `S3DataDistributionType`: [`S3DataDistributionTypeProperty`].
+        /// `S3DataDistributionType`: [`EndpointInputS3DataDistributionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-endpointinput.html#cfn-sagemaker-dataqualityjobdefinition-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionTypeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
@@ -2587,12 +2587,12 @@ pub mod data_quality_job_definition {
             self
         }
 
-        /// `S3InputMode`: [`S3InputModeProperty`].
+        /// `S3InputMode`: [`EndpointInputS3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-endpointinput.html#cfn-sagemaker-dataqualityjobdefinition-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<S3InputModeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
         ) -> Self {
             self.0
                 .insert("S3InputMode".to_owned(), value.into().into_json());
@@ -2903,6 +2903,42 @@ pub mod data_quality_job_definition {
 
     /// The values `AWS::SageMaker::DataQualityJobDefinition.S3DataDistributionType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated,
+        /// `ShardedByS3Key`
+        ShardedByS3Key,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3DataDistributionType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3DataDistributionType::FullyReplicated => "FullyReplicated",
+                EndpointInputS3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::DataQualityJobDefinition.S3InputMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3InputMode {
+        /// `Pipe`
+        Pipe,
+        /// `File`
+        File,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3InputMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3InputMode::Pipe => "Pipe",
+                EndpointInputS3InputMode::File => "File",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::DataQualityJobDefinition.S3DataDistributionType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum S3DataDistributionType {
         /// `FullyReplicated`
         FullyReplicated,
@@ -2915,24 +2951,6 @@ pub mod data_quality_job_definition {
             match self {
                 S3DataDistributionType::FullyReplicated => "FullyReplicated",
                 S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::DataQualityJobDefinition.S3DataDistributionType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionTypeProperty {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl crate::typed::StringEnum for S3DataDistributionTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3DataDistributionTypeProperty::FullyReplicated => "FullyReplicated",
-                S3DataDistributionTypeProperty::ShardedByS3Key => "ShardedByS3Key",
             }
         }
     }
@@ -2951,24 +2969,6 @@ pub mod data_quality_job_definition {
             match self {
                 S3InputMode::Pipe => "Pipe",
                 S3InputMode::File => "File",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::DataQualityJobDefinition.S3InputMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputModeProperty {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl crate::typed::StringEnum for S3InputModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3InputModeProperty::Pipe => "Pipe",
-                S3InputModeProperty::File => "File",
             }
         }
     }
@@ -5869,7 +5869,7 @@ pub mod endpoint {
 
     impl TrafficRoutingConfig {
         /// A new `TrafficRoutingConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn new(r#type: impl Into<crate::Value<TrafficRoutingConfigType>>) -> Self {
             TrafficRoutingConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
                 r#type.into().into_json(),
@@ -5942,6 +5942,27 @@ pub mod endpoint {
 
     /// The values `AWS::SageMaker::Endpoint.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TrafficRoutingConfigType {
+        /// `ALL_AT_ONCE`
+        AllAtOnce,
+        /// `CANARY`
+        Canary,
+        /// `LINEAR`
+        Linear,
+    }
+
+    impl crate::typed::StringEnum for TrafficRoutingConfigType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TrafficRoutingConfigType::AllAtOnce => "ALL_AT_ONCE",
+                TrafficRoutingConfigType::Canary => "CANARY",
+                TrafficRoutingConfigType::Linear => "LINEAR",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::Endpoint.Type` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
         /// `CAPACITY_PERCENT`
         CapacityPercent,
@@ -5954,27 +5975,6 @@ pub mod endpoint {
             match self {
                 Type::CapacityPercent => "CAPACITY_PERCENT",
                 Type::InstanceCount => "INSTANCE_COUNT",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::Endpoint.Type` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
-        /// `ALL_AT_ONCE`
-        AllAtOnce,
-        /// `CANARY`
-        Canary,
-        /// `LINEAR`
-        Linear,
-    }
-
-    impl crate::typed::StringEnum for TypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                TypeProperty::AllAtOnce => "ALL_AT_ONCE",
-                TypeProperty::Canary => "CANARY",
-                TypeProperty::Linear => "LINEAR",
             }
         }
     }
@@ -9826,7 +9826,7 @@ pub mod model {
 
     impl InferenceExecutionConfig {
         /// A new `InferenceExecutionConfig` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<ModeProperty>>) -> Self {
+        pub fn new(mode: impl Into<crate::Value<InferenceExecutionConfigMode>>) -> Self {
             InferenceExecutionConfig(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
                 mode.into().into_json(),
@@ -10064,6 +10064,24 @@ pub mod model {
 
     /// The values `AWS::SageMaker::Model.Mode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum InferenceExecutionConfigMode {
+        /// `Serial`
+        Serial,
+        /// `Direct`
+        Direct,
+    }
+
+    impl crate::typed::StringEnum for InferenceExecutionConfigMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                InferenceExecutionConfigMode::Serial => "Serial",
+                InferenceExecutionConfigMode::Direct => "Direct",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::Model.Mode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Mode {
         /// `SingleModel`
         SingleModel,
@@ -10076,24 +10094,6 @@ pub mod model {
             match self {
                 Mode::SingleModel => "SingleModel",
                 Mode::MultiModel => "MultiModel",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::Model.Mode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModeProperty {
-        /// `Serial`
-        Serial,
-        /// `Direct`
-        Direct,
-    }
-
-    impl crate::typed::StringEnum for ModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ModeProperty::Serial => "Serial",
-                ModeProperty::Direct => "Direct",
             }
         }
     }
@@ -10657,12 +10657,12 @@ pub mod model_bias_job_definition {
             self
         }
 
-        /// `S3DataDistributionType`: [`S3DataDistributionTypeProperty`].
+        /// `S3DataDistributionType`: [`EndpointInputS3DataDistributionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionTypeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
@@ -10671,12 +10671,12 @@ pub mod model_bias_job_definition {
             self
         }
 
-        /// `S3InputMode`: [`S3InputModeProperty`].
+        /// `S3InputMode`: [`EndpointInputS3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<S3InputModeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
         ) -> Self {
             self.0
                 .insert("S3InputMode".to_owned(), value.into().into_json());
@@ -11110,6 +11110,42 @@ pub mod model_bias_job_definition {
 
     /// The values `AWS::SageMaker::ModelBiasJobDefinition.S3DataDistributionType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated,
+        /// `ShardedByS3Key`
+        ShardedByS3Key,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3DataDistributionType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3DataDistributionType::FullyReplicated => "FullyReplicated",
+                EndpointInputS3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::ModelBiasJobDefinition.S3InputMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3InputMode {
+        /// `Pipe`
+        Pipe,
+        /// `File`
+        File,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3InputMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3InputMode::Pipe => "Pipe",
+                EndpointInputS3InputMode::File => "File",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::ModelBiasJobDefinition.S3DataDistributionType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum S3DataDistributionType {
         /// `FullyReplicated`
         FullyReplicated,
@@ -11122,24 +11158,6 @@ pub mod model_bias_job_definition {
             match self {
                 S3DataDistributionType::FullyReplicated => "FullyReplicated",
                 S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::ModelBiasJobDefinition.S3DataDistributionType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionTypeProperty {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl crate::typed::StringEnum for S3DataDistributionTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3DataDistributionTypeProperty::FullyReplicated => "FullyReplicated",
-                S3DataDistributionTypeProperty::ShardedByS3Key => "ShardedByS3Key",
             }
         }
     }
@@ -11158,24 +11176,6 @@ pub mod model_bias_job_definition {
             match self {
                 S3InputMode::Pipe => "Pipe",
                 S3InputMode::File => "File",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::ModelBiasJobDefinition.S3InputMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputModeProperty {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl crate::typed::StringEnum for S3InputModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3InputModeProperty::Pipe => "Pipe",
-                S3InputModeProperty::File => "File",
             }
         }
     }
@@ -11678,10 +11678,10 @@ pub mod model_card {
             self
         }
 
-        /// `Function`: [`FunctionProperty`].
+        /// `Function`: [`FunctionFunction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-function.html#cfn-sagemaker-modelcard-function-function)
-        pub fn function(mut self, value: impl Into<crate::Value<FunctionProperty>>) -> Self {
+        pub fn function(mut self, value: impl Into<crate::Value<FunctionFunction>>) -> Self {
             self.0
                 .insert("Function".to_owned(), value.into().into_json());
             self
@@ -12554,18 +12554,18 @@ pub mod model_card {
 
     /// The values `AWS::SageMaker::ModelCard.Function` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunctionProperty {
+    pub enum FunctionFunction {
         /// `Maximize`
         Maximize,
         /// `Minimize`
         Minimize,
     }
 
-    impl crate::typed::StringEnum for FunctionProperty {
+    impl crate::typed::StringEnum for FunctionFunction {
         fn as_str(&self) -> &'static str {
             match self {
-                FunctionProperty::Maximize => "Maximize",
-                FunctionProperty::Minimize => "Minimize",
+                FunctionFunction::Maximize => "Maximize",
+                FunctionFunction::Minimize => "Minimize",
             }
         }
     }
@@ -13125,12 +13125,12 @@ pub mod model_explainability_job_definition {
             self
         }
 
-        /// `S3DataDistributionType`: [`S3DataDistributionTypeProperty`].
+        /// `S3DataDistributionType`: [`EndpointInputS3DataDistributionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-endpointinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionTypeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
@@ -13139,12 +13139,12 @@ pub mod model_explainability_job_definition {
             self
         }
 
-        /// `S3InputMode`: [`S3InputModeProperty`].
+        /// `S3InputMode`: [`EndpointInputS3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-endpointinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<S3InputModeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
         ) -> Self {
             self.0
                 .insert("S3InputMode".to_owned(), value.into().into_json());
@@ -13542,6 +13542,42 @@ pub mod model_explainability_job_definition {
 
     /// The values `AWS::SageMaker::ModelExplainabilityJobDefinition.S3DataDistributionType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated,
+        /// `ShardedByS3Key`
+        ShardedByS3Key,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3DataDistributionType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3DataDistributionType::FullyReplicated => "FullyReplicated",
+                EndpointInputS3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::ModelExplainabilityJobDefinition.S3InputMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3InputMode {
+        /// `Pipe`
+        Pipe,
+        /// `File`
+        File,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3InputMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3InputMode::Pipe => "Pipe",
+                EndpointInputS3InputMode::File => "File",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::ModelExplainabilityJobDefinition.S3DataDistributionType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum S3DataDistributionType {
         /// `FullyReplicated`
         FullyReplicated,
@@ -13554,24 +13590,6 @@ pub mod model_explainability_job_definition {
             match self {
                 S3DataDistributionType::FullyReplicated => "FullyReplicated",
                 S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::ModelExplainabilityJobDefinition.S3DataDistributionType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionTypeProperty {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl crate::typed::StringEnum for S3DataDistributionTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3DataDistributionTypeProperty::FullyReplicated => "FullyReplicated",
-                S3DataDistributionTypeProperty::ShardedByS3Key => "ShardedByS3Key",
             }
         }
     }
@@ -13590,24 +13608,6 @@ pub mod model_explainability_job_definition {
             match self {
                 S3InputMode::Pipe => "Pipe",
                 S3InputMode::File => "File",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::ModelExplainabilityJobDefinition.S3InputMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputModeProperty {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl crate::typed::StringEnum for S3InputModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3InputModeProperty::Pipe => "Pipe",
-                S3InputModeProperty::File => "File",
             }
         }
     }
@@ -15081,7 +15081,7 @@ pub mod model_package {
     impl S3DataSource {
         /// A new `S3DataSource` with its required properties.
         pub fn new(
-            s3_data_type: impl Into<crate::Value<S3DataTypeProperty>>,
+            s3_data_type: impl Into<crate::Value<S3DataSourceS3DataType>>,
             s3_uri: impl Into<crate::Value<String>>,
         ) -> Self {
             S3DataSource(crate::typed::Properties::from_iter([
@@ -15258,12 +15258,12 @@ pub mod model_package {
             )]))
         }
 
-        /// `CompressionType`: [`CompressionTypeProperty`].
+        /// `CompressionType`: [`TransformInputCompressionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transforminput.html#cfn-sagemaker-modelpackage-transforminput-compressiontype)
         pub fn compression_type(
             mut self,
-            value: impl Into<crate::Value<CompressionTypeProperty>>,
+            value: impl Into<crate::Value<TransformInputCompressionType>>,
         ) -> Self {
             self.0
                 .insert("CompressionType".to_owned(), value.into().into_json());
@@ -15587,24 +15587,6 @@ pub mod model_package {
         }
     }
 
-    /// The values `AWS::SageMaker::ModelPackage.CompressionType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressionTypeProperty {
-        /// `None`
-        None,
-        /// `Gzip`
-        Gzip,
-    }
-
-    impl crate::typed::StringEnum for CompressionTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                CompressionTypeProperty::None => "None",
-                CompressionTypeProperty::Gzip => "Gzip",
-            }
-        }
-    }
-
     /// The values `AWS::SageMaker::ModelPackage.ModelApprovalStatus` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ModelApprovalStatus {
@@ -15652,6 +15634,27 @@ pub mod model_package {
 
     /// The values `AWS::SageMaker::ModelPackage.S3DataType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum S3DataSourceS3DataType {
+        /// `ManifestFile`
+        ManifestFile,
+        /// `S3Prefix`
+        S3Prefix,
+        /// `AugmentedManifestFile`
+        AugmentedManifestFile,
+    }
+
+    impl crate::typed::StringEnum for S3DataSourceS3DataType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                S3DataSourceS3DataType::ManifestFile => "ManifestFile",
+                S3DataSourceS3DataType::S3Prefix => "S3Prefix",
+                S3DataSourceS3DataType::AugmentedManifestFile => "AugmentedManifestFile",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::ModelPackage.S3DataType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum S3DataType {
         /// `S3Prefix`
         S3Prefix,
@@ -15664,27 +15667,6 @@ pub mod model_package {
             match self {
                 S3DataType::S3Prefix => "S3Prefix",
                 S3DataType::S3Object => "S3Object",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::ModelPackage.S3DataType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataTypeProperty {
-        /// `ManifestFile`
-        ManifestFile,
-        /// `S3Prefix`
-        S3Prefix,
-        /// `AugmentedManifestFile`
-        AugmentedManifestFile,
-    }
-
-    impl crate::typed::StringEnum for S3DataTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3DataTypeProperty::ManifestFile => "ManifestFile",
-                S3DataTypeProperty::S3Prefix => "S3Prefix",
-                S3DataTypeProperty::AugmentedManifestFile => "AugmentedManifestFile",
             }
         }
     }
@@ -15751,6 +15733,24 @@ pub mod model_package {
                 Status::Failed => "Failed",
                 Status::InProgress => "InProgress",
                 Status::Completed => "Completed",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::ModelPackage.CompressionType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TransformInputCompressionType {
+        /// `None`
+        None,
+        /// `Gzip`
+        Gzip,
+    }
+
+    impl crate::typed::StringEnum for TransformInputCompressionType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TransformInputCompressionType::None => "None",
+                TransformInputCompressionType::Gzip => "Gzip",
             }
         }
     }
@@ -16365,12 +16365,12 @@ pub mod model_quality_job_definition {
             self
         }
 
-        /// `S3DataDistributionType`: [`S3DataDistributionTypeProperty`].
+        /// `S3DataDistributionType`: [`EndpointInputS3DataDistributionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionTypeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
@@ -16379,12 +16379,12 @@ pub mod model_quality_job_definition {
             self
         }
 
-        /// `S3InputMode`: [`S3InputModeProperty`].
+        /// `S3InputMode`: [`EndpointInputS3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<S3InputModeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
         ) -> Self {
             self.0
                 .insert("S3InputMode".to_owned(), value.into().into_json());
@@ -16866,6 +16866,42 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// The values `AWS::SageMaker::ModelQualityJobDefinition.S3DataDistributionType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated,
+        /// `ShardedByS3Key`
+        ShardedByS3Key,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3DataDistributionType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3DataDistributionType::FullyReplicated => "FullyReplicated",
+                EndpointInputS3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::ModelQualityJobDefinition.S3InputMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3InputMode {
+        /// `Pipe`
+        Pipe,
+        /// `File`
+        File,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3InputMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3InputMode::Pipe => "Pipe",
+                EndpointInputS3InputMode::File => "File",
+            }
+        }
+    }
+
     /// The values `AWS::SageMaker::ModelQualityJobDefinition.ProblemType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ProblemType {
@@ -16905,24 +16941,6 @@ pub mod model_quality_job_definition {
         }
     }
 
-    /// The values `AWS::SageMaker::ModelQualityJobDefinition.S3DataDistributionType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionTypeProperty {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl crate::typed::StringEnum for S3DataDistributionTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3DataDistributionTypeProperty::FullyReplicated => "FullyReplicated",
-                S3DataDistributionTypeProperty::ShardedByS3Key => "ShardedByS3Key",
-            }
-        }
-    }
-
     /// The values `AWS::SageMaker::ModelQualityJobDefinition.S3InputMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum S3InputMode {
@@ -16937,24 +16955,6 @@ pub mod model_quality_job_definition {
             match self {
                 S3InputMode::Pipe => "Pipe",
                 S3InputMode::File => "File",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::ModelQualityJobDefinition.S3InputMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputModeProperty {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl crate::typed::StringEnum for S3InputModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3InputModeProperty::Pipe => "Pipe",
-                S3InputModeProperty::File => "File",
             }
         }
     }
@@ -17396,12 +17396,12 @@ pub mod monitoring_schedule {
             self
         }
 
-        /// `S3DataDistributionType`: [`S3DataDistributionTypeProperty`].
+        /// `S3DataDistributionType`: [`EndpointInputS3DataDistributionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-endpointinput.html#cfn-sagemaker-monitoringschedule-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionTypeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
@@ -17410,12 +17410,12 @@ pub mod monitoring_schedule {
             self
         }
 
-        /// `S3InputMode`: [`S3InputModeProperty`].
+        /// `S3InputMode`: [`EndpointInputS3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-endpointinput.html#cfn-sagemaker-monitoringschedule-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<S3InputModeProperty>>,
+            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
         ) -> Self {
             self.0
                 .insert("S3InputMode".to_owned(), value.into().into_json());
@@ -18103,6 +18103,42 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// The values `AWS::SageMaker::MonitoringSchedule.S3DataDistributionType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated,
+        /// `ShardedByS3Key`
+        ShardedByS3Key,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3DataDistributionType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3DataDistributionType::FullyReplicated => "FullyReplicated",
+                EndpointInputS3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
+            }
+        }
+    }
+
+    /// The values `AWS::SageMaker::MonitoringSchedule.S3InputMode` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EndpointInputS3InputMode {
+        /// `Pipe`
+        Pipe,
+        /// `File`
+        File,
+    }
+
+    impl crate::typed::StringEnum for EndpointInputS3InputMode {
+        fn as_str(&self) -> &'static str {
+            match self {
+                EndpointInputS3InputMode::Pipe => "Pipe",
+                EndpointInputS3InputMode::File => "File",
+            }
+        }
+    }
+
     /// The values `AWS::SageMaker::MonitoringSchedule.MonitoringExecutionStatus` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum MonitoringExecutionStatus {
@@ -18202,24 +18238,6 @@ pub mod monitoring_schedule {
         }
     }
 
-    /// The values `AWS::SageMaker::MonitoringSchedule.S3DataDistributionType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionTypeProperty {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl crate::typed::StringEnum for S3DataDistributionTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3DataDistributionTypeProperty::FullyReplicated => "FullyReplicated",
-                S3DataDistributionTypeProperty::ShardedByS3Key => "ShardedByS3Key",
-            }
-        }
-    }
-
     /// The values `AWS::SageMaker::MonitoringSchedule.S3InputMode` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum S3InputMode {
@@ -18234,24 +18252,6 @@ pub mod monitoring_schedule {
             match self {
                 S3InputMode::Pipe => "Pipe",
                 S3InputMode::File => "File",
-            }
-        }
-    }
-
-    /// The values `AWS::SageMaker::MonitoringSchedule.S3InputMode` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputModeProperty {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl crate::typed::StringEnum for S3InputModeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                S3InputModeProperty::Pipe => "Pipe",
-                S3InputModeProperty::File => "File",
             }
         }
     }
@@ -19873,7 +19873,7 @@ pub mod processing_job {
             cluster_role_arn: impl Into<crate::Value<String>>,
             database: impl Into<crate::Value<String>>,
             db_user: impl Into<crate::Value<String>>,
-            output_format: impl Into<crate::Value<OutputFormatProperty>>,
+            output_format: impl Into<crate::Value<RedshiftDatasetDefinitionOutputFormat>>,
             output_s3_uri: impl Into<crate::Value<String>>,
             query_string: impl Into<crate::Value<String>>,
         ) -> Self {
@@ -19904,12 +19904,12 @@ pub mod processing_job {
             self
         }
 
-        /// `OutputCompression`: [`OutputCompressionProperty`].
+        /// `OutputCompression`: [`RedshiftDatasetDefinitionOutputCompression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-redshiftdatasetdefinition.html#cfn-sagemaker-processingjob-redshiftdatasetdefinition-outputcompression)
         pub fn output_compression(
             mut self,
-            value: impl Into<crate::Value<OutputCompressionProperty>>,
+            value: impl Into<crate::Value<RedshiftDatasetDefinitionOutputCompression>>,
         ) -> Self {
             self.0
                 .insert("OutputCompression".to_owned(), value.into().into_json());
@@ -20166,33 +20166,6 @@ pub mod processing_job {
         }
     }
 
-    /// The values `AWS::SageMaker::ProcessingJob.OutputCompression` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputCompressionProperty {
-        /// `None`
-        None,
-        /// `GZIP`
-        Gzip,
-        /// `SNAPPY`
-        Snappy,
-        /// `ZSTD`
-        Zstd,
-        /// `BZIP2`
-        Bzip2,
-    }
-
-    impl crate::typed::StringEnum for OutputCompressionProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                OutputCompressionProperty::None => "None",
-                OutputCompressionProperty::Gzip => "GZIP",
-                OutputCompressionProperty::Snappy => "SNAPPY",
-                OutputCompressionProperty::Zstd => "ZSTD",
-                OutputCompressionProperty::Bzip2 => "BZIP2",
-            }
-        }
-    }
-
     /// The values `AWS::SageMaker::ProcessingJob.OutputFormat` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum OutputFormat {
@@ -20220,20 +20193,47 @@ pub mod processing_job {
         }
     }
 
+    /// The values `AWS::SageMaker::ProcessingJob.OutputCompression` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RedshiftDatasetDefinitionOutputCompression {
+        /// `None`
+        None,
+        /// `GZIP`
+        Gzip,
+        /// `SNAPPY`
+        Snappy,
+        /// `ZSTD`
+        Zstd,
+        /// `BZIP2`
+        Bzip2,
+    }
+
+    impl crate::typed::StringEnum for RedshiftDatasetDefinitionOutputCompression {
+        fn as_str(&self) -> &'static str {
+            match self {
+                RedshiftDatasetDefinitionOutputCompression::None => "None",
+                RedshiftDatasetDefinitionOutputCompression::Gzip => "GZIP",
+                RedshiftDatasetDefinitionOutputCompression::Snappy => "SNAPPY",
+                RedshiftDatasetDefinitionOutputCompression::Zstd => "ZSTD",
+                RedshiftDatasetDefinitionOutputCompression::Bzip2 => "BZIP2",
+            }
+        }
+    }
+
     /// The values `AWS::SageMaker::ProcessingJob.OutputFormat` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputFormatProperty {
+    pub enum RedshiftDatasetDefinitionOutputFormat {
         /// `PARQUET`
         Parquet,
         /// `CSV`
         Csv,
     }
 
-    impl crate::typed::StringEnum for OutputFormatProperty {
+    impl crate::typed::StringEnum for RedshiftDatasetDefinitionOutputFormat {
         fn as_str(&self) -> &'static str {
             match self {
-                OutputFormatProperty::Parquet => "PARQUET",
-                OutputFormatProperty::Csv => "CSV",
+                RedshiftDatasetDefinitionOutputFormat::Parquet => "PARQUET",
+                RedshiftDatasetDefinitionOutputFormat::Csv => "CSV",
             }
         }
     }

@@ -377,7 +377,7 @@ pub struct Subscriber(crate::Resource);
 impl Subscriber {
     /// A new `AWS::SecurityLake::Subscriber` with its required properties.
     pub fn new(
-        access_types: impl Into<crate::Value<Vec<subscriber::AccessTypesProperty>>>,
+        access_types: impl Into<crate::Value<Vec<subscriber::AccessTypes>>>,
         data_lake_arn: impl Into<crate::Value<String>>,
         sources: impl Into<crate::Value<Vec<subscriber::Source>>>,
         subscriber_identity: impl Into<crate::Value<subscriber::SubscriberIdentity>>,
@@ -640,18 +640,18 @@ pub mod subscriber {
 
     /// The values `AWS::SecurityLake::Subscriber.AccessTypes` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessTypesProperty {
+    pub enum AccessTypes {
         /// `LAKEFORMATION`
         Lakeformation,
         /// `S3`
         S3,
     }
 
-    impl crate::typed::StringEnum for AccessTypesProperty {
+    impl crate::typed::StringEnum for AccessTypes {
         fn as_str(&self) -> &'static str {
             match self {
-                AccessTypesProperty::Lakeformation => "LAKEFORMATION",
-                AccessTypesProperty::S3 => "S3",
+                AccessTypes::Lakeformation => "LAKEFORMATION",
+                AccessTypes::S3 => "S3",
             }
         }
     }

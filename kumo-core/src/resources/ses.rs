@@ -2689,7 +2689,7 @@ pub mod multi_region_endpoint {
 
     impl Details {
         /// A new `Details` with its required properties.
-        pub fn new(route_details: impl Into<crate::Value<Vec<RouteDetailsProperty>>>) -> Self {
+        pub fn new(route_details: impl Into<crate::Value<Vec<RouteDetails>>>) -> Self {
             Details(crate::typed::Properties::from_iter([(
                 "RouteDetails".to_owned(),
                 route_details.into().into_json(),
@@ -2707,19 +2707,19 @@ pub mod multi_region_endpoint {
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-multiregionendpoint-routedetails.html)
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct RouteDetailsProperty(crate::typed::Properties);
+    pub struct RouteDetails(crate::typed::Properties);
 
-    impl RouteDetailsProperty {
-        /// A new `RouteDetailsProperty` with its required properties.
+    impl RouteDetails {
+        /// A new `RouteDetails` with its required properties.
         pub fn new(region: impl Into<crate::Value<String>>) -> Self {
-            RouteDetailsProperty(crate::typed::Properties::from_iter([(
+            RouteDetails(crate::typed::Properties::from_iter([(
                 "Region".to_owned(),
                 region.into().into_json(),
             )]))
         }
     }
 
-    impl crate::PropertyType for RouteDetailsProperty {
+    impl crate::PropertyType for RouteDetails {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }

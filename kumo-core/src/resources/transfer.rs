@@ -2948,12 +2948,12 @@ pub mod workflow {
             self
         }
 
-        /// `OverwriteExisting`: [`OverwriteExistingProperty`].
+        /// `OverwriteExisting`: [`DecryptStepDetailsOverwriteExisting`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-decryptstepdetails.html#cfn-transfer-workflow-decryptstepdetails-overwriteexisting)
         pub fn overwrite_existing(
             mut self,
-            value: impl Into<crate::Value<OverwriteExistingProperty>>,
+            value: impl Into<crate::Value<DecryptStepDetailsOverwriteExisting>>,
         ) -> Self {
             self.0
                 .insert("OverwriteExisting".to_owned(), value.into().into_json());
@@ -3358,10 +3358,10 @@ pub mod workflow {
             self
         }
 
-        /// `Type`: [`TypeProperty`].
+        /// `Type`: [`WorkflowStepType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-workflowstep.html#cfn-transfer-workflow-workflowstep-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TypeProperty>>) -> Self {
+        pub fn r#type(mut self, value: impl Into<crate::Value<WorkflowStepType>>) -> Self {
             self.0.insert("Type".to_owned(), value.into().into_json());
             self
         }
@@ -3370,6 +3370,24 @@ pub mod workflow {
     impl crate::PropertyType for WorkflowStep {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
+        }
+    }
+
+    /// The values `AWS::Transfer::Workflow.OverwriteExisting` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DecryptStepDetailsOverwriteExisting {
+        /// `TRUE`
+        True,
+        /// `FALSE`
+        False,
+    }
+
+    impl crate::typed::StringEnum for DecryptStepDetailsOverwriteExisting {
+        fn as_str(&self) -> &'static str {
+            match self {
+                DecryptStepDetailsOverwriteExisting::True => "TRUE",
+                DecryptStepDetailsOverwriteExisting::False => "FALSE",
+            }
         }
     }
 
@@ -3391,24 +3409,6 @@ pub mod workflow {
         }
     }
 
-    /// The values `AWS::Transfer::Workflow.OverwriteExisting` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OverwriteExistingProperty {
-        /// `TRUE`
-        True,
-        /// `FALSE`
-        False,
-    }
-
-    impl crate::typed::StringEnum for OverwriteExistingProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                OverwriteExistingProperty::True => "TRUE",
-                OverwriteExistingProperty::False => "FALSE",
-            }
-        }
-    }
-
     /// The values `AWS::Transfer::Workflow.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
@@ -3426,7 +3426,7 @@ pub mod workflow {
 
     /// The values `AWS::Transfer::Workflow.Type` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeProperty {
+    pub enum WorkflowStepType {
         /// `COPY`
         Copy,
         /// `CUSTOM`
@@ -3439,14 +3439,14 @@ pub mod workflow {
         Tag,
     }
 
-    impl crate::typed::StringEnum for TypeProperty {
+    impl crate::typed::StringEnum for WorkflowStepType {
         fn as_str(&self) -> &'static str {
             match self {
-                TypeProperty::Copy => "COPY",
-                TypeProperty::Custom => "CUSTOM",
-                TypeProperty::Decrypt => "DECRYPT",
-                TypeProperty::Delete => "DELETE",
-                TypeProperty::Tag => "TAG",
+                WorkflowStepType::Copy => "COPY",
+                WorkflowStepType::Custom => "CUSTOM",
+                WorkflowStepType::Decrypt => "DECRYPT",
+                WorkflowStepType::Delete => "DELETE",
+                WorkflowStepType::Tag => "TAG",
             }
         }
     }

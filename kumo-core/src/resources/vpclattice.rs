@@ -2971,23 +2971,26 @@ pub mod target_group {
             self
         }
 
-        /// `Protocol`: [`ProtocolProperty`].
+        /// `Protocol`: [`TargetGroupConfigProtocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<ProtocolProperty>>) -> Self {
+        pub fn protocol(
+            mut self,
+            value: impl Into<crate::Value<TargetGroupConfigProtocol>>,
+        ) -> Self {
             self.0
                 .insert("Protocol".to_owned(), value.into().into_json());
             self
         }
 
-        /// `ProtocolVersion`: [`ProtocolVersionProperty`].
+        /// `ProtocolVersion`: [`TargetGroupConfigProtocolVersion`].
         ///
         /// Default: `"HTTP1"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-protocolversion)
         pub fn protocol_version(
             mut self,
-            value: impl Into<crate::Value<ProtocolVersionProperty>>,
+            value: impl Into<crate::Value<TargetGroupConfigProtocolVersion>>,
         ) -> Self {
             self.0
                 .insert("ProtocolVersion".to_owned(), value.into().into_json());
@@ -3068,27 +3071,6 @@ pub mod target_group {
         }
     }
 
-    /// The values `AWS::VpcLattice::TargetGroup.Protocol` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolProperty {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// `TCP`
-        Tcp,
-    }
-
-    impl crate::typed::StringEnum for ProtocolProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                ProtocolProperty::Http => "HTTP",
-                ProtocolProperty::Https => "HTTPS",
-                ProtocolProperty::Tcp => "TCP",
-            }
-        }
-    }
-
     /// The values `AWS::VpcLattice::TargetGroup.ProtocolVersion` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ProtocolVersion {
@@ -3107,9 +3089,30 @@ pub mod target_group {
         }
     }
 
+    /// The values `AWS::VpcLattice::TargetGroup.Protocol` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TargetGroupConfigProtocol {
+        /// `HTTP`
+        Http,
+        /// `HTTPS`
+        Https,
+        /// `TCP`
+        Tcp,
+    }
+
+    impl crate::typed::StringEnum for TargetGroupConfigProtocol {
+        fn as_str(&self) -> &'static str {
+            match self {
+                TargetGroupConfigProtocol::Http => "HTTP",
+                TargetGroupConfigProtocol::Https => "HTTPS",
+                TargetGroupConfigProtocol::Tcp => "TCP",
+            }
+        }
+    }
+
     /// The values `AWS::VpcLattice::TargetGroup.ProtocolVersion` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolVersionProperty {
+    pub enum TargetGroupConfigProtocolVersion {
         /// `HTTP1`
         Http1,
         /// `HTTP2`
@@ -3118,12 +3121,12 @@ pub mod target_group {
         Grpc,
     }
 
-    impl crate::typed::StringEnum for ProtocolVersionProperty {
+    impl crate::typed::StringEnum for TargetGroupConfigProtocolVersion {
         fn as_str(&self) -> &'static str {
             match self {
-                ProtocolVersionProperty::Http1 => "HTTP1",
-                ProtocolVersionProperty::Http2 => "HTTP2",
-                ProtocolVersionProperty::Grpc => "GRPC",
+                TargetGroupConfigProtocolVersion::Http1 => "HTTP1",
+                TargetGroupConfigProtocolVersion::Http2 => "HTTP2",
+                TargetGroupConfigProtocolVersion::Grpc => "GRPC",
             }
         }
     }

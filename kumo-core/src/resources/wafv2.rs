@@ -1754,7 +1754,7 @@ pub mod rule_group {
     impl IpSetForwardedIpConfiguration {
         /// A new `IpSetForwardedIpConfiguration` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty4>>,
+            fallback_behavior: impl Into<crate::Value<IpSetForwardedIpConfigurationFallbackBehavior>>,
             header_name: impl Into<crate::Value<String>>,
             position: impl Into<crate::Value<Position>>,
         ) -> Self {
@@ -1819,7 +1819,9 @@ pub mod rule_group {
 
     impl Ja3Fingerprint {
         /// A new `Ja3Fingerprint` with its required properties.
-        pub fn new(fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty>>) -> Self {
+        pub fn new(
+            fallback_behavior: impl Into<crate::Value<Ja3FingerprintFallbackBehavior>>,
+        ) -> Self {
             Ja3Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
                 fallback_behavior.into().into_json(),
@@ -1841,7 +1843,9 @@ pub mod rule_group {
 
     impl Ja4Fingerprint {
         /// A new `Ja4Fingerprint` with its required properties.
-        pub fn new(fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty2>>) -> Self {
+        pub fn new(
+            fallback_behavior: impl Into<crate::Value<Ja4FingerprintFallbackBehavior>>,
+        ) -> Self {
             Ja4Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
                 fallback_behavior.into().into_json(),
@@ -2336,7 +2340,9 @@ pub mod rule_group {
 
     impl RateLimitJa3Fingerprint {
         /// A new `RateLimitJa3Fingerprint` with its required properties.
-        pub fn new(fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty5>>) -> Self {
+        pub fn new(
+            fallback_behavior: impl Into<crate::Value<RateLimitJa3FingerprintFallbackBehavior>>,
+        ) -> Self {
             RateLimitJa3Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
                 fallback_behavior.into().into_json(),
@@ -2358,7 +2364,9 @@ pub mod rule_group {
 
     impl RateLimitJa4Fingerprint {
         /// A new `RateLimitJa4Fingerprint` with its required properties.
-        pub fn new(fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty6>>) -> Self {
+        pub fn new(
+            fallback_behavior: impl Into<crate::Value<RateLimitJa4FingerprintFallbackBehavior>>,
+        ) -> Self {
             RateLimitJa4Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
                 fallback_behavior.into().into_json(),
@@ -3037,12 +3045,12 @@ pub mod rule_group {
             UriFragment(crate::typed::Properties::new())
         }
 
-        /// `FallbackBehavior`: [`FallbackBehaviorProperty3`].
+        /// `FallbackBehavior`: [`UriFragmentFallbackBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-urifragment.html#cfn-wafv2-rulegroup-urifragment-fallbackbehavior)
         pub fn fallback_behavior(
             mut self,
-            value: impl Into<crate::Value<FallbackBehaviorProperty3>>,
+            value: impl Into<crate::Value<UriFragmentFallbackBehavior>>,
         ) -> Self {
             self.0
                 .insert("FallbackBehavior".to_owned(), value.into().into_json());
@@ -3212,108 +3220,54 @@ pub mod rule_group {
 
     /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty {
+    pub enum IpSetForwardedIpConfigurationFallbackBehavior {
         /// `MATCH`
         Match,
         /// `NO_MATCH`
         NoMatch,
     }
 
-    impl crate::typed::StringEnum for FallbackBehaviorProperty {
+    impl crate::typed::StringEnum for IpSetForwardedIpConfigurationFallbackBehavior {
         fn as_str(&self) -> &'static str {
             match self {
-                FallbackBehaviorProperty::Match => "MATCH",
-                FallbackBehaviorProperty::NoMatch => "NO_MATCH",
+                IpSetForwardedIpConfigurationFallbackBehavior::Match => "MATCH",
+                IpSetForwardedIpConfigurationFallbackBehavior::NoMatch => "NO_MATCH",
             }
         }
     }
 
     /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty2 {
+    pub enum Ja3FingerprintFallbackBehavior {
         /// `MATCH`
         Match,
         /// `NO_MATCH`
         NoMatch,
     }
 
-    impl crate::typed::StringEnum for FallbackBehaviorProperty2 {
+    impl crate::typed::StringEnum for Ja3FingerprintFallbackBehavior {
         fn as_str(&self) -> &'static str {
             match self {
-                FallbackBehaviorProperty2::Match => "MATCH",
-                FallbackBehaviorProperty2::NoMatch => "NO_MATCH",
+                Ja3FingerprintFallbackBehavior::Match => "MATCH",
+                Ja3FingerprintFallbackBehavior::NoMatch => "NO_MATCH",
             }
         }
     }
 
     /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty3 {
+    pub enum Ja4FingerprintFallbackBehavior {
         /// `MATCH`
         Match,
         /// `NO_MATCH`
         NoMatch,
     }
 
-    impl crate::typed::StringEnum for FallbackBehaviorProperty3 {
+    impl crate::typed::StringEnum for Ja4FingerprintFallbackBehavior {
         fn as_str(&self) -> &'static str {
             match self {
-                FallbackBehaviorProperty3::Match => "MATCH",
-                FallbackBehaviorProperty3::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty4 {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty4::Match => "MATCH",
-                FallbackBehaviorProperty4::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty5 {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty5 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty5::Match => "MATCH",
-                FallbackBehaviorProperty5::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty6 {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty6 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty6::Match => "MATCH",
-                FallbackBehaviorProperty6::NoMatch => "NO_MATCH",
+                Ja4FingerprintFallbackBehavior::Match => "MATCH",
+                Ja4FingerprintFallbackBehavior::NoMatch => "NO_MATCH",
             }
         }
     }
@@ -3447,6 +3401,42 @@ pub mod rule_group {
         }
     }
 
+    /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RateLimitJa3FingerprintFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for RateLimitJa3FingerprintFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                RateLimitJa3FingerprintFallbackBehavior::Match => "MATCH",
+                RateLimitJa3FingerprintFallbackBehavior::NoMatch => "NO_MATCH",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RateLimitJa4FingerprintFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for RateLimitJa4FingerprintFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                RateLimitJa4FingerprintFallbackBehavior::Match => "MATCH",
+                RateLimitJa4FingerprintFallbackBehavior::NoMatch => "NO_MATCH",
+            }
+        }
+    }
+
     /// The values `AWS::WAFv2::RuleGroup.ResponseContentType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ResponseContentType {
@@ -3575,6 +3565,24 @@ pub mod rule_group {
                 TextTransformationType::Base64DecodeExt => "BASE64_DECODE_EXT",
                 TextTransformationType::UrlDecodeUni => "URL_DECODE_UNI",
                 TextTransformationType::Utf8ToUnicode => "UTF8_TO_UNICODE",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::RuleGroup.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum UriFragmentFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for UriFragmentFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                UriFragmentFallbackBehavior::Match => "MATCH",
+                UriFragmentFallbackBehavior::NoMatch => "NO_MATCH",
             }
         }
     }
@@ -4912,24 +4920,24 @@ pub mod web_acl {
             self
         }
 
-        /// `SingleHeader`: [`SingleHeaderProperty`].
+        /// `SingleHeader`: [`FieldToMatchSingleHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-singleheader)
         pub fn single_header(
             mut self,
-            value: impl Into<crate::Value<SingleHeaderProperty>>,
+            value: impl Into<crate::Value<FieldToMatchSingleHeader>>,
         ) -> Self {
             self.0
                 .insert("SingleHeader".to_owned(), value.into().into_json());
             self
         }
 
-        /// `SingleQueryArgument`: [`SingleQueryArgumentProperty`].
+        /// `SingleQueryArgument`: [`FieldToMatchSingleQueryArgument`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-singlequeryargument)
         pub fn single_query_argument(
             mut self,
-            value: impl Into<crate::Value<SingleQueryArgumentProperty>>,
+            value: impl Into<crate::Value<FieldToMatchSingleQueryArgument>>,
         ) -> Self {
             self.0
                 .insert("SingleQueryArgument".to_owned(), value.into().into_json());
@@ -4956,6 +4964,50 @@ pub mod web_acl {
     }
 
     impl crate::PropertyType for FieldToMatch {
+        fn into_json(self) -> crate::Json {
+            crate::Json::Object(self.0)
+        }
+    }
+
+    /// `AWS::WAFv2::WebACL.SingleHeader`.
+    ///
+    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-singleheader.html)
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FieldToMatchSingleHeader(crate::typed::Properties);
+
+    impl FieldToMatchSingleHeader {
+        /// A new `FieldToMatchSingleHeader` with its required properties.
+        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+            FieldToMatchSingleHeader(crate::typed::Properties::from_iter([(
+                "Name".to_owned(),
+                name.into().into_json(),
+            )]))
+        }
+    }
+
+    impl crate::PropertyType for FieldToMatchSingleHeader {
+        fn into_json(self) -> crate::Json {
+            crate::Json::Object(self.0)
+        }
+    }
+
+    /// `AWS::WAFv2::WebACL.SingleQueryArgument`.
+    ///
+    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-singlequeryargument.html)
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FieldToMatchSingleQueryArgument(crate::typed::Properties);
+
+    impl FieldToMatchSingleQueryArgument {
+        /// A new `FieldToMatchSingleQueryArgument` with its required properties.
+        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+            FieldToMatchSingleQueryArgument(crate::typed::Properties::from_iter([(
+                "Name".to_owned(),
+                name.into().into_json(),
+            )]))
+        }
+    }
+
+    impl crate::PropertyType for FieldToMatchSingleQueryArgument {
         fn into_json(self) -> crate::Json {
             crate::Json::Object(self.0)
         }
@@ -5196,7 +5248,7 @@ pub mod web_acl {
     impl IpSetForwardedIpConfiguration {
         /// A new `IpSetForwardedIpConfiguration` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty4>>,
+            fallback_behavior: impl Into<crate::Value<IpSetForwardedIpConfigurationFallbackBehavior>>,
             header_name: impl Into<crate::Value<String>>,
             position: impl Into<crate::Value<Position>>,
         ) -> Self {
@@ -5261,7 +5313,9 @@ pub mod web_acl {
 
     impl Ja3Fingerprint {
         /// A new `Ja3Fingerprint` with its required properties.
-        pub fn new(fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty>>) -> Self {
+        pub fn new(
+            fallback_behavior: impl Into<crate::Value<Ja3FingerprintFallbackBehavior>>,
+        ) -> Self {
             Ja3Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
                 fallback_behavior.into().into_json(),
@@ -5283,7 +5337,9 @@ pub mod web_acl {
 
     impl Ja4Fingerprint {
         /// A new `Ja4Fingerprint` with its required properties.
-        pub fn new(fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty2>>) -> Self {
+        pub fn new(
+            fallback_behavior: impl Into<crate::Value<Ja4FingerprintFallbackBehavior>>,
+        ) -> Self {
             Ja4Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
                 fallback_behavior.into().into_json(),
@@ -5523,12 +5579,12 @@ pub mod web_acl {
             self
         }
 
-        /// `PayloadType`: [`PayloadTypeProperty2`].
+        /// `PayloadType`: [`ManagedRuleGroupConfigPayloadType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-payloadtype)
         pub fn payload_type(
             mut self,
-            value: impl Into<crate::Value<PayloadTypeProperty2>>,
+            value: impl Into<crate::Value<ManagedRuleGroupConfigPayloadType>>,
         ) -> Self {
             self.0
                 .insert("PayloadType".to_owned(), value.into().into_json());
@@ -6012,7 +6068,9 @@ pub mod web_acl {
 
     impl RateLimitJa3Fingerprint {
         /// A new `RateLimitJa3Fingerprint` with its required properties.
-        pub fn new(fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty5>>) -> Self {
+        pub fn new(
+            fallback_behavior: impl Into<crate::Value<RateLimitJa3FingerprintFallbackBehavior>>,
+        ) -> Self {
             RateLimitJa3Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
                 fallback_behavior.into().into_json(),
@@ -6034,7 +6092,9 @@ pub mod web_acl {
 
     impl RateLimitJa4Fingerprint {
         /// A new `RateLimitJa4Fingerprint` with its required properties.
-        pub fn new(fallback_behavior: impl Into<crate::Value<FallbackBehaviorProperty6>>) -> Self {
+        pub fn new(
+            fallback_behavior: impl Into<crate::Value<RateLimitJa4FingerprintFallbackBehavior>>,
+        ) -> Self {
             RateLimitJa4Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
                 fallback_behavior.into().into_json(),
@@ -6264,7 +6324,7 @@ pub mod web_acl {
         /// A new `RequestInspection` with its required properties.
         pub fn new(
             password_field: impl Into<crate::Value<FieldIdentifier>>,
-            payload_type: impl Into<crate::Value<PayloadTypeProperty>>,
+            payload_type: impl Into<crate::Value<RequestInspectionPayloadType>>,
             username_field: impl Into<crate::Value<FieldIdentifier>>,
         ) -> Self {
             RequestInspection(crate::typed::Properties::from_iter([
@@ -6750,50 +6810,6 @@ pub mod web_acl {
         }
     }
 
-    /// `AWS::WAFv2::WebACL.SingleHeader`.
-    ///
-    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-singleheader.html)
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SingleHeaderProperty(crate::typed::Properties);
-
-    impl SingleHeaderProperty {
-        /// A new `SingleHeaderProperty` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-            SingleHeaderProperty(crate::typed::Properties::from_iter([(
-                "Name".to_owned(),
-                name.into().into_json(),
-            )]))
-        }
-    }
-
-    impl crate::PropertyType for SingleHeaderProperty {
-        fn into_json(self) -> crate::Json {
-            crate::Json::Object(self.0)
-        }
-    }
-
-    /// `AWS::WAFv2::WebACL.SingleQueryArgument`.
-    ///
-    /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-singlequeryargument.html)
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SingleQueryArgumentProperty(crate::typed::Properties);
-
-    impl SingleQueryArgumentProperty {
-        /// A new `SingleQueryArgumentProperty` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-            SingleQueryArgumentProperty(crate::typed::Properties::from_iter([(
-                "Name".to_owned(),
-                name.into().into_json(),
-            )]))
-        }
-    }
-
-    impl crate::PropertyType for SingleQueryArgumentProperty {
-        fn into_json(self) -> crate::Json {
-            crate::Json::Object(self.0)
-        }
-    }
-
     /// `AWS::WAFv2::WebACL.SizeConstraintStatement`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-sizeconstraintstatement.html)
@@ -7161,12 +7177,12 @@ pub mod web_acl {
             UriFragment(crate::typed::Properties::new())
         }
 
-        /// `FallbackBehavior`: [`FallbackBehaviorProperty3`].
+        /// `FallbackBehavior`: [`UriFragmentFallbackBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-urifragment.html#cfn-wafv2-webacl-urifragment-fallbackbehavior)
         pub fn fallback_behavior(
             mut self,
-            value: impl Into<crate::Value<FallbackBehaviorProperty3>>,
+            value: impl Into<crate::Value<UriFragmentFallbackBehavior>>,
         ) -> Self {
             self.0
                 .insert("FallbackBehavior".to_owned(), value.into().into_json());
@@ -7370,114 +7386,6 @@ pub mod web_acl {
         }
     }
 
-    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty::Match => "MATCH",
-                FallbackBehaviorProperty::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty2 {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty2::Match => "MATCH",
-                FallbackBehaviorProperty2::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty3 {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty3 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty3::Match => "MATCH",
-                FallbackBehaviorProperty3::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty4 {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty4 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty4::Match => "MATCH",
-                FallbackBehaviorProperty4::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty5 {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty5 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty5::Match => "MATCH",
-                FallbackBehaviorProperty5::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehaviorProperty6 {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl crate::typed::StringEnum for FallbackBehaviorProperty6 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                FallbackBehaviorProperty6::Match => "MATCH",
-                FallbackBehaviorProperty6::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
     /// The values `AWS::WAFv2::WebACL.FieldType` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum FieldType {
@@ -7523,6 +7431,60 @@ pub mod web_acl {
         }
     }
 
+    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum IpSetForwardedIpConfigurationFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for IpSetForwardedIpConfigurationFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                IpSetForwardedIpConfigurationFallbackBehavior::Match => "MATCH",
+                IpSetForwardedIpConfigurationFallbackBehavior::NoMatch => "NO_MATCH",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Ja3FingerprintFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for Ja3FingerprintFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                Ja3FingerprintFallbackBehavior::Match => "MATCH",
+                Ja3FingerprintFallbackBehavior::NoMatch => "NO_MATCH",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Ja4FingerprintFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for Ja4FingerprintFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                Ja4FingerprintFallbackBehavior::Match => "MATCH",
+                Ja4FingerprintFallbackBehavior::NoMatch => "NO_MATCH",
+            }
+        }
+    }
+
     /// The values `AWS::WAFv2::WebACL.JsonMatchScope` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum JsonMatchScope {
@@ -7558,6 +7520,24 @@ pub mod web_acl {
             match self {
                 LabelMatchScope::Label => "LABEL",
                 LabelMatchScope::Namespace => "NAMESPACE",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::WebACL.PayloadType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ManagedRuleGroupConfigPayloadType {
+        /// `JSON`
+        Json,
+        /// `FORM_ENCODED`
+        FormEncoded,
+    }
+
+    impl crate::typed::StringEnum for ManagedRuleGroupConfigPayloadType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                ManagedRuleGroupConfigPayloadType::Json => "JSON",
+                ManagedRuleGroupConfigPayloadType::FormEncoded => "FORM_ENCODED",
             }
         }
     }
@@ -7622,42 +7602,6 @@ pub mod web_acl {
         }
     }
 
-    /// The values `AWS::WAFv2::WebACL.PayloadType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PayloadTypeProperty {
-        /// `JSON`
-        Json,
-        /// `FORM_ENCODED`
-        FormEncoded,
-    }
-
-    impl crate::typed::StringEnum for PayloadTypeProperty {
-        fn as_str(&self) -> &'static str {
-            match self {
-                PayloadTypeProperty::Json => "JSON",
-                PayloadTypeProperty::FormEncoded => "FORM_ENCODED",
-            }
-        }
-    }
-
-    /// The values `AWS::WAFv2::WebACL.PayloadType` allows.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PayloadTypeProperty2 {
-        /// `JSON`
-        Json,
-        /// `FORM_ENCODED`
-        FormEncoded,
-    }
-
-    impl crate::typed::StringEnum for PayloadTypeProperty2 {
-        fn as_str(&self) -> &'static str {
-            match self {
-                PayloadTypeProperty2::Json => "JSON",
-                PayloadTypeProperty2::FormEncoded => "FORM_ENCODED",
-            }
-        }
-    }
-
     /// The values `AWS::WAFv2::WebACL.Position` allows.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Position {
@@ -7702,6 +7646,60 @@ pub mod web_acl {
                 PositionalConstraint::EndsWith => "ENDS_WITH",
                 PositionalConstraint::Contains => "CONTAINS",
                 PositionalConstraint::ContainsWord => "CONTAINS_WORD",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RateLimitJa3FingerprintFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for RateLimitJa3FingerprintFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                RateLimitJa3FingerprintFallbackBehavior::Match => "MATCH",
+                RateLimitJa3FingerprintFallbackBehavior::NoMatch => "NO_MATCH",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RateLimitJa4FingerprintFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for RateLimitJa4FingerprintFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                RateLimitJa4FingerprintFallbackBehavior::Match => "MATCH",
+                RateLimitJa4FingerprintFallbackBehavior::NoMatch => "NO_MATCH",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::WebACL.PayloadType` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RequestInspectionPayloadType {
+        /// `JSON`
+        Json,
+        /// `FORM_ENCODED`
+        FormEncoded,
+    }
+
+    impl crate::typed::StringEnum for RequestInspectionPayloadType {
+        fn as_str(&self) -> &'static str {
+            match self {
+                RequestInspectionPayloadType::Json => "JSON",
+                RequestInspectionPayloadType::FormEncoded => "FORM_ENCODED",
             }
         }
     }
@@ -7879,6 +7877,24 @@ pub mod web_acl {
                 TextTransformationType::Base64DecodeExt => "BASE64_DECODE_EXT",
                 TextTransformationType::UrlDecodeUni => "URL_DECODE_UNI",
                 TextTransformationType::Utf8ToUnicode => "UTF8_TO_UNICODE",
+            }
+        }
+    }
+
+    /// The values `AWS::WAFv2::WebACL.FallbackBehavior` allows.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum UriFragmentFallbackBehavior {
+        /// `MATCH`
+        Match,
+        /// `NO_MATCH`
+        NoMatch,
+    }
+
+    impl crate::typed::StringEnum for UriFragmentFallbackBehavior {
+        fn as_str(&self) -> &'static str {
+            match self {
+                UriFragmentFallbackBehavior::Match => "MATCH",
+                UriFragmentFallbackBehavior::NoMatch => "NO_MATCH",
             }
         }
     }

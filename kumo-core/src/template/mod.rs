@@ -15,6 +15,7 @@ pub use resource::{DeletionPolicy, Resource, UpdateReplacePolicy};
 
 use crate::condition::Condition;
 use crate::error::TemplateError;
+use crate::typed::{Handle, ResourceType};
 use crate::value::Json;
 
 /// The only template format version CloudFormation has.
@@ -214,6 +215,41 @@ impl Template {
     /// Adds a resource; fails if one of that logical ID exists.
     pub fn add_resource(&mut self, id: &str, resource: Resource) -> Result<(), TemplateError> {
         insert_new(Section::Resources, &mut self.resources, id, resource)
+    }
+
+    /// Adds a typed resource and returns its [`Handle`], the source of its typed `Ref` and
+    /// attributes; fails if a resource of that logical ID exists.
+    ///
+    /// ```
+    /// # #[cfg(all(feature = "sqs", feature = "lambda"))] {
+    /// use kumo_core::resources::{lambda, sqs};
+    /// use kumo_core::Template;
+    ///
+    /// let mut template = Template::new();
+    /// let dead_letters = template.add("DeadLetters", sqs::Queue::new())?;
+    /// let jobs = template.add(
+    ///     "Jobs",
+    ///     sqs::Queue::new().redrive_policy(
+    ///         sqs::queue::RedrivePolicy::new()
+    ///             .dead_letter_target_arn(dead_letters.arn())
+    ///             .max_receive_count(5),
+    ///     ),
+    /// )?;
+    /// template.add(
+    ///     "JobsTrigger",
+    ///     lambda::EventSourceMapping::new("worker").event_source_arn(jobs.arn()),
+    /// )?;
+    /// assert_eq!(template.resources().len(), 3);
+    /// # }
+    /// # Ok::<(), kumo_core::TemplateError>(())
+    /// ```
+    pub fn add<R: ResourceType>(
+        &mut self,
+        id: &str,
+        resource: R,
+    ) -> Result<Handle<R>, TemplateError> {
+        self.add_resource(id, resource.into_resource())?;
+        Ok(Handle::new(id))
     }
 
     /// Adds an output; fails if one of that logical ID exists.
