@@ -160,11 +160,6 @@ impl<R> std::fmt::Debug for Handle<R> {
 ///
 /// A `Value<String>` (a parameter's `Ref`, `Fn::If`, `Fn::FindInMap`) converts into the enum's
 /// value type, since only CloudFormation can check what it resolves to.
-#[diagnostic::on_unimplemented(
-    message = "a string value is not a `Value<{Self}>`",
-    label = "this yields a string, the property takes `{Self}`",
-    note = "a string-typed value (`Ref`, `Fn::GetAtt`, `Fn::Sub`, ...) fits only string and string-enum properties"
-)]
 pub trait StringEnum {
     /// The value as CloudFormation spells it.
     fn as_str(&self) -> &'static str;
@@ -176,6 +171,9 @@ impl<E: StringEnum> PropertyType for E {
     }
 }
 
+// Not recommended in errors: a string where an integer belongs should say so, not list every
+// generated enum as a candidate.
+#[diagnostic::do_not_recommend]
 impl<E: StringEnum> From<Value<String>> for Value<E> {
     fn from(value: Value<String>) -> Self {
         Value::from_json_unchecked(value.into_json())
