@@ -1,4 +1,11 @@
 //! Example stacks. Each is a library item, so tests can build its template in-process, and a
 //! binary under `src/bin/` that runs the kumo command line on it.
+//!
+//! - [`mia_import_processor`]: particles from `kumo-particles` and the team crate
+//!   `mes-particles`, assembled with `stack!`.
+//! - [`instance`]: one EC2 instance from the instance particle.
+//! - [`raw_resources`]: typed resources only, no particles and no macro.
 
+pub mod instance;
+pub mod mia_import_processor;
 pub mod raw_resources;

@@ -261,6 +261,22 @@ impl Statement {
         &self.action
     }
 
+    /// Keeps only the actions `keep` accepts: how a caller narrows a default permission.
+    ///
+    /// ```
+    /// use kumo_core::iam::Statement;
+    ///
+    /// let read_only = Statement::allow()
+    ///     .actions(["s3:GetObject", "s3:PutObject"])
+    ///     .resource("arn:aws:s3:::media/*")
+    ///     .retain_actions(|action| action.as_str().starts_with("s3:Get"));
+    /// assert_eq!(read_only.action_list().len(), 1);
+    /// ```
+    pub fn retain_actions(mut self, keep: impl Fn(&Action) -> bool) -> Self {
+        self.action.retain(|action| keep(action));
+        self
+    }
+
     /// The statement's resources.
     pub fn resource_list(&self) -> &[Value<String>] {
         &self.resource

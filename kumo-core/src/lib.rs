@@ -39,6 +39,7 @@ pub mod intrinsic;
 pub mod naming;
 pub mod pseudo;
 pub mod resources;
+pub mod scope;
 mod stack;
 mod template;
 pub mod typed;
@@ -47,6 +48,8 @@ mod value;
 
 pub use condition::Condition;
 pub use error::TemplateError;
+pub use kumo_macros::{particle, stack};
+pub use scope::{Component, Grant, Scope};
 pub use stack::{App, Environment, Stack, StackError};
 pub use template::{
     AwsType, DeletionPolicy, Export, Mapping, Output, Parameter, ParameterType, Resource, Section,

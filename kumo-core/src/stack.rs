@@ -81,6 +81,14 @@ pub enum StackError {
     /// A name could not be made.
     #[error(transparent)]
     Naming(#[from] NamingError),
+    /// A particle declared a permission that allows every action on every resource.
+    #[error("grant `{grant}` of `{owner}` allows every action on every resource (\"*\" on \"*\")")]
+    UnrestrictedGrant {
+        /// The particle instance, `/`-joined.
+        owner: String,
+        /// The grant's name.
+        grant: String,
+    },
     /// The template is invalid.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),

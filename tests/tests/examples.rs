@@ -2,12 +2,18 @@
 //! often and wherever it is built.
 
 use kumo_core::{Environment, Stack};
+use kumo_examples::instance::InstanceStack;
+use kumo_examples::mia_import_processor::MiaImportProcessor;
 use kumo_examples::raw_resources::RawResources;
 use kumo_tests::{cfn_lint, LintError};
 
 /// Every example, with the environment its snapshot is taken in.
 fn examples() -> Vec<Box<dyn Stack>> {
-    vec![Box::new(RawResources)]
+    vec![
+        Box::new(MiaImportProcessor),
+        Box::new(InstanceStack),
+        Box::new(RawResources),
+    ]
 }
 
 fn dev() -> Environment {

@@ -53,6 +53,9 @@ pub enum NamingError {
         /// The rule it breaks.
         reason: &'static str,
     },
+    /// kumo has no naming rule for the resource type.
+    #[error("kumo has no physical naming rule for `{0}`")]
+    NoNameRule(String),
     /// Two paths produce the same name.
     #[error("name `{name}` of `{second}` collides with the same name of `{first}`")]
     Collision {

@@ -1,0 +1,318 @@
+//! Building a stack's template from named parts: [`Scope`], the context particles and `stack!`
+//! write into, with [`Grant`]s and the [`Component`] trait.
+//!
+//! A scope knows the stack's service name and environment, puts the default tags on every
+//! taggable resource, derives every logical ID from the path of names that leads to it (stack,
+//! particle instance, resource role) and collects what particles declare.
+//!
+//! ```
+//! # #[cfg(feature = "sqs")] {
+//! use kumo_core::resources::sqs;
+//! use kumo_core::{Environment, Scope};
+//!
+//! let mut scope = Scope::new("media", &Environment::new("dev"));
+//! let jobs = scope.within("jobs", |jobs| jobs.add("queue", sqs::Queue::new()));
+//! assert_eq!(jobs.logical_id(), "JobsQueue");
+//! let template = scope.finish()?;
+//! let tags = &template.resources()["JobsQueue"].properties()["Tags"];
+//! assert_eq!(tags[0]["Key"], "environment");
+//! # }
+//! # Ok::<(), kumo_core::StackError>(())
+//! ```
+//!
+//! Particles and `stack!` are written against it:
+//!
+//! ```
+//! # #[cfg(feature = "sqs")] {
+//! use kumo_core::resources::sqs;
+//! use kumo_core::typed::Handle;
+//! use kumo_core::{particle, stack, Environment, Scope, Stack};
+//!
+//! /// A queue that keeps messages `retention_days`.
+//! #[particle]
+//! pub fn queue(scope: &mut Scope, #[default(4)] retention_days: i64) -> Handle<sqs::Queue> {
+//!     scope.add("queue", sqs::Queue::new().message_retention_period(retention_days * 86_400))
+//! }
+//!
+//! stack! {
+//!     /// Jobs for the media pipeline.
+//!     pub Jobs(service = "jobs") {
+//!         let imports = queue().retention_days(14);
+//!         output imports_url = imports.r#ref(), "URL of the import queue.", export;
+//!     }
+//! }
+//!
+//! let template = Jobs.template(&Environment::new("dev"))?;
+//! assert!(template.resources().contains_key("ImportsQueue"));
+//! assert!(template.outputs().contains_key("ImportsUrl"));
+//! # }
+//! # Ok::<(), kumo_core::StackError>(())
+//! ```
+
+mod component;
+mod grant;
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+pub use component::{Component, ParameterKind};
+pub use grant::{DeclaredGrant, Grant};
+
+use crate::iam::Statement;
+use crate::naming::{LogicalId, NameRegistry, NameRule, NamingError};
+use crate::typed::{Handle, ResourceType, Tagging};
+use crate::{
+    Condition, Environment, Json, Output, Parameter, Resource, StackError, Template, Value,
+};
+
+/// The tag kumo puts on every taggable resource with the stack's service name.
+pub const SERVICE_TAG: &str = "service-name";
+/// The tag kumo puts on every taggable resource with the environment's name.
+pub const ENVIRONMENT_TAG: &str = "environment";
+
+/// The sets of logical IDs that must be unique among themselves: `Ref` targets (parameters and
+/// resources), conditions, outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Namespace {
+    Refs,
+    Conditions,
+    Outputs,
+}
+
+/// The context a stack's template is built in; see the [module documentation](self).
+///
+/// Mistakes found while building (a logical ID taken twice, a name that cannot be made, a grant
+/// that allows everything) do not interrupt the particle that makes them: they are kept and
+/// [`Scope::finish`] reports them.
+#[derive(Debug)]
+pub struct Scope {
+    service: String,
+    environment: Environment,
+    template: Template,
+    tags: BTreeMap<String, String>,
+    path: Vec<String>,
+    ids: BTreeMap<Namespace, NameRegistry>,
+    grants: Vec<DeclaredGrant>,
+    errors: Vec<StackError>,
+}
+
+impl Scope {
+    /// The scope of a stack of `service` in `environment`, with the default tags
+    /// `service-name` and `environment`.
+    pub fn new(service: impl Into<String>, environment: &Environment) -> Self {
+        let service = service.into();
+        let tags = BTreeMap::from([
+            (SERVICE_TAG.to_owned(), service.clone()),
+            (ENVIRONMENT_TAG.to_owned(), environment.name().to_owned()),
+        ]);
+        Scope {
+            service,
+            environment: environment.clone(),
+            template: Template::new(),
+            tags,
+            path: Vec::new(),
+            ids: BTreeMap::new(),
+            grants: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The stack's service name.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// The environment the stack is built for.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// The names leading to this point: the particle instances entered, outermost first.
+    pub fn path(&self) -> &[String] {
+        &self.path
+    }
+
+    /// Sets the template's description.
+    pub fn describe(&mut self, description: impl Into<String>) {
+        self.template.set_description(description);
+    }
+
+    /// Adds a tag to every taggable resource (added before or after), beside `service-name` and
+    /// `environment`.
+    pub fn tag(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.tags.insert(key.into(), value.into());
+    }
+
+    /// Runs `build` inside the particle instance `name`: the logical IDs, parameters and outputs
+    /// it adds are prefixed by `name`.
+    pub fn within<T>(&mut self, name: &str, build: impl FnOnce(&mut Scope) -> T) -> T {
+        self.path.push(name.to_owned());
+        let output = build(self);
+        self.path.pop();
+        output
+    }
+
+    /// The logical ID of the resource `role` at this point of the path, claimed so that no
+    /// other path gets it.
+    pub fn logical_id(&mut self, role: &str) -> String {
+        self.claim(Namespace::Refs, role)
+    }
+
+    fn claim(&mut self, namespace: Namespace, role: &str) -> String {
+        let segments: Vec<&str> = self.path.iter().map(String::as_str).chain([role]).collect();
+        let id = match LogicalId::from_path(&segments) {
+            Ok(id) => id.into_string(),
+            Err(err) => return self.fail(err.into(), segments.concat()),
+        };
+        let claimed = self
+            .ids
+            .entry(namespace)
+            .or_default()
+            .claim(&id, &segments.join("/"));
+        if let Err(err) = claimed {
+            self.errors.push(err.into());
+        }
+        id
+    }
+
+    /// The physical name of a resource of `type_name` playing `role` here:
+    /// `{service}-{env}-{path}-{role}`, fitted to the type's rules (see [`NameRule`]).
+    pub fn physical_name(&mut self, type_name: &str, role: &str) -> String {
+        let Some(rule) = NameRule::for_type(type_name) else {
+            let err = NamingError::NoNameRule(type_name.to_owned());
+            return self.fail(err.into(), String::new());
+        };
+        let segments: Vec<&str> = self.path.iter().map(String::as_str).chain([role]).collect();
+        match rule.name(&self.service, self.environment.name(), &segments) {
+            Ok(name) => name,
+            Err(err) => self.fail(err.into(), String::new()),
+        }
+    }
+
+    /// Adds a typed resource as `role` and returns its handle. The default tags go onto it if its
+    /// type is taggable (tags it already has win).
+    pub fn add<R: ResourceType>(&mut self, role: &str, resource: R) -> Handle<R> {
+        let id = self.logical_id(role);
+        let mut resource = resource.into_resource();
+        self.apply_tags(R::TAGGING, &mut resource);
+        if let Err(err) = self.template.add_resource(&id, resource) {
+            self.errors.push(err.into());
+        }
+        Handle::new(id)
+    }
+
+    /// Adds a template parameter `name` of type `T` (its logical ID is prefixed by the path) and
+    /// returns its `Ref`.
+    pub fn parameter<T: ParameterKind>(&mut self, name: &str, parameter: Parameter) -> Value<T> {
+        let id = self.logical_id(name);
+        if let Err(err) = self.template.add_parameter(&id, parameter) {
+            self.errors.push(err.into());
+        }
+        component::parameter_ref(&id)
+    }
+
+    /// Adds a condition `name` and returns its logical ID, for [`crate::typed::Attributes::condition`]
+    /// and [`crate::intrinsic::if_`].
+    pub fn condition(&mut self, name: &str, condition: Condition) -> String {
+        let id = self.claim(Namespace::Conditions, name);
+        if let Err(err) = self.template.add_condition(&id, condition) {
+            self.errors.push(err.into());
+        }
+        id
+    }
+
+    /// Adds an output `name` (its logical ID is prefixed by the path).
+    pub fn output(&mut self, name: &str, output: Output) {
+        let id = self.claim(Namespace::Outputs, name);
+        if let Err(err) = self.template.add_output(&id, output) {
+            self.errors.push(err.into());
+        }
+    }
+
+    /// Adds an output `name` exported as `${AWS::StackName}-{logical ID}`, for other stacks'
+    /// `Fn::ImportValue`.
+    pub fn exported_output(&mut self, name: &str, output: Output) {
+        let id = self.claim(Namespace::Outputs, name);
+        let output = output.export(crate::intrinsic::sub(&format!("${{AWS::StackName}}-{id}")));
+        if let Err(err) = self.template.add_output(&id, output) {
+            self.errors.push(err.into());
+        }
+    }
+
+    /// Declares the permission `name` on this particle's resources and returns it. A statement
+    /// that allows every action on every resource is refused.
+    pub fn grant(&mut self, name: &str, statements: impl IntoIterator<Item = Statement>) -> Grant {
+        let grant = Grant::new(name, statements);
+        let owner = self.path.join("/");
+        if grant.statements().iter().any(Statement::is_unrestricted) {
+            self.errors.push(StackError::UnrestrictedGrant {
+                owner: owner.clone(),
+                grant: name.to_owned(),
+            });
+        }
+        self.grants.push(DeclaredGrant {
+            owner,
+            grant: grant.clone(),
+        });
+        grant
+    }
+
+    /// Every permission the particles of this stack declared, in the order they did.
+    pub fn permissions(&self) -> &[DeclaredGrant] {
+        &self.grants
+    }
+
+    /// The template built so far, for what the typed API does not cover.
+    pub fn template_mut(&mut self) -> &mut Template {
+        &mut self.template
+    }
+
+    /// The finished template, validated; or the first mistake made while building it.
+    pub fn finish(self) -> Result<Template, StackError> {
+        if let Some(err) = self.errors.into_iter().next() {
+            return Err(err);
+        }
+        self.template.validate()?;
+        Ok(self.template)
+    }
+
+    fn fail<T>(&mut self, err: StackError, fallback: T) -> T {
+        self.errors.push(err);
+        fallback
+    }
+
+    fn apply_tags(&self, tagging: Tagging, resource: &mut Resource) {
+        match tagging {
+            Tagging::None => {}
+            Tagging::List(property) => {
+                let properties = resource.properties_mut();
+                let tags = properties
+                    .entry(property)
+                    .or_insert_with(|| Json::Array(Vec::new()));
+                if let Json::Array(list) = tags {
+                    for (key, value) in &self.tags {
+                        if !list.iter().any(|tag| tag["Key"] == **key) {
+                            list.push(json!({"Key": key, "Value": value}));
+                        }
+                    }
+                }
+            }
+            Tagging::Map(property) => {
+                let properties = resource.properties_mut();
+                let tags = properties
+                    .entry(property)
+                    .or_insert_with(|| Json::Object(serde_json::Map::new()));
+                if let Json::Object(map) = tags {
+                    for (key, value) in &self.tags {
+                        map.entry(key.clone())
+                            .or_insert_with(|| Json::String(value.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "sqs", feature = "ssm"))]
+mod tests;

@@ -1,0 +1,147 @@
+use serde_json::json;
+
+use super::*;
+use crate::iam::Statement;
+use crate::resources::{sqs, ssm};
+
+fn scope() -> Scope {
+    Scope::new("media", &Environment::new("dev"))
+}
+
+#[test]
+fn default_tags_go_on_list_and_map_tagged_types_and_never_override() {
+    let mut scope = scope();
+    scope.tag("team", "mes");
+    scope.add(
+        "jobs",
+        sqs::Queue::new().tags([sqs::queue::Tag::new("team", "platform")]),
+    );
+    scope.add(
+        "setting",
+        ssm::Parameter::new(ssm::parameter::Type::String, "on"),
+    );
+    let template = scope.finish().unwrap();
+    assert_eq!(
+        template.resources()["Jobs"].properties()["Tags"],
+        json!([
+            {"Key": "team", "Value": "platform"},
+            {"Key": "environment", "Value": "dev"},
+            {"Key": "service-name", "Value": "media"},
+        ])
+    );
+    assert_eq!(
+        template.resources()["Setting"].properties()["Tags"],
+        json!({"environment": "dev", "service-name": "media", "team": "mes"})
+    );
+}
+
+#[test]
+fn ids_follow_the_path_of_names() {
+    let mut scope = scope();
+    let queue = scope.within("importer", |s| {
+        s.within("jobs", |s| s.add("dlq", sqs::Queue::new()))
+    });
+    assert_eq!(queue.logical_id(), "ImporterJobsDlq");
+    assert!(scope.path().is_empty());
+}
+
+#[test]
+fn colliding_ids_are_reported_with_both_paths() {
+    let mut scope = scope();
+    scope.within("jobs", |s| s.add("queue", sqs::Queue::new()));
+    scope.add("jobs-queue", sqs::Queue::new());
+    let err = scope.finish().unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "name `JobsQueue` of `jobs-queue` collides with the same name of `jobs/queue`"
+    );
+}
+
+#[test]
+fn outputs_and_conditions_have_namespaces_of_their_own() {
+    let mut scope = scope();
+    let jobs = scope.add("jobs", sqs::Queue::new());
+    scope.output("jobs", Output::new(jobs.arn()));
+    let id = scope.condition("jobs", Condition::equals("a", "a"));
+    let template = scope.template_mut();
+    template
+        .resources_mut()
+        .get_mut("Jobs")
+        .unwrap()
+        .properties_mut()
+        .insert("FifoQueue".into(), json!({"Fn::If": [id, true, false]}));
+    let template = scope.finish().unwrap();
+    assert!(template.outputs().contains_key("Jobs"));
+    assert!(template.conditions().contains_key("Jobs"));
+}
+
+#[test]
+fn parameters_are_scoped_and_typed() {
+    let mut scope = scope();
+    let days: Value<i64> = scope.within("jobs", |s| {
+        s.parameter("retention-days", Parameter::number())
+    });
+    assert_eq!(days.as_json(), &json!({"Ref": "JobsRetentionDays"}));
+    scope.add("queue", sqs::Queue::new().message_retention_period(days));
+    assert!(scope
+        .finish()
+        .unwrap()
+        .parameters()
+        .contains_key("JobsRetentionDays"));
+}
+
+#[test]
+fn physical_names_follow_the_rule_of_the_type() {
+    let mut scope = scope();
+    let name = scope.within("jobs", |s| s.physical_name("AWS::SQS::Queue", "dlq"));
+    assert_eq!(name, "media-dev-jobs-dlq");
+    scope.physical_name("AWS::Made::Up", "x");
+    assert_eq!(
+        scope.finish().unwrap_err().to_string(),
+        "kumo has no physical naming rule for `AWS::Made::Up`"
+    );
+}
+
+#[test]
+fn grants_are_gathered_and_unrestricted_ones_refused() {
+    let mut scope = scope();
+    let read = scope.within("ingest", |s| {
+        s.grant(
+            "read",
+            [Statement::allow()
+                .action("s3:GetObject")
+                .resource("arn:aws:s3:::b/*")],
+        )
+    });
+    assert_eq!(read.name(), "read");
+    assert_eq!(scope.permissions()[0].owner, "ingest");
+    scope.within("admin", |s| {
+        s.grant("all", [Statement::allow().action("*").resource("*")])
+    });
+    assert_eq!(scope.permissions().len(), 2);
+    assert_eq!(
+        scope.finish().unwrap_err().to_string(),
+        "grant `all` of `admin` allows every action on every resource (\"*\" on \"*\")"
+    );
+}
+
+#[test]
+fn narrowing_keeps_only_listed_actions() {
+    let grant = Grant::new(
+        "write",
+        [
+            Statement::allow()
+                .actions(["s3:PutObject", "s3:DeleteObject"])
+                .resource("arn:aws:s3:::b/*"),
+            Statement::allow()
+                .action("s3:ListBucket")
+                .resource("arn:aws:s3:::b"),
+        ],
+    )
+    .narrow(["s3:PutObject"]);
+    assert_eq!(grant.statements().len(), 1);
+    assert_eq!(
+        grant.statements()[0].action_list()[0].as_str(),
+        "s3:PutObject"
+    );
+}

@@ -1,0 +1,82 @@
+//! The macros of kumo: [`macro@particle`] makes a reusable building block of a function, and
+//! [`stack!`] assembles a stack. Use them through `kumo_core`, which re-exports both; the code
+//! they generate names only `::kumo_core` paths.
+//!
+//! Every mistake in their input is a compile error pointing at the offending token, never a
+//! panic.
+
+use proc_macro::TokenStream;
+
+mod particle;
+mod stack;
+
+/// Makes a particle of a function that builds resources in a [`Scope`].
+///
+/// The first argument is the scope (`scope: &mut kumo_core::Scope`), already inside the
+/// particle's instance: logical IDs, parameters and outputs it makes start with the instance name.
+/// Arguments marked `#[default(value)]` (or `#[default]` for `Default::default()`) become builder
+/// methods; the others are arguments of the generated constructor. Arguments must be owned types.
+///
+/// `#[particle] fn bucket(...) -> Bucket` generates `fn bucket(required...) -> BucketParticle`,
+/// and `BucketParticle::add(scope, "ingest") -> Bucket`; inside `stack!`,
+/// `let ingest = bucket().versioned(false);` adds it as the instance `ingest`.
+///
+/// ```ignore
+/// use kumo_core::resources::sqs;
+/// use kumo_core::typed::Handle;
+/// use kumo_core::{particle, Scope};
+///
+/// /// A queue that keeps messages for `retention_days`.
+/// #[particle]
+/// pub fn queue(scope: &mut Scope, #[default(4)] retention_days: i64) -> Handle<sqs::Queue> {
+///     scope.add("queue", sqs::Queue::new().message_retention_period(retention_days * 86_400))
+/// }
+///
+/// let mut scope = Scope::new("media", &kumo_core::Environment::new("dev"));
+/// let jobs = queue().retention_days(14).add(&mut scope, "jobs");
+/// assert_eq!(jobs.logical_id(), "JobsQueue");
+/// ```
+///
+/// [`Scope`]: https://docs.rs/kumo-core/latest/kumo_core/scope/struct.Scope.html
+#[proc_macro_attribute]
+pub fn particle(args: TokenStream, item: TokenStream) -> TokenStream {
+    particle::expand(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Declares a stack: a unit struct that implements `kumo_core::Stack`.
+///
+/// ```ignore
+/// kumo_core::stack! {
+///     /// Imports media files.
+///     pub Media(service = "media", tags = { "team" = "mes" }) {
+///         param retention_days: i64 = 14, "How long jobs wait, in days.";
+///         let jobs = sqs::Queue::new();
+///         condition is_prod = Condition::equals(stage, "prod");
+///         output jobs_url = jobs.r#ref(), "URL of the job queue", export;
+///     }
+/// }
+/// ```
+///
+/// - `param name: T [= default] [, "description"];` declares a template parameter of type `T`
+///   (`String`, `i64`, `f64`, `Vec<String>`, `Vec<i64>`) and binds `name` to its `Ref`.
+/// - `let name = component;` adds a typed resource (logical ID from `name`) or a particle
+///   (instance `name`) and binds its handle or output.
+/// - `condition name = condition;` declares a condition and binds its logical ID.
+/// - `output name = value [, "description"] [, export];` declares an output; `export` exports it
+///   as `${AWS::StackName}-Name`.
+///
+/// A name declared twice or used before its declaration is an error on the offending token; an
+/// undeclared name, a wrong attribute or a value of the wrong type is the compiler's error at
+/// the same place. The stack's doc comment is its template's description unless
+/// `description = "..."` is given.
+#[proc_macro]
+pub fn stack(input: TokenStream) -> TokenStream {
+    stack::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+#[cfg(test)]
+mod tests;

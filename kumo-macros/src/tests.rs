@@ -1,0 +1,75 @@
+//! No input makes the macros panic: valid inputs, and every variant of them with one token
+//! dropped or one token swapped for another, expand to code or to compile errors.
+
+use proc_macro2::TokenStream;
+
+const STACK: &str = r#"
+    /// Docs.
+    pub Media(service = "media", description = "d", tags = { "team" = "mes", }) {
+        param retention : i64 = 14 , "Days." ;
+        let ingest = kumo_particles :: bucket ( ) . noncurrent_days ( 30 ) ;
+        condition is_prod = Condition :: equals ( stage , "prod" ) ;
+        output ingest_arn = ingest . arn ( ) , "Arn." , export ;
+    }
+"#;
+
+const PARTICLE: &str = r#"
+    /// Docs.
+    pub fn bucket ( scope : & mut Scope , name : String , # [ default ( 90 ) ] days : i64 ,
+        # [ default ] tags : Vec < String > ) -> Bucket { scope . add ( "b" , x ) }
+"#;
+
+const SWAPS: &[&str] = &[
+    "", ";", ",", "=", "(", ")", "{", "}", "<", ">", "#", "let", "fn", "&", "'a", "\"s\"", "1",
+];
+
+/// Every variant of `source` with one whitespace-separated token dropped or replaced.
+fn variants(source: &str) -> Vec<TokenStream> {
+    let tokens: Vec<&str> = source.split_whitespace().collect();
+    let mut out = Vec::new();
+    for i in 0..tokens.len() {
+        for swap in SWAPS {
+            let mut changed = tokens.clone();
+            changed[i] = swap;
+            if let Ok(stream) = changed.join(" ").parse::<TokenStream>() {
+                out.push(stream);
+            }
+        }
+    }
+    out
+}
+
+fn never_panics(
+    expand: impl Fn(TokenStream) -> syn::Result<TokenStream>,
+    inputs: Vec<TokenStream>,
+) {
+    assert!(inputs.len() > 100, "too few variants: {}", inputs.len());
+    for input in inputs {
+        let text = input.to_string();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| expand(input)));
+        assert!(result.is_ok(), "panicked on: {text}");
+    }
+}
+
+#[test]
+fn valid_inputs_expand() {
+    assert!(crate::stack::expand(STACK.parse().unwrap()).is_ok());
+    assert!(crate::particle::expand(TokenStream::new(), PARTICLE.parse().unwrap()).is_ok());
+}
+
+#[test]
+fn stack_never_panics() {
+    never_panics(crate::stack::expand, variants(STACK));
+}
+
+#[test]
+fn particle_never_panics() {
+    never_panics(
+        |item| crate::particle::expand(TokenStream::new(), item),
+        variants(PARTICLE),
+    );
+    never_panics(
+        |args| crate::particle::expand(args, PARTICLE.parse().unwrap()),
+        variants("( a = 1 , b , c , d , e , f , g , h )"),
+    );
+}

@@ -1,0 +1,5 @@
+use kumo_core::stack;
+
+stack! {}
+
+fn main() {}

@@ -1,0 +1,5 @@
+use kumo_core::stack;
+
+stack! { 1 + ; fn }
+
+fn main() {}
