@@ -4,10 +4,24 @@ use std::path::Path;
 use std::process::Command;
 
 use kumo_core::{Environment, Stack};
+use kumo_examples::instance::InstanceStack;
+use kumo_examples::mia_import_processor::MiaImportProcessor;
 use kumo_examples::raw_resources::RawResources;
 
-fn synth_in(dir: &Path) -> Vec<u8> {
-    let output = Command::new(env!("CARGO_BIN_EXE_raw-resources"))
+/// Every example binary with the stack it runs.
+fn binaries() -> Vec<(&'static str, Box<dyn Stack>)> {
+    vec![
+        (
+            env!("CARGO_BIN_EXE_mia-import-processor"),
+            Box::new(MiaImportProcessor),
+        ),
+        (env!("CARGO_BIN_EXE_instance"), Box::new(InstanceStack)),
+        (env!("CARGO_BIN_EXE_raw-resources"), Box::new(RawResources)),
+    ]
+}
+
+fn synth_in(binary: &str, dir: &Path) -> Vec<u8> {
+    let output = Command::new(binary)
         .arg("synth")
         .current_dir(dir)
         .env_clear()
@@ -27,14 +41,13 @@ fn synth_is_byte_identical_from_any_working_directory() {
     let b = tempfile::tempdir().unwrap();
     let nested = b.path().join("some/deeper/dir");
     std::fs::create_dir_all(&nested).unwrap();
-    let first = synth_in(a.path());
-    assert_eq!(first, synth_in(&nested));
-    assert_eq!(first, synth_in(a.path()));
-    let in_process = RawResources
-        .template(&Environment::new("dev"))
-        .unwrap()
-        .to_json();
-    assert_eq!(String::from_utf8(first).unwrap(), in_process);
+    for (binary, stack) in binaries() {
+        let first = synth_in(binary, a.path());
+        assert_eq!(first, synth_in(binary, &nested));
+        assert_eq!(first, synth_in(binary, a.path()));
+        let in_process = stack.template(&Environment::new("dev")).unwrap().to_json();
+        assert_eq!(String::from_utf8(first).unwrap(), in_process);
+    }
 }
 
 #[test]

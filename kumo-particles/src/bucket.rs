@@ -44,7 +44,7 @@ impl Bucket {
 pub fn bucket(
     scope: &mut Scope,
     #[default(true)] versioned: bool,
-    #[default(90)] noncurrent_days: i64,
+    #[default(90)] noncurrent_days: Value<i64>,
 ) -> Bucket {
     let status = if versioned {
         props::VersioningConfigurationStatus::Enabled
