@@ -22,7 +22,10 @@ fn bucket_defaults_are_safe_and_overridable() {
     let ingest = &template.resources()["IngestBucket"];
     assert_eq!(ingest.deletion(), Some(DeletionPolicy::Retain));
     let props = ingest.properties();
-    assert_eq!(props["VersioningConfiguration"], json!({"Status": "Enabled"}));
+    assert_eq!(
+        props["VersioningConfiguration"],
+        json!({"Status": "Enabled"})
+    );
     assert_eq!(
         props["LifecycleConfiguration"]["Rules"][0]["NoncurrentVersionExpiration"],
         json!({"NoncurrentDays": 90})
@@ -32,7 +35,10 @@ fn bucket_defaults_are_safe_and_overridable() {
         json!(true)
     );
     let scratch = template.resources()["ScratchBucket"].properties();
-    assert_eq!(scratch["VersioningConfiguration"], json!({"Status": "Suspended"}));
+    assert_eq!(
+        scratch["VersioningConfiguration"],
+        json!({"Status": "Suspended"})
+    );
     assert_eq!(
         scratch["LifecycleConfiguration"]["Rules"][0]["NoncurrentVersionExpiration"],
         json!({"NoncurrentDays": 7})
@@ -102,7 +108,10 @@ fn table_keeps_its_data() {
         table.properties()["PointInTimeRecoverySpecification"],
         json!({"PointInTimeRecoveryEnabled": true})
     );
-    assert_eq!(table.properties()["KeySchema"], json!([{"AttributeName": "id", "KeyType": "HASH"}]));
+    assert_eq!(
+        table.properties()["KeySchema"],
+        json!([{"AttributeName": "id", "KeyType": "HASH"}])
+    );
 }
 
 #[test]
@@ -113,6 +122,8 @@ fn instance_has_an_image_parameter_and_an_output_scoped_by_instance() {
     });
     for name in ["Web", "Batch"] {
         assert!(template.parameters().contains_key(&format!("{name}Image")));
-        assert!(template.outputs().contains_key(&format!("{name}InstanceId")));
+        assert!(template
+            .outputs()
+            .contains_key(&format!("{name}InstanceId")));
     }
 }
