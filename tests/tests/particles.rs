@@ -1,8 +1,9 @@
 //! Every standard particle in one stack: its template is snapshotted and passes cfn-lint, and no
 //! default permission allows every action on every resource.
 
-use kumo_core::resources::{cloudwatch::alarm::Statistic, ec2};
-use kumo_core::{stack, Environment, Stack};
+use kumo_core::resources::{cloudwatch::alarm::Statistic, ec2, sqs};
+use kumo_core::typed::Attributes;
+use kumo_core::{stack, Condition, Environment, Stack};
 use kumo_particles::{Code, Subscription};
 use kumo_tests::cfn_lint;
 
@@ -10,6 +11,9 @@ stack! {
     /// Every particle of kumo-particles, each with some defaults overridden.
     pub AllParticles(service = "all-particles", tags = { "owner" = "platform" }) {
         param alerts_address: String = "oncall@example.com", "Where alerts are mailed.";
+        param stage: String = "dev", "Deployment stage.";
+        condition is_prod = Condition::equals(stage, "prod");
+        let archive = sqs::Queue::new().condition(is_prod);
         let media = kumo_particles::bucket().versioned(true).noncurrent_days(7);
         let jobs = kumo_particles::queue().retention_days(7).max_receive_count(3);
         let alerts = kumo_particles::topic()
