@@ -5,7 +5,9 @@
 //!   `mes-particles`, assembled with `stack!`.
 //! - [`instance`]: one EC2 instance from the instance particle.
 //! - [`raw_resources`]: typed resources only, no particles and no macro.
+//! - [`bench_500`]: the 500-resource template of the synthesis benchmark.
 
+pub mod bench_500;
 pub mod instance;
 pub mod mia_import_processor;
 pub mod raw_resources;

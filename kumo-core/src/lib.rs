@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 mod condition;
+pub mod diff;
 mod error;
 pub mod iam;
 pub mod intrinsic;

@@ -65,3 +65,15 @@ fn templates_are_byte_identical_across_builds() {
         }
     }
 }
+
+#[test]
+fn bench_500_has_500_resources_and_passes_cfn_lint() {
+    use kumo_examples::bench_500::{Bench500, OUTPUTS, RESOURCES};
+    let template = Bench500.template(&dev()).unwrap();
+    assert_eq!(template.resources().len(), RESOURCES);
+    assert_eq!(template.outputs().len(), OUTPUTS);
+    template
+        .validate_for(kumo_core::validate::Delivery::S3)
+        .unwrap();
+    cfn_lint(&template).unwrap();
+}

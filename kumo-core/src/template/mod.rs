@@ -310,6 +310,24 @@ impl Template {
         text
     }
 
+    /// The length in bytes of [`Template::to_json`], counted without building the text.
+    pub(crate) fn json_len(&self) -> usize {
+        struct Count(usize);
+        impl std::io::Write for Count {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0 += bytes.len();
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = Count(1);
+        // Counting cannot fail, and a template is always JSON.
+        let _ = serde_json::to_writer_pretty(&mut count, self);
+        count.0
+    }
+
     /// The template as JSON without whitespace.
     pub fn to_json_compact(&self) -> String {
         serde_json::to_string(self).expect("a template is always JSON")
@@ -330,6 +348,19 @@ impl Template {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn json_len_counts_the_bytes_of_to_json() {
+        let mut template = Template::new().with_description("Ünïcode description");
+        template
+            .add_resource(
+                "Queue",
+                Resource::new("AWS::SQS::Queue").property("DelaySeconds", 5),
+            )
+            .unwrap();
+        assert_eq!(template.json_len(), template.to_json().len());
+    }
+
     use serde_json::json;
 
     use super::*;

@@ -327,7 +327,7 @@ impl Template {
                 });
             }
         }
-        let bytes = self.to_json().len();
+        let bytes = self.json_len();
         if bytes > delivery.limit() {
             errors.push(ValidationError::TooLarge {
                 bytes,
@@ -373,7 +373,7 @@ impl Template {
             let mut found = Vec::new();
             refs::collect(
                 condition.as_json(),
-                &format!("Conditions.{name}"),
+                &mut format!("Conditions.{name}"),
                 true,
                 &mut found,
             );
@@ -400,13 +400,18 @@ impl Template {
             for (key, value) in resource.properties() {
                 refs::collect(
                     value,
-                    &format!("{location}.Properties.{key}"),
+                    &mut format!("{location}.Properties.{key}"),
                     false,
                     &mut found,
                 );
             }
             for (attribute, value) in resource.json_attributes() {
-                refs::collect(value, &format!("{location}.{attribute}"), false, &mut found);
+                refs::collect(
+                    value,
+                    &mut format!("{location}.{attribute}"),
+                    false,
+                    &mut found,
+                );
             }
             for (_, item) in &found {
                 if let Found::Ref(target) | Found::GetAtt(target) = *item {
@@ -426,12 +431,17 @@ impl Template {
             let mut found = Vec::new();
             refs::collect(
                 output.value(),
-                &format!("{location}.Value"),
+                &mut format!("{location}.Value"),
                 false,
                 &mut found,
             );
             if let Some(name) = output.export_name() {
-                refs::collect(name, &format!("{location}.Export.Name"), false, &mut found);
+                refs::collect(
+                    name,
+                    &mut format!("{location}.Export.Name"),
+                    false,
+                    &mut found,
+                );
             }
             self.check_found(&found, &mut used_conditions, errors);
         }

@@ -23,71 +23,90 @@ pub(crate) type Located<'a> = (String, Found<'a>);
 
 /// Walks `json`, whose location is `location`, and appends what it refers to. `in_conditions` is
 /// set inside the `Conditions` section, where `{"Condition": name}` names a condition.
+///
+/// `location` is a buffer: segments are appended while walking down and removed on the way back,
+/// so only the locations of what is found are copied.
 pub(crate) fn collect<'a>(
     json: &'a Json,
-    location: &str,
+    location: &mut String,
     in_conditions: bool,
     found: &mut Vec<Located<'a>>,
 ) {
     match json {
         Json::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                collect(item, &format!("{location}[{index}]"), in_conditions, found);
-            }
-        }
-        Json::Object(map) if map.len() == 1 => {
-            let (key, value) = map.iter().next().expect("one entry");
-            if !intrinsic(key, value, location, in_conditions, found) {
-                collect(value, &format!("{location}.{key}"), in_conditions, found);
+                within(location, format_args!("[{index}]"), |location| {
+                    collect(item, location, in_conditions, found)
+                });
             }
         }
         Json::Object(map) => {
+            if let (1, Some((key, value))) = (map.len(), map.iter().next()) {
+                if intrinsic(key, value, location, in_conditions, found) {
+                    return;
+                }
+            }
             for (key, value) in map {
-                collect(value, &format!("{location}.{key}"), in_conditions, found);
+                within(location, format_args!(".{key}"), |location| {
+                    collect(value, location, in_conditions, found)
+                });
             }
         }
         _ => {}
     }
 }
 
+/// Runs `walk` with `segment` appended to `location`.
+fn within<T>(
+    location: &mut String,
+    segment: std::fmt::Arguments<'_>,
+    walk: impl FnOnce(&mut String) -> T,
+) -> T {
+    use std::fmt::Write;
+    let len = location.len();
+    // Writing to a String cannot fail.
+    let _ = location.write_fmt(segment);
+    let result = walk(location);
+    location.truncate(len);
+    result
+}
+
 /// Handles `{key: value}` if it is an intrinsic; returns whether it was.
 fn intrinsic<'a>(
     key: &'a str,
     value: &'a Json,
-    location: &str,
+    location: &mut String,
     in_conditions: bool,
     found: &mut Vec<Located<'a>>,
 ) -> bool {
-    let here = |f| (location.to_owned(), f);
+    let here = |location: &String, f| (location.clone(), f);
     match (key, value) {
-        ("Ref", Json::String(name)) => found.push(here(Found::Ref(name))),
+        ("Ref", Json::String(name)) => found.push(here(location, Found::Ref(name))),
         ("Condition", Json::String(name)) if in_conditions => {
-            found.push(here(Found::Condition(name)))
+            found.push(here(location, Found::Condition(name)))
         }
         ("Fn::GetAtt", Json::Array(args)) => {
             if let Some(Json::String(name)) = args.first() {
-                found.push(here(Found::GetAtt(name)));
+                found.push(here(location, Found::GetAtt(name)));
             }
             for (index, arg) in args.iter().enumerate().skip(1) {
-                collect(
-                    arg,
-                    &format!("{location}.Fn::GetAtt[{index}]"),
-                    in_conditions,
-                    found,
-                );
+                within(location, format_args!(".Fn::GetAtt[{index}]"), |location| {
+                    collect(arg, location, in_conditions, found)
+                });
             }
         }
         ("Fn::GetAtt", Json::String(dotted)) => {
             let name = dotted.split_once('.').map_or(dotted.as_str(), |(n, _)| n);
-            found.push(here(Found::GetAtt(name)));
+            found.push(here(location, Found::GetAtt(name)));
         }
         ("Fn::Sub", Json::String(text)) => sub_variables(text, &[], location, found),
         ("Fn::Sub", Json::Array(args)) => {
             let variables = match args.get(1) {
                 Some(Json::Object(map)) => {
                     for (name, value) in map {
-                        let here = format!("{location}.Fn::Sub[1].{name}");
-                        collect(value, &here, in_conditions, found);
+                        within(location, format_args!(".Fn::Sub[1].{name}"), |location| {
+                            collect(value, location, in_conditions, found)
+                        });
                     }
                     map.keys().map(String::as_str).collect()
                 }
@@ -99,15 +118,12 @@ fn intrinsic<'a>(
         }
         ("Fn::If", Json::Array(args)) => {
             if let Some(Json::String(name)) = args.first() {
-                found.push(here(Found::Condition(name)));
+                found.push(here(location, Found::Condition(name)));
             }
             for (index, arg) in args.iter().enumerate().skip(1) {
-                collect(
-                    arg,
-                    &format!("{location}.Fn::If[{index}]"),
-                    in_conditions,
-                    found,
-                );
+                within(location, format_args!(".Fn::If[{index}]"), |location| {
+                    collect(arg, location, in_conditions, found)
+                });
             }
         }
         ("Fn::And" | "Fn::Or", Json::Array(args)) => {
@@ -116,12 +132,16 @@ fn intrinsic<'a>(
             } else {
                 "Fn::Or"
             };
-            found.push(here(Found::Arity(function, args.len())));
-            collect(value, &format!("{location}.{key}"), in_conditions, found);
+            found.push(here(location, Found::Arity(function, args.len())));
+            within(location, format_args!(".{key}"), |location| {
+                collect(value, location, in_conditions, found)
+            });
         }
         ("Fn::Length" | "Fn::ToJsonString", _) => {
-            found.push(here(Found::LanguageExtension(key)));
-            collect(value, &format!("{location}.{key}"), in_conditions, found);
+            found.push(here(location, Found::LanguageExtension(key)));
+            within(location, format_args!(".{key}"), |location| {
+                collect(value, location, in_conditions, found)
+            });
         }
         _ => return false,
     }
@@ -158,7 +178,7 @@ mod tests {
     fn found(json: Json, in_conditions: bool) -> Vec<(String, Found<'static>)> {
         let json: &'static Json = Box::leak(Box::new(json));
         let mut out = Vec::new();
-        collect(json, "X", in_conditions, &mut out);
+        collect(json, &mut "X".to_owned(), in_conditions, &mut out);
         out
     }
 

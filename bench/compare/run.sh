@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the same 500-resource template with kumo, troposphere and the AWS CDK, checks that the
+# three are equivalent, times each whole process and writes the table into the README.
+# Needs Rust, Python 3 with venv and pip, Node.js with npm. Usage: bench/compare/run.sh [RUNS]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+echo "--- kumo: cargo build --release --bin bench-500"
+cargo build --quiet --release --manifest-path "$root/Cargo.toml" --bin bench-500
+target_dir="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+
+echo "--- troposphere: virtual environment in bench/compare/.venv"
+if [ ! -x "$here/.venv/bin/python" ]; then
+  python3 -m venv "$here/.venv"
+fi
+"$here/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+
+echo "--- AWS CDK: npm ci in bench/compare/cdk"
+(cd "$here/cdk" && npm ci --no-audit --no-fund --loglevel=error)
+
+python3 "$here/compare.py" \
+  --kumo "$target_dir/release/bench-500" \
+  --python "$here/.venv/bin/python" \
+  --cdk-dir "$here/cdk" \
+  --readme "$root/README.md" \
+  --runs "${1:-10}"

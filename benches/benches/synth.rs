@@ -1,0 +1,31 @@
+//! Building and serializing templates of 50, 500 and 2,000 resources (the last as four stacks
+//! of 500, a stack's quota).
+
+use kumo_examples::bench_500::template;
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(args = [50, 500])]
+fn build_and_serialize(resources: usize) -> String {
+    template(1, resources, 50).unwrap().to_json()
+}
+
+#[divan::bench]
+fn build_and_serialize_2000_in_4_stacks() -> Vec<String> {
+    (0..4)
+        .map(|stack| template(1 + stack * 125, 500, 50).unwrap().to_json())
+        .collect()
+}
+
+#[divan::bench(args = [50, 500])]
+fn build_only(bencher: divan::Bencher, resources: usize) {
+    bencher.bench(|| template(1, resources, 50).unwrap());
+}
+
+#[divan::bench(args = [50, 500])]
+fn serialize_only(bencher: divan::Bencher, resources: usize) {
+    let built = template(1, resources, 50).unwrap();
+    bencher.bench(|| built.to_json());
+}

@@ -1,0 +1,210 @@
+//! What changed between two templates: entries added, removed, and modified by JSON path.
+//!
+//! ```
+//! use kumo_core::diff::{diff, ChangeKind};
+//! use kumo_core::{Resource, Section, Template};
+//!
+//! let mut old = Template::new();
+//! old.add_resource("Jobs", Resource::new("AWS::SQS::Queue").property("DelaySeconds", 0))?;
+//! let mut new = Template::new();
+//! new.add_resource("Jobs", Resource::new("AWS::SQS::Queue").property("DelaySeconds", 5))?;
+//! new.add_resource("Logs", Resource::new("AWS::Logs::LogGroup"))?;
+//!
+//! let changes = diff(&old, &new);
+//! assert_eq!(changes.len(), 2);
+//! assert_eq!(changes[0].section, Section::Resources);
+//! assert_eq!(changes[0].kind, ChangeKind::Modified(vec!["Properties.DelaySeconds".into()]));
+//! assert_eq!(changes[1].kind, ChangeKind::Added);
+//! # Ok::<(), kumo_core::TemplateError>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::{Json, Section, Template};
+
+/// One entry that differs between two templates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The section the entry is in.
+    pub section: Section,
+    /// The entry's logical ID.
+    pub id: String,
+    /// How it differs.
+    pub kind: ChangeKind,
+}
+
+/// How an entry differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Only the new template has it.
+    Added,
+    /// Only the old template has it.
+    Removed,
+    /// Both have it, differing at these paths (`Properties.Tags[0].Value`), in key order.
+    Modified(Vec<String>),
+}
+
+/// The changes from `old` to `new`, by section, then logical ID.
+pub fn diff(old: &Template, new: &Template) -> Vec<Change> {
+    let mut changes = Vec::new();
+    section(
+        &mut changes,
+        Section::Parameters,
+        old.parameters(),
+        new.parameters(),
+    );
+    section(
+        &mut changes,
+        Section::Mappings,
+        old.mappings(),
+        new.mappings(),
+    );
+    section(
+        &mut changes,
+        Section::Conditions,
+        old.conditions(),
+        new.conditions(),
+    );
+    section(
+        &mut changes,
+        Section::Resources,
+        old.resources(),
+        new.resources(),
+    );
+    section(&mut changes, Section::Outputs, old.outputs(), new.outputs());
+    changes
+}
+
+fn section<T: Serialize>(
+    changes: &mut Vec<Change>,
+    section: Section,
+    old: &BTreeMap<String, T>,
+    new: &BTreeMap<String, T>,
+) {
+    let ids: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for id in ids {
+        let kind = match (old.get(id), new.get(id)) {
+            (Some(_), None) => ChangeKind::Removed,
+            (None, Some(_)) => ChangeKind::Added,
+            (Some(before), Some(after)) => {
+                let mut paths = Vec::new();
+                compare(&mut paths, String::new(), &to_json(before), &to_json(after));
+                if paths.is_empty() {
+                    continue;
+                }
+                ChangeKind::Modified(paths)
+            }
+            (None, None) => continue,
+        };
+        changes.push(Change {
+            section,
+            id: id.clone(),
+            kind,
+        });
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Json {
+    // Template entries are plain data; serializing them cannot fail.
+    serde_json::to_value(value).unwrap_or(Json::Null)
+}
+
+/// Pushes the paths under `path` where `old` and `new` differ.
+fn compare(paths: &mut Vec<String>, path: String, old: &Json, new: &Json) {
+    match (old, new) {
+        (Json::Object(a), Json::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => compare(paths, child, x, y),
+                    _ => paths.push(child),
+                }
+            }
+        }
+        (Json::Array(a), Json::Array(b)) if a.len() == b.len() => {
+            for (index, (x, y)) in a.iter().zip(b).enumerate() {
+                compare(paths, format!("{path}[{index}]"), x, y);
+            }
+        }
+        _ if old != new => paths.push(path),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Output, Parameter, Resource};
+
+    #[test]
+    fn identical_templates_have_no_changes() {
+        let mut t = Template::new();
+        t.add_resource("A", Resource::new("AWS::SQS::Queue"))
+            .unwrap();
+        assert!(diff(&t, &t.clone()).is_empty());
+    }
+
+    #[test]
+    fn every_section_and_kind_is_reported_in_order() {
+        let mut old = Template::new();
+        old.add_parameter("Stage", Parameter::string()).unwrap();
+        old.add_resource(
+            "Jobs",
+            Resource::new("AWS::SQS::Queue")
+                .property("Tags", serde_json::json!([{"Key": "a", "Value": "1"}])),
+        )
+        .unwrap();
+        old.add_output("Gone", Output::new("x")).unwrap();
+        let mut new = Template::new();
+        new.add_parameter("Stage", Parameter::string().default_value("dev"))
+            .unwrap();
+        new.add_resource(
+            "Jobs",
+            Resource::new("AWS::SQS::Queue").property(
+                "Tags",
+                serde_json::json!([{"Key": "a", "Value": "2"}, {"Key": "b", "Value": "3"}]),
+            ),
+        )
+        .unwrap();
+        let changes = diff(&old, &new);
+        assert_eq!(
+            changes,
+            [
+                Change {
+                    section: Section::Parameters,
+                    id: "Stage".into(),
+                    kind: ChangeKind::Modified(vec!["Default".into()]),
+                },
+                Change {
+                    section: Section::Resources,
+                    id: "Jobs".into(),
+                    kind: ChangeKind::Modified(vec!["Properties.Tags".into()]),
+                },
+                Change {
+                    section: Section::Outputs,
+                    id: "Gone".into(),
+                    kind: ChangeKind::Removed,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn same_length_lists_are_compared_by_element() {
+        let mut paths = Vec::new();
+        compare(
+            &mut paths,
+            "Tags".into(),
+            &serde_json::json!([{"Key": "a", "Value": "1"}]),
+            &serde_json::json!([{"Key": "a", "Value": "2"}]),
+        );
+        assert_eq!(paths, ["Tags[0].Value"]);
+    }
+}
