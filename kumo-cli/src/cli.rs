@@ -20,6 +20,22 @@ pub struct Global {
     /// Environment to build for; it goes into physical names and tags.
     #[arg(long, global = true, default_value = "dev", value_name = "NAME")]
     pub env: String,
+    /// AWS region (default: the SDK's: `AWS_REGION`, then the profile).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// AWS profile (default: `AWS_PROFILE`, then `default`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// CloudFormation endpoint (default: `AWS_ENDPOINT_URL`, then AWS's).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Use the local CloudFormation emulator on 127.0.0.1 (port `KUMO_LOCAL_PORT`, default
+    /// 5000) with dummy credentials in us-east-1.
+    #[arg(long, global = true)]
+    pub local: bool,
+    /// Where kumo keeps applied templates and outputs.
+    #[arg(long, global = true, default_value = ".kumo", value_name = "DIR")]
+    pub state_dir: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +46,88 @@ pub enum Command {
         mystack synth --format yaml       print it as YAML\n  \
         mystack synth --out build/        write build/<stack>.template.json per stack")]
     Synth(SynthArgs),
+    /// Create or update the stacks through change sets.
+    #[command(after_help = "Examples:\n  \
+        mystack deploy --local            deploy to the local emulator\n  \
+        mystack deploy --env prod --yes   deploy to prod without asking\n\n\
+        A deploy that would replace or remove a stateful resource (bucket, table, log group,\n\
+        key, ...) or one kept on delete is refused unless --allow-destructive.")]
+    Deploy(DeployArgs),
+    /// Delete the stacks and forget their local state.
+    #[command(after_help = "Examples:\n  \
+        mystack delete --yes              delete without asking\n  \
+        mystack delete --yes --force      also turn termination protection off first")]
+    Delete(DeleteArgs),
+    /// Print the stacks' outputs, as last deployed from here or, with --live, as deployed.
+    #[command(after_help = "Examples:\n  \
+        mystack outputs                   from .kumo/outputs\n  \
+        mystack outputs --live --json     ask CloudFormation; print JSON")]
+    Outputs(OutputsArgs),
+    /// Show what would change, against the template last applied from here or, with --live,
+    /// the deployed one. Exit code: 0 no changes, 1 changes, 2 error.
+    #[command(after_help = "Examples:\n  \
+        mystack diff                      against .kumo/applied\n  \
+        mystack diff --live               against the deployed template")]
+    Diff(DiffArgs),
+}
+
+/// Which stacks a command acts on.
+#[derive(Debug, Args)]
+pub struct Selection {
+    /// Stacks to act on; all when none is named.
+    #[arg(value_name = "STACK")]
+    pub stacks: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Allow replacing or removing stateful or retained resources.
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// Leave a failed create or update as it is, for debugging, instead of rolling back.
+    #[arg(long)]
+    pub no_rollback: bool,
+    /// Create the stack without termination protection.
+    #[arg(long)]
+    pub no_termination_protection: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Do not ask for confirmation (required when not on a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Turn termination protection off first.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputsArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Ask CloudFormation instead of reading .kumo/outputs.
+    #[arg(long)]
+    pub live: bool,
+    /// Print JSON: an object of stack name to outputs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Compare with the deployed template instead of .kumo/applied.
+    #[arg(long)]
+    pub live: bool,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,47 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// A call to CloudFormation failed.
+    #[error("{action}: {message}")]
+    Aws {
+        /// What kumo was doing.
+        action: String,
+        /// CloudFormation's or the network's message.
+        message: String,
+    },
+    /// A stack could not be deployed or deleted.
+    #[error("stack `{stack}`: {message}")]
+    Deploy {
+        /// The stack's CloudFormation name.
+        stack: String,
+        /// Why.
+        message: String,
+    },
+    /// The stack has no outputs to show.
+    #[error("stack `{stack}` is not deployed{}", if *live { "" } else { " from here (no .kumo/outputs; try --live)" })]
+    NotDeployed {
+        /// The stack's CloudFormation name.
+        stack: String,
+        /// Whether CloudFormation was asked.
+        live: bool,
+    },
+    /// A file under `.kumo` cannot be read.
+    #[error("cannot read {}: {message}", path.display())]
+    State {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// A command that needs confirmation runs without a terminal.
+    #[error("`{0}` needs confirmation; pass --yes when not on a terminal")]
+    NeedsYes(&'static str),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The user said no.
+    #[error("cancelled")]
+    Cancelled,
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] std::io::Error),

@@ -25,9 +25,19 @@
 //!
 //! and `cargo run --bin logs -- synth` prints its template. Exit codes: 0 success, 2 error.
 
+mod aws;
+mod changes;
 mod cli;
+mod delete;
+mod deploy;
+mod diff;
+mod engine;
 mod error;
+mod events;
 mod fs;
+mod outputs;
+mod session;
+mod state;
 mod synth;
 
 use std::ffi::OsString;
@@ -70,8 +80,28 @@ where
     T: Into<OsString> + Clone,
 {
     let cli = cli::Cli::try_parse_from(args).map_err(CliError::Usage)?;
-    let env = Environment::new(&cli.global.env);
+    let global = cli.global;
+    let session = session::Session {
+        env: Environment::new(&global.env),
+        target: aws::Target {
+            region: global.region,
+            profile: global.profile,
+            endpoint: global.endpoint_url,
+            local: global.local,
+        },
+        state: state::State::new(global.state_dir),
+    };
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(CliError::Runtime)
+    };
     match cli.command {
-        cli::Command::Synth(args) => synth::run(app, &env, &args, out),
+        cli::Command::Synth(args) => synth::run(app, &session.env, &args, out),
+        cli::Command::Deploy(args) => runtime()?.block_on(deploy::run(app, &session, &args, out)),
+        cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, &session, &args, out)),
+        cli::Command::Outputs(args) => runtime()?.block_on(outputs::run(app, &session, &args, out)),
+        cli::Command::Diff(args) => runtime()?.block_on(diff::run(app, &session, &args, out)),
     }
 }

@@ -1,6 +1,11 @@
-//! The harness of kumo's workspace-level tests: external checkers run on synthesized templates.
+//! The harness of kumo's workspace-level tests: external checkers run on synthesized templates,
+//! and moto's CloudFormation server for deploy tests.
 
 use std::process::Command;
+
+mod moto;
+
+pub use moto::{MotoError, MotoServer};
 
 use kumo_core::Template;
 

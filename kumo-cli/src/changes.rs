@@ -1,0 +1,220 @@
+//! What a change set does, read without the network: the capabilities a template needs, and the
+//! changes that would lose data.
+
+use std::fmt;
+
+use kumo_core::{DeletionPolicy, Template};
+
+/// Resource types that hold data: replacing or removing one loses it.
+const STATEFUL: &[&str] = &[
+    "AWS::S3::Bucket",
+    "AWS::DynamoDB::Table",
+    "AWS::DynamoDB::GlobalTable",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::EFS::FileSystem",
+    "AWS::FSx::FileSystem",
+    "AWS::Logs::LogGroup",
+    "AWS::KMS::Key",
+    "AWS::SQS::Queue",
+    "AWS::Kinesis::Stream",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::OpenSearchService::Domain",
+    "AWS::Elasticsearch::Domain",
+    "AWS::Neptune::DBCluster",
+    "AWS::DocDB::DBCluster",
+    "AWS::Redshift::Cluster",
+    "AWS::SecretsManager::Secret",
+    "AWS::Cognito::UserPool",
+    "AWS::Backup::BackupVault",
+    "AWS::EC2::Volume",
+    "AWS::ECR::Repository",
+];
+
+/// One change of a change set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceChange {
+    /// `Add`, `Modify`, `Remove`, `Import`, `Dynamic`.
+    pub action: String,
+    /// The resource's logical ID.
+    pub logical_id: String,
+    /// The resource type.
+    pub resource_type: String,
+    /// `True`, `False` or `Conditional` for a `Modify`; empty otherwise.
+    pub replacement: String,
+}
+
+impl ResourceChange {
+    fn loses_the_resource(&self) -> bool {
+        self.action == "Remove"
+            || (self.action == "Modify"
+                && matches!(self.replacement.as_str(), "True" | "Conditional"))
+    }
+}
+
+impl fmt::Display for ResourceChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = match self.action.as_str() {
+            "Add" => "+",
+            "Remove" => "-",
+            _ => "~",
+        };
+        write!(f, "{sign} {} ({})", self.logical_id, self.resource_type)?;
+        match self.replacement.as_str() {
+            "True" => write!(f, " REPLACED"),
+            "Conditional" => write!(f, " may be replaced"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The changes that replace or remove a stateful resource, or one the old or new template keeps
+/// on delete (`DeletionPolicy: Retain`).
+pub fn destructive<'a>(
+    changes: &'a [ResourceChange],
+    old: Option<&Template>,
+    new: &Template,
+) -> Vec<&'a ResourceChange> {
+    let retained = |id: &str| {
+        [old, Some(new)].into_iter().flatten().any(|t| {
+            t.resources()
+                .get(id)
+                .is_some_and(|r| r.deletion() == Some(DeletionPolicy::Retain))
+        })
+    };
+    changes
+        .iter()
+        .filter(|c| c.loses_the_resource())
+        .filter(|c| STATEFUL.contains(&c.resource_type.as_str()) || retained(&c.logical_id))
+        .collect()
+}
+
+/// A capability a template needs CloudFormation to be told about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Capability {
+    /// It creates IAM resources.
+    Iam,
+    /// It creates IAM resources with names.
+    NamedIam,
+    /// It uses macros (transforms).
+    AutoExpand,
+}
+
+impl Capability {
+    /// CloudFormation's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::Iam => "CAPABILITY_IAM",
+            Capability::NamedIam => "CAPABILITY_NAMED_IAM",
+            Capability::AutoExpand => "CAPABILITY_AUTO_EXPAND",
+        }
+    }
+}
+
+/// The capabilities `template` needs, in order.
+pub fn capabilities(template: &Template) -> Vec<Capability> {
+    const NAME_PROPERTIES: &[&str] = &[
+        "RoleName",
+        "UserName",
+        "GroupName",
+        "ManagedPolicyName",
+        "InstanceProfileName",
+    ];
+    let mut needed = Vec::new();
+    let iam: Vec<_> = template
+        .resources()
+        .values()
+        .filter(|r| r.type_name().starts_with("AWS::IAM::"))
+        .collect();
+    if !iam.is_empty() {
+        needed.push(Capability::Iam);
+    }
+    if iam.iter().any(|r| {
+        NAME_PROPERTIES
+            .iter()
+            .any(|p| r.properties().contains_key(*p))
+    }) {
+        needed.push(Capability::NamedIam);
+    }
+    if !template.transforms().is_empty() {
+        needed.push(Capability::AutoExpand);
+    }
+    needed
+}
+
+#[cfg(test)]
+mod tests {
+    use kumo_core::Resource;
+
+    use super::*;
+
+    fn change(action: &str, id: &str, ty: &str, replacement: &str) -> ResourceChange {
+        ResourceChange {
+            action: action.into(),
+            logical_id: id.into(),
+            resource_type: ty.into(),
+            replacement: replacement.into(),
+        }
+    }
+
+    #[test]
+    fn replacing_or_removing_state_is_destructive() {
+        let mut template = Template::new();
+        template
+            .add_resource(
+                "Kept",
+                Resource::new("AWS::SNS::Topic").deletion_policy(DeletionPolicy::Retain),
+            )
+            .unwrap();
+        let changes = [
+            change("Modify", "Data", "AWS::S3::Bucket", "True"),
+            change("Modify", "Table", "AWS::DynamoDB::Table", "False"),
+            change("Remove", "Logs", "AWS::Logs::LogGroup", ""),
+            change("Remove", "Topic", "AWS::SNS::Topic", ""),
+            change("Modify", "Kept", "AWS::SNS::Topic", "Conditional"),
+            change("Add", "New", "AWS::S3::Bucket", ""),
+        ];
+        let flagged: Vec<&str> = destructive(&changes, None, &template)
+            .iter()
+            .map(|c| c.logical_id.as_str())
+            .collect();
+        assert_eq!(flagged, ["Data", "Logs", "Kept"]);
+    }
+
+    #[test]
+    fn changes_print_as_one_line_each() {
+        assert_eq!(
+            change("Modify", "Data", "AWS::S3::Bucket", "True").to_string(),
+            "~ Data (AWS::S3::Bucket) REPLACED"
+        );
+        assert_eq!(
+            change("Add", "Jobs", "AWS::SQS::Queue", "").to_string(),
+            "+ Jobs (AWS::SQS::Queue)"
+        );
+    }
+
+    #[test]
+    fn capabilities_follow_iam_resources_names_and_transforms() {
+        let mut template = Template::new();
+        assert!(capabilities(&template).is_empty());
+        template
+            .add_resource("Role", Resource::new("AWS::IAM::Role"))
+            .unwrap();
+        assert_eq!(capabilities(&template), [Capability::Iam]);
+        template
+            .add_resource(
+                "Named",
+                Resource::new("AWS::IAM::Role").property("RoleName", "worker"),
+            )
+            .unwrap();
+        template.add_transform("AWS::Serverless-2016-10-31");
+        assert_eq!(
+            capabilities(&template),
+            [
+                Capability::Iam,
+                Capability::NamedIam,
+                Capability::AutoExpand
+            ]
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! `delete`: delete each stack and forget its local state.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use kumo_core::App;
+
+use crate::cli::DeleteArgs;
+use crate::engine::Engine;
+use crate::error::CliError;
+use crate::events::{root_causes, Outcome};
+use crate::session::Session;
+use crate::synth::select;
+
+pub async fn run(
+    app: &dyn App,
+    session: &Session,
+    args: &DeleteArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    if !args.yes && !Session::interactive() {
+        return Err(CliError::NeedsYes("delete"));
+    }
+    let client = session.client().await;
+    for stack in select(app, &args.selection.stacks)? {
+        let name = session.stack_name(stack);
+        let engine = Engine::new(&client, &name);
+        let fail = |message: String| CliError::Deploy {
+            stack: name.clone(),
+            message,
+        };
+        let Some(deployed) = engine.describe().await? else {
+            writeln!(out, "{name}: not deployed").map_err(CliError::Stdout)?;
+            session.state.remove(session.env.name(), stack.name())?;
+            continue;
+        };
+        if !args.yes && !session.confirm(&format!("Delete {name} and its resources?"))? {
+            return Err(CliError::Cancelled);
+        }
+        if deployed.termination_protection {
+            if !args.force {
+                return Err(fail(
+                    "termination protection is on; pass --force to turn it off and delete"
+                        .to_owned(),
+                ));
+            }
+            engine.protect(false).await?;
+        }
+        let mark = engine.newest_event().await?;
+        engine.delete().await?;
+        let (result, events) = engine.watch(mark, out).await?;
+        if result == Outcome::Failed {
+            let cause = root_causes(&events)
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_else(|| "CloudFormation gave no reason".to_owned());
+            return Err(fail(format!("the delete failed: {cause}")));
+        }
+        session.state.remove(session.env.name(), stack.name())?;
+        writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

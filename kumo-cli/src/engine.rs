@@ -1,0 +1,378 @@
+//! The deploy engine: CloudFormation calls, change sets, waiting and event streaming.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::Duration;
+
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_sdk_cloudformation::types::{
+    Capability as SdkCapability, ChangeSetStatus, ChangeSetType, TemplateStage,
+};
+use aws_sdk_cloudformation::Client;
+
+use crate::changes::{Capability, ResourceChange};
+use crate::error::CliError;
+use crate::events::{outcome, Event, Outcome};
+
+/// How often the engine asks CloudFormation how things stand: `KUMO_POLL_MS`, else 2 s.
+fn poll_interval() -> Duration {
+    let millis = std::env::var("KUMO_POLL_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(2000);
+    Duration::from_millis(millis)
+}
+
+/// An SDK error as one line: what kumo was doing and CloudFormation's (or the network's) cause.
+fn aws_error<
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+    R: std::fmt::Debug + 'static,
+>(
+    action: &str,
+    err: aws_sdk_cloudformation::error::SdkError<E, R>,
+) -> CliError {
+    use aws_sdk_cloudformation::error::SdkError;
+    let message = match (&err, err.code(), err.message()) {
+        (_, Some(code), Some(message)) => format!("{code}: {message}"),
+        (SdkError::DispatchFailure(failure), _, _) => {
+            let cause = innermost(&err);
+            if failure.is_io() {
+                format!("cannot reach the endpoint: {cause}")
+            } else if cause.contains("credential") || cause.contains("IMDS") {
+                "no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or use --local".to_owned()
+            } else {
+                cause
+            }
+        }
+        (SdkError::TimeoutError(_), _, _) => "the request timed out".to_owned(),
+        (SdkError::ServiceError(_), _, _) => {
+            "the endpoint answered with an error that is not CloudFormation's (does it support this call?)".to_owned()
+        }
+        _ => innermost(&err),
+    };
+    CliError::Aws {
+        action: action.to_owned(),
+        message,
+    }
+}
+
+/// The message of the deepest cause of `err`, on one line.
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut deepest = err;
+    while let Some(source) = deepest.source() {
+        deepest = source;
+    }
+    deepest
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A deployed stack, as far as the engine needs it.
+#[derive(Debug, Clone)]
+pub struct Deployed {
+    /// Its status, such as `CREATE_COMPLETE`.
+    pub status: String,
+    /// Its outputs, by key.
+    pub outputs: BTreeMap<String, String>,
+    /// Whether termination protection is on.
+    pub termination_protection: bool,
+}
+
+/// The CloudFormation side of one stack.
+pub struct Engine<'a> {
+    client: &'a Client,
+    name: &'a str,
+}
+
+/// What came of a change set.
+pub enum ChangeSet {
+    /// It would change nothing (and has been deleted).
+    Empty,
+    /// It is ready to execute.
+    Ready {
+        /// Its ID.
+        id: String,
+        /// What it changes.
+        changes: Vec<ResourceChange>,
+    },
+}
+
+impl<'a> Engine<'a> {
+    /// The engine for the stack named `name`.
+    pub fn new(client: &'a Client, name: &'a str) -> Self {
+        Engine { client, name }
+    }
+
+    /// The deployed stack, or `None` if there is none.
+    pub async fn describe(&self) -> Result<Option<Deployed>, CliError> {
+        let response = match self
+            .client
+            .describe_stacks()
+            .stack_name(self.name)
+            .send()
+            .await
+        {
+            Ok(response) => response,
+            Err(err) if err.message().is_some_and(|m| m.contains("does not exist")) => {
+                return Ok(None)
+            }
+            Err(err) => return Err(aws_error("describing the stack", err)),
+        };
+        let Some(stack) = response.stacks().first() else {
+            return Ok(None);
+        };
+        let status = stack
+            .stack_status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default();
+        if status == "DELETE_COMPLETE" {
+            return Ok(None);
+        }
+        let outputs = stack
+            .outputs()
+            .iter()
+            .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
+            .collect();
+        Ok(Some(Deployed {
+            status,
+            outputs,
+            termination_protection: stack.enable_termination_protection().unwrap_or(false),
+        }))
+    }
+
+    /// The template the stack was last deployed with, as submitted.
+    pub async fn template(&self) -> Result<String, CliError> {
+        let response = self
+            .client
+            .get_template()
+            .stack_name(self.name)
+            .template_stage(TemplateStage::Original)
+            .send()
+            .await
+            .map_err(|err| aws_error("reading the deployed template", err))?;
+        Ok(response.template_body().unwrap_or_default().to_owned())
+    }
+
+    /// Creates a change set of `body` and waits until CloudFormation has worked it out.
+    pub async fn change_set(
+        &self,
+        body: &str,
+        create: bool,
+        capabilities: &[Capability],
+        tags: &BTreeMap<String, String>,
+    ) -> Result<ChangeSet, CliError> {
+        let name = format!("kumo-{}", kumo_core::naming::stable_hash(body, 16));
+        let kind = if create {
+            ChangeSetType::Create
+        } else {
+            ChangeSetType::Update
+        };
+        let mut request = self
+            .client
+            .create_change_set()
+            .stack_name(self.name)
+            .change_set_name(&name)
+            .change_set_type(kind)
+            .template_body(body);
+        for capability in capabilities {
+            request = request.capabilities(SdkCapability::from(capability.as_str()));
+        }
+        for (key, value) in tags {
+            request = request.tags(
+                aws_sdk_cloudformation::types::Tag::builder()
+                    .key(key)
+                    .value(value)
+                    .build(),
+            );
+        }
+        let created = request
+            .send()
+            .await
+            .map_err(|err| aws_error("creating the change set", err))?;
+        let id = created.id().unwrap_or(&name).to_owned();
+        loop {
+            let described = self
+                .client
+                .describe_change_set()
+                .stack_name(self.name)
+                .change_set_name(&id)
+                .send()
+                .await
+                .map_err(|err| aws_error("reading the change set", err))?;
+            match described.status() {
+                Some(ChangeSetStatus::CreateComplete) => {
+                    let changes: Vec<ResourceChange> = described
+                        .changes()
+                        .iter()
+                        .filter_map(|c| c.resource_change())
+                        .map(|rc| ResourceChange {
+                            action: rc
+                                .action()
+                                .map(|a| a.as_str().to_owned())
+                                .unwrap_or_default(),
+                            logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
+                            resource_type: rc.resource_type().unwrap_or_default().to_owned(),
+                            replacement: rc
+                                .replacement()
+                                .map(|r| r.as_str().to_owned())
+                                .unwrap_or_default(),
+                        })
+                        .collect();
+                    if changes.is_empty() {
+                        self.delete_change_set(&id).await?;
+                        return Ok(ChangeSet::Empty);
+                    }
+                    return Ok(ChangeSet::Ready { id, changes });
+                }
+                Some(ChangeSetStatus::Failed) => {
+                    let reason = described.status_reason().unwrap_or_default().to_owned();
+                    self.delete_change_set(&id).await?;
+                    if reason.contains("didn't contain changes") || reason.contains("No updates") {
+                        return Ok(ChangeSet::Empty);
+                    }
+                    return Err(CliError::Deploy {
+                        stack: self.name.to_owned(),
+                        message: format!("the change set failed: {reason}"),
+                    });
+                }
+                _ => tokio::time::sleep(poll_interval()).await,
+            }
+        }
+    }
+
+    /// Deletes a change set that will not be executed.
+    pub async fn delete_change_set(&self, id: &str) -> Result<(), CliError> {
+        self.client
+            .delete_change_set()
+            .stack_name(self.name)
+            .change_set_name(id)
+            .send()
+            .await
+            .map_err(|err| aws_error("deleting the change set", err))?;
+        Ok(())
+    }
+
+    /// Executes a change set.
+    pub async fn execute(&self, id: &str, rollback: bool) -> Result<(), CliError> {
+        self.client
+            .execute_change_set()
+            .stack_name(self.name)
+            .change_set_name(id)
+            .disable_rollback(!rollback)
+            .send()
+            .await
+            .map_err(|err| aws_error("executing the change set", err))?;
+        Ok(())
+    }
+
+    /// Turns termination protection on or off.
+    pub async fn protect(&self, on: bool) -> Result<(), CliError> {
+        self.client
+            .update_termination_protection()
+            .stack_name(self.name)
+            .enable_termination_protection(on)
+            .send()
+            .await
+            .map_err(|err| aws_error("changing termination protection", err))?;
+        Ok(())
+    }
+
+    /// Starts deleting the stack.
+    pub async fn delete(&self) -> Result<(), CliError> {
+        self.client
+            .delete_stack()
+            .stack_name(self.name)
+            .send()
+            .await
+            .map_err(|err| aws_error("deleting the stack", err))?;
+        Ok(())
+    }
+
+    /// The ID of the newest event, the mark after which an operation's events are new.
+    pub async fn newest_event(&self) -> Result<Option<String>, CliError> {
+        Ok(self.events_since(None).await?.last().map(|e| e.id.clone()))
+    }
+
+    /// The stack's events after the one with ID `mark` (all of them without one), oldest first.
+    async fn events_since(&self, mark: Option<&str>) -> Result<Vec<Event>, CliError> {
+        let mut events = Vec::new();
+        let mut token = None;
+        'pages: loop {
+            let response = match self
+                .client
+                .describe_stack_events()
+                .stack_name(self.name)
+                .set_next_token(token)
+                .send()
+                .await
+            {
+                Ok(response) => response,
+                Err(err) if err.message().is_some_and(|m| m.contains("does not exist")) => break,
+                Err(err) => return Err(aws_error("reading the stack's events", err)),
+            };
+            for event in response.stack_events() {
+                let id = event.event_id().unwrap_or_default();
+                if Some(id) == mark {
+                    break 'pages;
+                }
+                events.push(Event {
+                    id: id.to_owned(),
+                    logical_id: event.logical_resource_id().unwrap_or_default().to_owned(),
+                    resource_type: event.resource_type().unwrap_or_default().to_owned(),
+                    status: event
+                        .resource_status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    reason: event.resource_status_reason().map(str::to_owned),
+                });
+            }
+            token = response.next_token().map(str::to_owned);
+            if token.is_none() || mark.is_none() {
+                break;
+            }
+        }
+        events.reverse();
+        Ok(events)
+    }
+
+    /// Waits for the stack's operation to end, printing each new event, and returns how it
+    /// ended and the events it made. A stack that is gone has been deleted.
+    pub async fn watch(
+        &self,
+        mark: Option<String>,
+        out: &mut dyn Write,
+    ) -> Result<(Outcome, Vec<Event>), CliError> {
+        let mut seen: Vec<Event> = Vec::new();
+        let mut mark = mark;
+        // Right after a change set is executed the stack may still show its previous status:
+        // the operation is over once the stack's own event says so (or, for an emulator that
+        // writes no such event, once the status has stayed settled for a few polls).
+        let mut settled_polls = 0;
+        loop {
+            let new = self.events_since(mark.as_deref()).await?;
+            for event in &new {
+                writeln!(out, "  {event}").map_err(CliError::Stdout)?;
+            }
+            if let Some(last) = new.last() {
+                mark = Some(last.id.clone());
+            }
+            seen.extend(new);
+            let status = match self.describe().await? {
+                Some(deployed) => deployed.status,
+                None => return Ok((Outcome::Succeeded, seen)),
+            };
+            let ended = seen
+                .iter()
+                .any(|e| e.is_stack() && outcome(&e.status) != Outcome::InProgress);
+            match outcome(&status) {
+                Outcome::InProgress => settled_polls = 0,
+                done if ended || settled_polls >= 3 => return Ok((done, seen)),
+                _ => settled_polls += 1,
+            }
+            tokio::time::sleep(poll_interval()).await;
+        }
+    }
+}

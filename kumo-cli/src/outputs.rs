@@ -1,0 +1,54 @@
+//! `outputs`: the stacks' outputs, from `.kumo/outputs` or CloudFormation.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use kumo_core::App;
+
+use crate::cli::OutputsArgs;
+use crate::engine::Engine;
+use crate::error::CliError;
+use crate::session::Session;
+use crate::synth::select;
+
+pub async fn run(
+    app: &dyn App,
+    session: &Session,
+    args: &OutputsArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    let client = if args.live {
+        Some(session.client().await)
+    } else {
+        None
+    };
+    let mut all: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for stack in select(app, &args.selection.stacks)? {
+        let name = session.stack_name(stack);
+        let outputs = match &client {
+            Some(client) => Engine::new(client, &name)
+                .describe()
+                .await?
+                .map(|deployed| deployed.outputs),
+            None => session.state.outputs(session.env.name(), stack.name())?,
+        };
+        let outputs = outputs.ok_or_else(|| CliError::NotDeployed {
+            stack: name.clone(),
+            live: args.live,
+        })?;
+        all.insert(name, outputs);
+    }
+    if args.json {
+        let text = serde_json::to_string_pretty(&all).unwrap_or_default();
+        writeln!(out, "{text}").map_err(CliError::Stdout)?;
+    } else {
+        for (name, outputs) in &all {
+            writeln!(out, "{name}:").map_err(CliError::Stdout)?;
+            for (key, value) in outputs {
+                writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

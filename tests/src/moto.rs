@@ -1,0 +1,70 @@
+//! moto's CloudFormation server on 127.0.0.1, started on a free port for a test and stopped
+//! when dropped.
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `moto_server`.
+#[derive(Debug)]
+pub struct MotoServer {
+    child: Child,
+    port: u16,
+}
+
+/// Why moto could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum MotoError {
+    /// No free port, or the server could not be spawned.
+    #[error(
+        "cannot start moto_server (install it with `python3 -m pip install 'moto[server]'`): {0}"
+    )]
+    Spawn(#[from] std::io::Error),
+    /// It did not listen in time.
+    #[error("moto_server did not listen on 127.0.0.1:{0} within 60 s")]
+    Timeout(u16),
+}
+
+impl MotoServer {
+    /// Starts moto's server through the test Python (`python3 -m moto.server`) on a free port
+    /// of 127.0.0.1 and waits until it listens.
+    pub fn start() -> Result<MotoServer, MotoError> {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+            .local_addr()?
+            .port();
+        let child = Command::new(crate::python())
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let server = MotoServer { child, port };
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
+            if Instant::now() > deadline {
+                return Err(MotoError::Timeout(port));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(server)
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,126 @@
+//! The deploy CLI end to end against moto's CloudFormation server on 127.0.0.1: create, no-op,
+//! offline and live diff, update, the destructive guard, outputs and delete.
+//!
+//! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use kumo_core::resources::{s3, sqs};
+use kumo_core::{Environment, Stack, StackError, Template};
+use kumo_tests::MotoServer;
+
+/// A stack whose template changes with [`VERSION`]: 1 has a bucket and a queue, 2 changes the
+/// queue, 3 drops the bucket.
+struct Changing;
+
+static VERSION: AtomicUsize = AtomicUsize::new(1);
+
+impl Stack for Changing {
+    fn name(&self) -> &str {
+        "deploy-test"
+    }
+
+    fn template(&self, _env: &Environment) -> Result<Template, StackError> {
+        let version = VERSION.load(Ordering::SeqCst);
+        let mut t = Template::new().with_description("kumo deploy test");
+        if version < 3 {
+            t.add("Data", s3::Bucket::new())?;
+        }
+        let timeout = if version == 1 { 30 } else { 60 };
+        t.add("Jobs", sqs::Queue::new().visibility_timeout(timeout))?;
+        Ok(t)
+    }
+}
+
+/// Runs the CLI in `dir` (its `.kumo` is there) and returns the exit code and what it printed.
+fn kumo(dir: &std::path::Path, args: &[&str]) -> (ExitCode, String) {
+    let state = dir.join(".kumo");
+    let mut argv = vec![
+        "deploy-test",
+        "--local",
+        "--state-dir",
+        state.to_str().unwrap(),
+    ];
+    argv.extend_from_slice(args);
+    let mut out = Vec::new();
+    let code = match kumo_cli::execute(&Changing, argv, &mut out) {
+        Ok(code) => code,
+        Err(err) => {
+            out.extend_from_slice(format!("error: {err}\n").as_bytes());
+            ExitCode::from(2)
+        }
+    };
+    (code, String::from_utf8(out).unwrap())
+}
+
+#[test]
+fn deploy_lifecycle_against_moto() {
+    let moto = MotoServer::start().unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    std::env::set_var("KUMO_POLL_MS", "100");
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+
+    let (code, out) = kumo(dir, &["diff"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(out.contains("not deployed"), "{out}");
+
+    let (code, out) = kumo(dir, &["deploy"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("+ Data (AWS::S3::Bucket)"), "{out}");
+    assert!(out.contains("CREATE_COMPLETE"), "{out}");
+    assert!(dir.join(".kumo/applied/dev/deploy-test.json").exists());
+    assert!(dir.join(".kumo/outputs/dev/deploy-test.json").exists());
+
+    let (code, out) = kumo(dir, &["deploy"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(
+        out.lines().next(),
+        Some("deploy-test-dev: no changes"),
+        "{out}"
+    );
+
+    for live in [false, true] {
+        let args: &[&str] = if live { &["diff", "--live"] } else { &["diff"] };
+        let (code, out) = kumo(dir, args);
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    }
+
+    VERSION.store(2, Ordering::SeqCst);
+    let (code, out) = kumo(dir, &["diff"]);
+    assert_eq!(code, ExitCode::from(1), "{out}");
+    assert!(
+        out.contains("~ Resources.Jobs: Properties.VisibilityTimeout"),
+        "{out}"
+    );
+    let (code, out) = kumo(dir, &["deploy"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let (code, out) = kumo(dir, &["diff", "--live"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+
+    VERSION.store(3, Ordering::SeqCst);
+    let (code, out) = kumo(dir, &["deploy"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("refusing to replace or remove stateful or retained resources (Data)"),
+        "{out}"
+    );
+    let (code, out) = kumo(dir, &["deploy", "--allow-destructive"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("- Data (AWS::S3::Bucket)"), "{out}");
+
+    let (code, out) = kumo(dir, &["outputs", "--live", "--json"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("\"deploy-test-dev\""), "{out}");
+
+    let (code, out) = kumo(dir, &["delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("deploy-test-dev: deleted"), "{out}");
+    assert!(!dir.join(".kumo/applied/dev/deploy-test.json").exists());
+    let (code, out) = kumo(dir, &["delete", "--yes"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("not deployed"), "{out}");
+    let (code, out) = kumo(dir, &["outputs"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+}
