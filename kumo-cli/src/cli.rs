@@ -69,6 +69,35 @@ pub enum Command {
         mystack diff                      against .kumo/applied\n  \
         mystack diff --live               against the deployed template")]
     Diff(DiffArgs),
+    /// Show what a deploy would do: create a change set, print its changes with their
+    /// replacement flags, and delete it.
+    #[command(after_help = "Examples:\n  \
+        mystack plan --local              plan against the local emulator")]
+    Plan(Selection),
+    /// Check the templates: kumo's own checks, and with --remote CloudFormation's
+    /// ValidateTemplate.
+    #[command(after_help = "Examples:\n  \
+        mystack validate                  offline\n  \
+        mystack validate --remote         also ask CloudFormation")]
+    Validate(ValidateArgs),
+    /// Each stack's status, last update, and whether the local template differs from the
+    /// deployed one.
+    #[command(after_help = "Examples:\n  \
+        mystack status --env prod")]
+    Status(Selection),
+    /// Print the resources and their Ref, GetAtt and DependsOn edges as Graphviz DOT.
+    #[command(after_help = "Examples:\n  \
+        mystack graph | dot -Tsvg > stack.svg")]
+    Graph(Selection),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Also ask CloudFormation (ValidateTemplate).
+    #[arg(long)]
+    pub remote: bool,
 }
 
 /// Which stacks a command acts on.

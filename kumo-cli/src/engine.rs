@@ -79,6 +79,8 @@ pub struct Deployed {
     pub outputs: BTreeMap<String, String>,
     /// Whether termination protection is on.
     pub termination_protection: bool,
+    /// When it was last created or updated.
+    pub last_updated: Option<String>,
 }
 
 /// The CloudFormation side of one stack.
@@ -140,6 +142,13 @@ impl<'a> Engine<'a> {
             status,
             outputs,
             termination_protection: stack.enable_termination_protection().unwrap_or(false),
+            last_updated: stack
+                .last_updated_time()
+                .or(stack.creation_time())
+                .and_then(|t| {
+                    t.fmt(aws_sdk_cloudformation::primitives::DateTimeFormat::DateTime)
+                        .ok()
+                }),
         }))
     }
 
@@ -278,6 +287,22 @@ impl<'a> Engine<'a> {
             .await
             .map_err(|err| aws_error("changing termination protection", err))?;
         Ok(())
+    }
+
+    /// CloudFormation's ValidateTemplate: the capabilities it says the template needs.
+    pub async fn validate(&self, body: &str) -> Result<Vec<String>, CliError> {
+        let response = self
+            .client
+            .validate_template()
+            .template_body(body)
+            .send()
+            .await
+            .map_err(|err| aws_error("validating the template", err))?;
+        Ok(response
+            .capabilities()
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect())
     }
 
     /// Starts deleting the stack.

@@ -35,10 +35,14 @@ mod engine;
 mod error;
 mod events;
 mod fs;
+mod graph;
 mod outputs;
+mod plan;
 mod session;
 mod state;
+mod status;
 mod synth;
+mod validate;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -103,5 +107,11 @@ where
         cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, &session, &args, out)),
         cli::Command::Outputs(args) => runtime()?.block_on(outputs::run(app, &session, &args, out)),
         cli::Command::Diff(args) => runtime()?.block_on(diff::run(app, &session, &args, out)),
+        cli::Command::Plan(args) => runtime()?.block_on(plan::run(app, &session, &args, out)),
+        cli::Command::Validate(args) => {
+            runtime()?.block_on(validate::run(app, &session, &args, out))
+        }
+        cli::Command::Status(args) => runtime()?.block_on(status::run(app, &session, &args, out)),
+        cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
     }
 }

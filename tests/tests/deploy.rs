@@ -1,5 +1,6 @@
-//! The deploy CLI end to end against moto's CloudFormation server on 127.0.0.1: create, no-op,
-//! offline and live diff, update, the destructive guard, outputs and delete.
+//! The deploy CLI end to end against moto's CloudFormation server on 127.0.0.1: validate, plan,
+//! status, create, no-op, offline and live diff, update, the destructive guard, outputs and
+//! delete.
 //!
 //! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
 
@@ -66,9 +67,23 @@ fn deploy_lifecycle_against_moto() {
     assert_eq!(code, ExitCode::from(1), "{out}");
     assert!(out.contains("not deployed"), "{out}");
 
+    let (code, out) = kumo(dir, &["validate", "--remote"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("CloudFormation accepts it"), "{out}");
+    let (code, out) = kumo(dir, &["plan"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("+ Jobs (AWS::SQS::Queue)"), "{out}");
+    let (code, out) = kumo(dir, &["status"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "deploy-test-dev: not deployed\n");
+
     let (code, out) = kumo(dir, &["deploy"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("+ Data (AWS::S3::Bucket)"), "{out}");
+    let (code, out) = kumo(dir, &["status"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("CREATE_COMPLETE"), "{out}");
+    assert!(out.contains("local template deployed"), "{out}");
     assert!(out.contains("CREATE_COMPLETE"), "{out}");
     assert!(dir.join(".kumo/applied/dev/deploy-test.json").exists());
     assert!(dir.join(".kumo/outputs/dev/deploy-test.json").exists());
@@ -88,6 +103,12 @@ fn deploy_lifecycle_against_moto() {
     }
 
     VERSION.store(2, Ordering::SeqCst);
+    let (code, out) = kumo(dir, &["status"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("local template differs"), "{out}");
+    let (code, out) = kumo(dir, &["plan"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert!(out.contains("~ Jobs (AWS::SQS::Queue)"), "{out}");
     let (code, out) = kumo(dir, &["diff"]);
     assert_eq!(code, ExitCode::from(1), "{out}");
     assert!(

@@ -365,6 +365,47 @@ impl Template {
         }
     }
 
+    /// Each resource's dependencies: the resources it names in `Ref`, `Fn::GetAtt`, `Fn::Sub` or
+    /// `DependsOn`, by logical ID; for drawing the template as a graph.
+    ///
+    /// ```
+    /// use kumo_core::intrinsic::get_att;
+    /// use kumo_core::{Resource, Template};
+    ///
+    /// let mut t = Template::new();
+    /// t.add_resource("Dlq", Resource::new("AWS::SQS::Queue"))?;
+    /// t.add_resource(
+    ///     "Jobs",
+    ///     Resource::new("AWS::SQS::Queue")
+    ///         .property("RedrivePolicy", serde_json::json!({"deadLetterTargetArn": get_att::<String>("Dlq", "Arn")})),
+    /// )?;
+    /// let graph = t.dependencies();
+    /// assert!(graph["Jobs"].contains("Dlq"));
+    /// assert!(graph["Dlq"].is_empty());
+    /// # Ok::<(), kumo_core::TemplateError>(())
+    /// ```
+    pub fn dependencies(&self) -> BTreeMap<&str, BTreeSet<&str>> {
+        self.resources()
+            .iter()
+            .map(|(id, resource)| {
+                let mut edges: BTreeSet<&str> = resource
+                    .dependencies()
+                    .iter()
+                    .filter_map(|target| self.resources().get_key_value(target))
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                for (_, item) in resource_references(id, resource) {
+                    if let Found::Ref(target) | Found::GetAtt(target) = item {
+                        if let Some((name, _)) = self.resources().get_key_value(target) {
+                            edges.insert(name.as_str());
+                        }
+                    }
+                }
+                (id.as_str(), edges)
+            })
+            .collect()
+    }
+
     fn check_references(&self, errors: &mut Vec<ValidationError>) {
         let mut used_conditions: BTreeSet<&str> = BTreeSet::new();
         let mut graph: graph::Graph<'_> = BTreeMap::new();
@@ -396,23 +437,7 @@ impl Template {
                     });
                 }
             }
-            let mut found = Vec::new();
-            for (key, value) in resource.properties() {
-                refs::collect(
-                    value,
-                    &mut format!("{location}.Properties.{key}"),
-                    false,
-                    &mut found,
-                );
-            }
-            for (attribute, value) in resource.json_attributes() {
-                refs::collect(
-                    value,
-                    &mut format!("{location}.{attribute}"),
-                    false,
-                    &mut found,
-                );
-            }
+            let found = resource_references(&location, resource);
             for (_, item) in &found {
                 if let Found::Ref(target) | Found::GetAtt(target) = *item {
                     if let Some((name, _)) = self.resources().get_key_value(target) {
@@ -576,4 +601,29 @@ impl Template {
             }
         }
     }
+}
+
+/// What a resource's properties and JSON attributes refer to, located under `location`.
+fn resource_references<'a>(
+    location: &str,
+    resource: &'a crate::Resource,
+) -> Vec<refs::Located<'a>> {
+    let mut found = Vec::new();
+    for (key, value) in resource.properties() {
+        refs::collect(
+            value,
+            &mut format!("{location}.Properties.{key}"),
+            false,
+            &mut found,
+        );
+    }
+    for (attribute, value) in resource.json_attributes() {
+        refs::collect(
+            value,
+            &mut format!("{location}.{attribute}"),
+            false,
+            &mut found,
+        );
+    }
+    found
 }
