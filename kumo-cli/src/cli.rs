@@ -33,6 +33,9 @@ pub struct Global {
     /// 5000) with dummy credentials in us-east-1.
     #[arg(long, global = true)]
     pub local: bool,
+    /// Settings per environment.
+    #[arg(long, global = true, default_value = "kumo.toml", value_name = "FILE")]
+    pub config: PathBuf,
     /// Where kumo keeps applied templates and outputs.
     #[arg(long, global = true, default_value = ".kumo", value_name = "DIR")]
     pub state_dir: PathBuf,
@@ -73,7 +76,7 @@ pub enum Command {
     /// replacement flags, and delete it.
     #[command(after_help = "Examples:\n  \
         mystack plan --local              plan against the local emulator")]
-    Plan(Selection),
+    Plan(PlanArgs),
     /// Check the templates: kumo's own checks, and with --remote CloudFormation's
     /// ValidateTemplate.
     #[command(after_help = "Examples:\n  \
@@ -89,6 +92,15 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         mystack graph | dot -Tsvg > stack.svg")]
     Graph(Selection),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// A parameter value, over kumo.toml's (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param)]
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +136,9 @@ pub struct DeployArgs {
     /// Create the stack without termination protection.
     #[arg(long)]
     pub no_termination_protection: bool,
+    /// A parameter value, over kumo.toml's (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param)]
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Args)]

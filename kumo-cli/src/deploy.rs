@@ -1,6 +1,5 @@
 //! `deploy`: create or update each stack through a change set.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -53,6 +52,7 @@ async fn deploy(
             body.len()
         )));
     }
+    let parameters = session.parameters(stack, &template, &args.params)?;
     let engine = Engine::new(client, &name);
     let deployed = engine.describe().await?;
     let previous =
@@ -73,17 +73,19 @@ async fn deploy(
                     .map_err(|err| fail(format!("the deployed template cannot be read: {err}")))?,
             ),
         };
-    if previous.as_ref() == Some(&template) {
+    let same_parameters = deployed
+        .as_ref()
+        .is_some_and(|d| d.parameters == Session::effective_parameters(&template, &parameters));
+    if previous.as_ref() == Some(&template) && same_parameters {
         print(out, format!("{name}: no changes"))?;
         return record(session, stack, &engine, &body, out).await;
     }
-    let tags = BTreeMap::from([
-        ("service-name".to_owned(), stack.name().to_owned()),
-        ("environment".to_owned(), env.name().to_owned()),
-    ]);
+    let mut tags = session.config.tags.clone();
+    tags.insert("service-name".to_owned(), stack.name().to_owned());
+    tags.insert("environment".to_owned(), env.name().to_owned());
     let create = deployed.is_none();
     let change_set = engine
-        .change_set(&body, create, &capabilities(&template), &tags)
+        .change_set(&body, create, &capabilities(&template), &tags, &parameters)
         .await?;
     let ChangeSet::Ready { id, changes } = change_set else {
         print(out, format!("{name}: no changes"))?;
@@ -123,7 +125,9 @@ async fn deploy(
         )));
     }
     // The local emulator's stacks are throwaway, and it has no termination protection.
-    if create && !args.no_termination_protection && !session.target.local {
+    let protect =
+        session.config.termination_protection.unwrap_or(true) && !args.no_termination_protection;
+    if create && protect && !session.target.local {
         engine.protect(true).await?;
     }
     record(session, stack, &engine, &body, out).await

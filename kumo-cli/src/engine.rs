@@ -81,6 +81,8 @@ pub struct Deployed {
     pub termination_protection: bool,
     /// When it was last created or updated.
     pub last_updated: Option<String>,
+    /// Its parameter values (`****` for NoEcho ones).
+    pub parameters: BTreeMap<String, String>,
 }
 
 /// The CloudFormation side of one stack.
@@ -149,6 +151,16 @@ impl<'a> Engine<'a> {
                     t.fmt(aws_sdk_cloudformation::primitives::DateTimeFormat::DateTime)
                         .ok()
                 }),
+            parameters: stack
+                .parameters()
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        p.parameter_key()?.to_owned(),
+                        p.parameter_value()?.to_owned(),
+                    ))
+                })
+                .collect(),
         }))
     }
 
@@ -172,6 +184,7 @@ impl<'a> Engine<'a> {
         create: bool,
         capabilities: &[Capability],
         tags: &BTreeMap<String, String>,
+        parameters: &BTreeMap<String, String>,
     ) -> Result<ChangeSet, CliError> {
         let name = format!("kumo-{}", kumo_core::naming::stable_hash(body, 16));
         let kind = if create {
@@ -188,6 +201,14 @@ impl<'a> Engine<'a> {
             .template_body(body);
         for capability in capabilities {
             request = request.capabilities(SdkCapability::from(capability.as_str()));
+        }
+        for (key, value) in parameters {
+            request = request.parameters(
+                aws_sdk_cloudformation::types::Parameter::builder()
+                    .parameter_key(key)
+                    .parameter_value(value)
+                    .build(),
+            );
         }
         for (key, value) in tags {
             request = request.tags(

@@ -80,6 +80,40 @@ pub enum CliError {
     /// A command that needs confirmation runs without a terminal.
     #[error("`{0}` needs confirmation; pass --yes when not on a terminal")]
     NeedsYes(&'static str),
+    /// `kumo.toml` cannot be read or parsed.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// Why, with line and column when it does not parse.
+        message: String,
+    },
+    /// `--env` names an environment `kumo.toml` does not have.
+    #[error("unknown environment `{env}`; kumo.toml has: {}", known.join(", "))]
+    UnknownEnv {
+        /// The environment asked for.
+        env: String,
+        /// Those the file has.
+        known: Vec<String>,
+    },
+    /// A parameter value is given for a parameter the template does not have.
+    #[error("stack `{stack}` has no parameter `{name}`{}", if known.is_empty() { "; it has none".to_owned() } else { format!("; it has: {}", known.join(", ")) })]
+    UnknownParameter {
+        /// The stack.
+        stack: String,
+        /// The name given.
+        name: String,
+        /// The template's parameters.
+        known: Vec<String>,
+    },
+    /// A parameter without a default gets no value.
+    #[error("stack `{stack}` needs a value for parameter `{name}`: set it in kumo.toml or pass --param {name}=VALUE")]
+    MissingParameter {
+        /// The stack.
+        stack: String,
+        /// The parameter.
+        name: String,
+    },
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),

@@ -28,6 +28,7 @@
 mod aws;
 mod changes;
 mod cli;
+mod config;
 mod delete;
 mod deploy;
 mod diff;
@@ -85,15 +86,21 @@ where
 {
     let cli = cli::Cli::try_parse_from(args).map_err(CliError::Usage)?;
     let global = cli.global;
+    let config = if matches!(cli.command, cli::Command::Synth(_) | cli::Command::Graph(_)) {
+        config::EnvConfig::default()
+    } else {
+        config::load(&global.config, &global.env)?
+    };
     let session = session::Session {
         env: Environment::new(&global.env),
         target: aws::Target {
-            region: global.region,
+            region: global.region.or_else(|| config.region.clone()),
             profile: global.profile,
             endpoint: global.endpoint_url,
             local: global.local,
         },
         state: state::State::new(global.state_dir),
+        config,
     };
     let runtime = || {
         tokio::runtime::Builder::new_current_thread()

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use kumo_core::App;
 
 use crate::changes::capabilities;
-use crate::cli::Selection;
+use crate::cli::PlanArgs;
 use crate::engine::{ChangeSet, Engine};
 use crate::error::CliError;
 use crate::session::Session;
@@ -15,13 +15,14 @@ use crate::synth::{build, select};
 pub async fn run(
     app: &dyn App,
     session: &Session,
-    args: &Selection,
+    args: &PlanArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
     let client = session.client().await;
-    for stack in select(app, &args.stacks)? {
+    for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let template = build(stack, &session.env)?;
+        let parameters = session.parameters(stack, &template, &args.params)?;
         let engine = Engine::new(&client, &name);
         let create = engine.describe().await?.is_none();
         let change_set = engine
@@ -30,6 +31,7 @@ pub async fn run(
                 create,
                 &capabilities(&template),
                 &Default::default(),
+                &parameters,
             )
             .await?;
         match change_set {

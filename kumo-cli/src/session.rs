@@ -6,7 +6,12 @@ use std::io::{BufRead, IsTerminal, Write};
 use aws_sdk_cloudformation::Client;
 use kumo_core::{Environment, Stack};
 
+use std::collections::BTreeMap;
+
+use kumo_core::Template;
+
 use crate::aws::Target;
+use crate::config::EnvConfig;
 use crate::error::CliError;
 use crate::state::State;
 
@@ -18,6 +23,8 @@ pub struct Session {
     pub target: Target,
     /// The local state.
     pub state: State,
+    /// The environment's settings from `kumo.toml`.
+    pub config: EnvConfig,
 }
 
 impl Session {
@@ -26,9 +33,63 @@ impl Session {
         self.target.client().await
     }
 
-    /// The CloudFormation name of `stack` in this environment: `{stack}-{env}`.
+    /// The CloudFormation name of `stack` in this environment: `{prefix}{stack}-{env}`.
     pub fn stack_name(&self, stack: &dyn Stack) -> String {
-        format!("{}-{}", stack.name(), self.env.name())
+        format!(
+            "{}{}-{}",
+            self.config.stack_name_prefix,
+            stack.name(),
+            self.env.name()
+        )
+    }
+
+    /// The parameter values to deploy `template` with: kumo.toml's, then `overrides`. Every
+    /// name must be a parameter of the template, and every parameter without a default must
+    /// get a value.
+    pub fn parameters(
+        &self,
+        stack: &dyn Stack,
+        template: &Template,
+        overrides: &[(String, String)],
+    ) -> Result<BTreeMap<String, String>, CliError> {
+        let mut values = self.config.parameters.clone();
+        values.extend(overrides.iter().cloned());
+        let declared = template.parameters();
+        if let Some(name) = values.keys().find(|name| !declared.contains_key(*name)) {
+            return Err(CliError::UnknownParameter {
+                stack: self.stack_name(stack),
+                name: name.clone(),
+                known: declared.keys().cloned().collect(),
+            });
+        }
+        if let Some((name, _)) = declared
+            .iter()
+            .find(|(name, p)| p.default().is_none() && !values.contains_key(*name))
+        {
+            return Err(CliError::MissingParameter {
+                stack: self.stack_name(stack),
+                name: name.clone(),
+            });
+        }
+        Ok(values)
+    }
+
+    /// Every parameter's value once deployed: the given ones, else the defaults.
+    pub fn effective_parameters(
+        template: &Template,
+        given: &BTreeMap<String, String>,
+    ) -> BTreeMap<String, String> {
+        template
+            .parameters()
+            .iter()
+            .filter_map(|(name, p)| {
+                let value = given
+                    .get(name)
+                    .cloned()
+                    .or_else(|| p.default().map(str::to_owned))?;
+                Some((name.clone(), value))
+            })
+            .collect()
     }
 
     /// Asks `question` on the terminal; without one there is nobody to ask, and the answer is

@@ -114,3 +114,90 @@ fn corrupt_state_is_reported_with_its_path() {
     assert!(message.starts_with("cannot read "), "{message}");
     assert!(message.contains("applied/dev/jobs.json"), "{message}");
 }
+
+/// A stack with one parameter that has no default.
+struct Sized;
+
+impl Stack for Sized {
+    fn name(&self) -> &str {
+        "sized"
+    }
+
+    fn template(&self, _env: &Environment) -> Result<Template, StackError> {
+        let mut t = Template::new();
+        t.add_parameter("Size", kumo_core::Parameter::number())?;
+        t.add_resource(
+            "Queue",
+            Resource::new("AWS::SQS::Queue").property(
+                "DelaySeconds",
+                kumo_core::intrinsic::reference::<i64>("Size"),
+            ),
+        )?;
+        Ok(t)
+    }
+}
+
+fn deploy(dir: &std::path::Path, args: &[&str]) -> String {
+    let config = dir.join("kumo.toml");
+    let mut argv = vec![
+        "sized",
+        "--local",
+        "--config",
+        config.to_str().unwrap(),
+        "deploy",
+    ];
+    argv.extend_from_slice(args);
+    let err = execute(&Sized, argv, &mut Vec::new()).unwrap_err();
+    err.to_string()
+}
+
+#[test]
+fn parameters_are_checked_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        deploy(dir.path(), &[]),
+        "stack `sized-dev` needs a value for parameter `Size`: set it in kumo.toml or pass --param Size=VALUE"
+    );
+    assert_eq!(
+        deploy(dir.path(), &["--param", "Sise=3"]),
+        "stack `sized-dev` has no parameter `Sise`; it has: Size"
+    );
+    std::fs::write(
+        dir.path().join("kumo.toml"),
+        "[env.dev.parameters]\nColour = \"blue\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        deploy(dir.path(), &["--param", "Size=3"]),
+        "stack `sized-dev` has no parameter `Colour`; it has: Size"
+    );
+}
+
+#[test]
+fn config_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kumo.toml"), "[env.prod]\n").unwrap();
+    assert_eq!(
+        deploy(dir.path(), &[]),
+        "unknown environment `dev`; kumo.toml has: prod"
+    );
+    std::fs::write(dir.path().join("kumo.toml"), "[env.dev\n").unwrap();
+    let err = deploy(dir.path(), &[]);
+    assert!(err.contains("kumo.toml: line 1, column"), "{err}");
+    let config = dir.path().join("kumo.toml");
+    let usage = execute(
+        &Sized,
+        [
+            "sized",
+            "--config",
+            config.to_str().unwrap(),
+            "deploy",
+            "--param",
+            "oops",
+        ],
+        &mut Vec::new(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(usage.contains("expected KEY=VALUE, got `oops`"), "{usage}");
+}
