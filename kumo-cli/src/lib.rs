@@ -23,7 +23,9 @@
 //! }
 //! ```
 //!
-//! and `cargo run --bin logs -- synth` prints its template. Exit codes: 0 success, 2 error.
+//! and `cargo run --bin logs -- synth` prints its template; `deploy`, `plan`, `diff`, `status`,
+//! `outputs`, `validate`, `graph` and `delete` do the rest (see `--help`). Exit codes: 0 success,
+//! 1 changes found (`diff`), 2 error.
 
 mod aws;
 mod changes;

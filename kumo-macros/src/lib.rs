@@ -7,6 +7,7 @@
 
 use proc_macro::TokenStream;
 
+mod errors;
 mod particle;
 mod stack;
 

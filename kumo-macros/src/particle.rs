@@ -7,6 +7,8 @@ use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, FnArg, Ident, ItemFn, Pat, PatType, ReturnType, Type};
 
+use crate::errors::Errors;
+
 /// One argument of the particle after the scope.
 struct Argument {
     ident: Ident,
@@ -297,22 +299,5 @@ fn generate(function: &ItemFn, scope: &PatType, arguments: &[Argument]) -> Token
                 #scope_arg.within(#instance, |#scope_arg| #inner(#scope_arg, #(#idents),*))
             }
         }
-    }
-}
-
-/// Errors gathered while reading the input, reported together.
-#[derive(Default)]
-pub(crate) struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(first) => first.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    pub(crate) fn finish(self) -> syn::Result<()> {
-        self.0.map_or(Ok(()), Err)
     }
 }

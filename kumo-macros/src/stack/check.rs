@@ -8,7 +8,7 @@ use quote::ToTokens;
 use syn::Ident;
 
 use super::parse::Statement;
-use crate::particle::Errors;
+use crate::errors::Errors;
 
 /// Checks the statements' names; every problem is pushed to `errors`.
 pub fn names(statements: &[Statement], errors: &mut Errors) {

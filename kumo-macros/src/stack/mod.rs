@@ -9,7 +9,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, LitStr};
 
-use crate::particle::Errors;
+use crate::errors::Errors;
 use parse::{StackDef, Statement};
 
 /// Expands a `stack!` invocation.
