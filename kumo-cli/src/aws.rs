@@ -21,13 +21,17 @@ pub struct Target {
 }
 
 impl Target {
-    /// The endpoint of the local emulator.
-    pub fn local_endpoint() -> String {
-        let port = std::env::var("KUMO_LOCAL_PORT")
+    /// The port of the local emulator: `KUMO_LOCAL_PORT`, else [`LOCAL_PORT`].
+    pub fn local_port() -> u16 {
+        std::env::var("KUMO_LOCAL_PORT")
             .ok()
             .and_then(|p| p.parse::<u16>().ok())
-            .unwrap_or(LOCAL_PORT);
-        format!("http://127.0.0.1:{port}")
+            .unwrap_or(LOCAL_PORT)
+    }
+
+    /// The endpoint of the local emulator.
+    pub fn local_endpoint() -> String {
+        format!("http://127.0.0.1:{}", Self::local_port())
     }
 
     /// A CloudFormation client for this target.

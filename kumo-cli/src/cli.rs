@@ -92,6 +92,23 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         mystack graph | dot -Tsvg > stack.svg")]
     Graph(Selection),
+    /// Start or stop the local CloudFormation emulator (moto's server on 127.0.0.1).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+        mystack local up                  start it (installing moto[server] if missing)\n  \
+        mystack deploy --local            deploy to it (starting it if needed)\n  \
+        mystack local down                stop it"
+    )]
+    Local(LocalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocalCommand {
+    /// Start the emulator in the background unless one is listening.
+    Up,
+    /// Stop the emulator `local up` started.
+    Down,
 }
 
 #[derive(Debug, Args)]

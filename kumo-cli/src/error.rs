@@ -114,6 +114,9 @@ pub enum CliError {
         /// The parameter.
         name: String,
     },
+    /// The local emulator could not be started or stopped.
+    #[error("local emulator: {0}")]
+    Local(String),
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),

@@ -39,6 +39,7 @@ mod error;
 mod events;
 mod fs;
 mod graph;
+mod local;
 mod outputs;
 mod plan;
 mod session;
@@ -88,7 +89,11 @@ where
 {
     let cli = cli::Cli::try_parse_from(args).map_err(CliError::Usage)?;
     let global = cli.global;
-    let config = if matches!(cli.command, cli::Command::Synth(_) | cli::Command::Graph(_)) {
+    let global_state_dir = global.state_dir.clone();
+    let config = if matches!(
+        cli.command,
+        cli::Command::Synth(_) | cli::Command::Graph(_) | cli::Command::Local(_)
+    ) {
         config::EnvConfig::default()
     } else {
         config::load(&global.config, &global.env)?
@@ -101,7 +106,7 @@ where
             endpoint: global.endpoint_url,
             local: global.local,
         },
-        state: state::State::new(global.state_dir),
+        state: state::State::new(global.state_dir.clone()),
         config,
     };
     let runtime = || {
@@ -110,8 +115,15 @@ where
             .build()
             .map_err(CliError::Runtime)
     };
+    let local = local::Local::new(&global_state_dir, aws::Target::local_port());
+    if session.target.local && matches!(cli.command, cli::Command::Deploy(_)) {
+        local.up(out)?;
+    }
     match cli.command {
         cli::Command::Synth(args) => synth::run(app, &session.env, &args, out),
+        cli::Command::Local(command) => {
+            local::run(&local, matches!(command, cli::LocalCommand::Up), out)
+        }
         cli::Command::Deploy(args) => runtime()?.block_on(deploy::run(app, &session, &args, out)),
         cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, &session, &args, out)),
         cli::Command::Outputs(args) => runtime()?.block_on(outputs::run(app, &session, &args, out)),
