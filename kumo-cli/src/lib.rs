@@ -116,7 +116,10 @@ where
             .map_err(CliError::Runtime)
     };
     let local = local::Local::new(&global_state_dir, aws::Target::local_port());
-    if session.target.local && matches!(cli.command, cli::Command::Deploy(_)) {
+    if session.target.local
+        && matches!(cli.command, cli::Command::Deploy(_))
+        && !local.is_listening()
+    {
         local.up(out)?;
     }
     match cli.command {
