@@ -8,7 +8,7 @@ use kumo_core::App;
 use crate::cli::DeleteArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
-use crate::events::{root_causes, Outcome};
+use crate::events::{explanation, Outcome};
 use crate::session::Session;
 use crate::synth::select;
 
@@ -50,11 +50,7 @@ pub async fn run(
         engine.delete().await?;
         let (result, events) = engine.watch(mark, out).await?;
         if result == Outcome::Failed {
-            let cause = root_causes(&events)
-                .first()
-                .map(ToString::to_string)
-                .unwrap_or_else(|| "CloudFormation gave no reason".to_owned());
-            return Err(fail(format!("the delete failed: {cause}")));
+            return Err(fail(format!("the delete failed: {}", explanation(&events))));
         }
         session.state.remove(session.env.name(), stack.name())?;
         writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;

@@ -3,13 +3,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::{App, Stack, Template};
+use kumo_core::{App, Stack};
 
 use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
 use crate::engine::{ChangeSet, Engine};
 use crate::error::CliError;
-use crate::events::{outcome, root_causes, Outcome};
+use crate::events::{explanation, outcome, root_causes, Outcome};
 use crate::session::Session;
 use crate::synth::{build, select};
 
@@ -68,10 +68,7 @@ async fn deploy(
                     d.status
                 )))
             }
-            Some(_) => Some(
-                Template::from_json(&engine.template().await?)
-                    .map_err(|err| fail(format!("the deployed template cannot be read: {err}")))?,
-            ),
+            Some(_) => Some(engine.deployed_template().await?),
         };
     let same_parameters = deployed
         .as_ref()
@@ -112,16 +109,12 @@ async fn deploy(
     engine.execute(&id, !args.no_rollback).await?;
     let (result, events) = engine.watch(mark, out).await?;
     if result == Outcome::Failed {
-        let causes = root_causes(&events);
-        for cause in &causes {
+        for cause in root_causes(&events) {
             print(out, format!("root cause: {cause}"))?;
         }
-        let first = causes
-            .first()
-            .map(ToString::to_string)
-            .unwrap_or_else(|| "CloudFormation gave no reason".to_owned());
         return Err(fail(format!(
-            "the deploy failed and was rolled back: {first}"
+            "the deploy failed and was rolled back: {}",
+            explanation(&events)
         )));
     }
     // The local emulator's stacks are throwaway, and it has no termination protection.

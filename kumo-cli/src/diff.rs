@@ -21,11 +21,7 @@ pub async fn run(
     args: &DiffArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let client = if args.live {
-        Some(session.client().await)
-    } else {
-        None
-    };
+    let client = session.client_if(args.live).await;
     let mut changed = false;
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
@@ -34,12 +30,7 @@ pub async fn run(
             Some(client) => {
                 let engine = Engine::new(client, &name);
                 match engine.describe().await? {
-                    Some(_) => Some(Template::from_json(&engine.template().await?).map_err(
-                        |err| CliError::Deploy {
-                            stack: name.clone(),
-                            message: format!("the deployed template cannot be read: {err}"),
-                        },
-                    )?),
+                    Some(_) => Some(engine.deployed_template().await?),
                     None => None,
                 }
             }

@@ -10,6 +10,8 @@ use aws_sdk_cloudformation::types::{
 };
 use aws_sdk_cloudformation::Client;
 
+use kumo_core::Template;
+
 use crate::changes::{Capability, ResourceChange};
 use crate::error::CliError;
 use crate::events::{outcome, Event, Outcome};
@@ -70,6 +72,11 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
         .to_owned()
 }
 
+/// Whether CloudFormation answered that the stack does not exist.
+fn is_missing_stack(err: &impl ProvideErrorMetadata) -> bool {
+    err.message().is_some_and(|m| m.contains("does not exist"))
+}
+
 /// A deployed stack, as far as the engine needs it.
 #[derive(Debug, Clone)]
 pub struct Deployed {
@@ -120,9 +127,7 @@ impl<'a> Engine<'a> {
             .await
         {
             Ok(response) => response,
-            Err(err) if err.message().is_some_and(|m| m.contains("does not exist")) => {
-                return Ok(None)
-            }
+            Err(err) if is_missing_stack(&err) => return Ok(None),
             Err(err) => return Err(aws_error("describing the stack", err)),
         };
         let Some(stack) = response.stacks().first() else {
@@ -175,6 +180,14 @@ impl<'a> Engine<'a> {
             .await
             .map_err(|err| aws_error("reading the deployed template", err))?;
         Ok(response.template_body().unwrap_or_default().to_owned())
+    }
+
+    /// The template the stack was last deployed with, parsed.
+    pub async fn deployed_template(&self) -> Result<Template, CliError> {
+        Template::from_json(&self.template().await?).map_err(|err| CliError::Deploy {
+            stack: self.name.to_owned(),
+            message: format!("the deployed template cannot be read: {err}"),
+        })
     }
 
     /// Creates a change set of `body` and waits until CloudFormation has worked it out.
@@ -356,7 +369,7 @@ impl<'a> Engine<'a> {
                 .await
             {
                 Ok(response) => response,
-                Err(err) if err.message().is_some_and(|m| m.contains("does not exist")) => break,
+                Err(err) if is_missing_stack(&err) => break,
                 Err(err) => return Err(aws_error("reading the stack's events", err)),
             };
             for event in response.stack_events() {

@@ -90,6 +90,14 @@ pub fn root_causes(events: &[Event]) -> Vec<&Event> {
     }
 }
 
+/// The first root cause as one line, for an error message.
+pub fn explanation(events: &[Event]) -> String {
+    root_causes(events).first().map_or_else(
+        || "CloudFormation gave no reason".to_owned(),
+        ToString::to_string,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +237,6 @@ mod tests {
             ("media-dev", STACK, "CREATE_COMPLETE", ""),
         ]);
         assert!(root_causes(&sequence).is_empty());
+        assert_eq!(explanation(&sequence), "CloudFormation gave no reason");
     }
 }

@@ -18,11 +18,7 @@ pub async fn run(
     args: &OutputsArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let client = if args.live {
-        Some(session.client().await)
-    } else {
-        None
-    };
+    let client = session.client_if(args.live).await;
     let mut all: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);

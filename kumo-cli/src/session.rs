@@ -33,6 +33,16 @@ impl Session {
         self.target.client().await
     }
 
+    /// A client when `wanted` (a command's `--live` or `--remote`), so that offline runs never
+    /// load AWS settings.
+    pub async fn client_if(&self, wanted: bool) -> Option<Client> {
+        if wanted {
+            Some(self.client().await)
+        } else {
+            None
+        }
+    }
+
     /// The CloudFormation name of `stack` in this environment: `{prefix}{stack}-{env}`.
     pub fn stack_name(&self, stack: &dyn Stack) -> String {
         format!(

@@ -17,11 +17,7 @@ pub async fn run(
     args: &ValidateArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let client = if args.remote {
-        Some(session.client().await)
-    } else {
-        None
-    };
+    let client = session.client_if(args.remote).await;
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let template = build(stack, &session.env)?;

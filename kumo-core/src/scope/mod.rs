@@ -71,6 +71,11 @@ pub const SERVICE_TAG: &str = "service-name";
 /// The tag kumo puts on every taggable resource with the environment's name.
 pub const ENVIRONMENT_TAG: &str = "environment";
 
+/// The names of `path` followed by `role`.
+fn segments<'a>(path: &'a [String], role: &'a str) -> Vec<&'a str> {
+    path.iter().map(String::as_str).chain([role]).collect()
+}
+
 /// The sets of logical IDs that must be unique among themselves: `Ref` targets (parameters and
 /// resources), conditions, outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -160,7 +165,7 @@ impl Scope {
     }
 
     fn claim(&mut self, namespace: Namespace, role: &str) -> String {
-        let segments: Vec<&str> = self.path.iter().map(String::as_str).chain([role]).collect();
+        let segments = segments(&self.path, role);
         let id = match LogicalId::from_path(&segments) {
             Ok(id) => id.into_string(),
             Err(err) => return self.fail(err.into(), segments.concat()),
@@ -170,9 +175,7 @@ impl Scope {
             .entry(namespace)
             .or_default()
             .claim(&id, &segments.join("/"));
-        if let Err(err) = claimed {
-            self.errors.push(err.into());
-        }
+        self.keep(claimed);
         id
     }
 
@@ -183,8 +186,11 @@ impl Scope {
             let err = NamingError::NoNameRule(type_name.to_owned());
             return self.fail(err.into(), String::new());
         };
-        let segments: Vec<&str> = self.path.iter().map(String::as_str).chain([role]).collect();
-        match rule.name(&self.service, self.environment.name(), &segments) {
+        match rule.name(
+            &self.service,
+            self.environment.name(),
+            &segments(&self.path, role),
+        ) {
             Ok(name) => name,
             Err(err) => self.fail(err.into(), String::new()),
         }
@@ -196,9 +202,8 @@ impl Scope {
         let id = self.logical_id(role);
         let mut resource = resource.into_resource();
         self.apply_tags(R::TAGGING, &mut resource);
-        if let Err(err) = self.template.add_resource(&id, resource) {
-            self.errors.push(err.into());
-        }
+        let added = self.template.add_resource(&id, resource);
+        self.keep(added);
         Handle::new(id)
     }
 
@@ -206,9 +211,8 @@ impl Scope {
     /// returns its `Ref`.
     pub fn parameter<T: ParameterKind>(&mut self, name: &str, parameter: Parameter) -> Value<T> {
         let id = self.logical_id(name);
-        if let Err(err) = self.template.add_parameter(&id, parameter) {
-            self.errors.push(err.into());
-        }
+        let added = self.template.add_parameter(&id, parameter);
+        self.keep(added);
         component::parameter_ref(&id)
     }
 
@@ -216,18 +220,16 @@ impl Scope {
     /// and [`crate::intrinsic::if_`].
     pub fn condition(&mut self, name: &str, condition: Condition) -> String {
         let id = self.claim(Namespace::Conditions, name);
-        if let Err(err) = self.template.add_condition(&id, condition) {
-            self.errors.push(err.into());
-        }
+        let added = self.template.add_condition(&id, condition);
+        self.keep(added);
         id
     }
 
     /// Adds an output `name` (its logical ID is prefixed by the path).
     pub fn output(&mut self, name: &str, output: Output) {
         let id = self.claim(Namespace::Outputs, name);
-        if let Err(err) = self.template.add_output(&id, output) {
-            self.errors.push(err.into());
-        }
+        let added = self.template.add_output(&id, output);
+        self.keep(added);
     }
 
     /// Adds an output `name` exported as `${AWS::StackName}-{logical ID}`, for other stacks'
@@ -235,9 +237,8 @@ impl Scope {
     pub fn exported_output(&mut self, name: &str, output: Output) {
         let id = self.claim(Namespace::Outputs, name);
         let output = output.export(crate::intrinsic::sub(&format!("${{AWS::StackName}}-{id}")));
-        if let Err(err) = self.template.add_output(&id, output) {
-            self.errors.push(err.into());
-        }
+        let added = self.template.add_output(&id, output);
+        self.keep(added);
     }
 
     /// Declares the permission `name` on this particle's resources and returns it. A statement
@@ -275,6 +276,13 @@ impl Scope {
         }
         self.template.validate()?;
         Ok(self.template)
+    }
+
+    /// Keeps the error of `result` for [`Scope::finish`].
+    fn keep<E: Into<StackError>>(&mut self, result: Result<(), E>) {
+        if let Err(err) = result {
+            self.errors.push(err.into());
+        }
     }
 
     fn fail<T>(&mut self, err: StackError, fallback: T) -> T {

@@ -11,7 +11,7 @@ use std::fmt;
 
 use crate::naming::LogicalId;
 use crate::pseudo;
-use crate::template::{Section, Template, LANGUAGE_EXTENSIONS};
+use crate::template::{Resource, Section, Template, LANGUAGE_EXTENSIONS};
 use refs::Found;
 
 /// Most resources a template may declare.
@@ -388,21 +388,30 @@ impl Template {
         self.resources()
             .iter()
             .map(|(id, resource)| {
-                let mut edges: BTreeSet<&str> = resource
-                    .dependencies()
-                    .iter()
-                    .filter_map(|target| self.resources().get_key_value(target))
-                    .map(|(name, _)| name.as_str())
-                    .collect();
-                for (_, item) in resource_references(id, resource) {
-                    if let Found::Ref(target) | Found::GetAtt(target) = item {
-                        if let Some((name, _)) = self.resources().get_key_value(target) {
-                            edges.insert(name.as_str());
-                        }
-                    }
-                }
-                (id.as_str(), edges)
+                let found = resource_references(id, resource);
+                (id.as_str(), self.edges(resource, &found))
             })
+            .collect()
+    }
+
+    /// The resources `resource` depends on: its `DependsOn` targets and the resources among what
+    /// it refers to (`found`). Targets that are not resources are left out.
+    fn edges<'a>(
+        &'a self,
+        resource: &'a Resource,
+        found: &[refs::Located<'a>],
+    ) -> BTreeSet<&'a str> {
+        let refers = found.iter().filter_map(|(_, item)| match *item {
+            Found::Ref(target) | Found::GetAtt(target) => Some(target),
+            _ => None,
+        });
+        resource
+            .dependencies()
+            .iter()
+            .map(String::as_str)
+            .chain(refers)
+            .filter_map(|target| self.resources().get_key_value(target))
+            .map(|(name, _)| name.as_str())
             .collect()
     }
 
@@ -422,15 +431,12 @@ impl Template {
         }
         for (id, resource) in self.resources() {
             let location = format!("Resources.{id}");
-            let edges = graph.entry(id.as_str()).or_default();
             if let Some(condition) = resource.condition_name() {
                 used_conditions.insert(condition);
                 self.check_condition_name(condition, &format!("{location}.Condition"), errors);
             }
             for target in resource.dependencies() {
-                if self.resources().contains_key(target) {
-                    edges.insert(target.as_str());
-                } else {
+                if !self.resources().contains_key(target) {
                     errors.push(ValidationError::DanglingDependsOn {
                         resource: id.clone(),
                         target: target.clone(),
@@ -438,13 +444,7 @@ impl Template {
                 }
             }
             let found = resource_references(&location, resource);
-            for (_, item) in &found {
-                if let Found::Ref(target) | Found::GetAtt(target) = *item {
-                    if let Some((name, _)) = self.resources().get_key_value(target) {
-                        edges.insert(name.as_str());
-                    }
-                }
-            }
+            graph.insert(id.as_str(), self.edges(resource, &found));
             self.check_found(&found, &mut used_conditions, errors);
         }
         for (id, output) in self.outputs() {
