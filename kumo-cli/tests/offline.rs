@@ -139,9 +139,16 @@ impl Stack for Sized {
 
 fn deploy(dir: &std::path::Path, args: &[&str]) -> String {
     let config = dir.join("kumo.toml");
+    let state = dir.join(".kumo");
+    // An endpoint nothing listens on: these errors come before any request.
     let mut argv = vec![
         "sized",
-        "--local",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--region",
+        "us-east-1",
+        "--state-dir",
+        state.to_str().unwrap(),
         "--config",
         config.to_str().unwrap(),
         "deploy",
