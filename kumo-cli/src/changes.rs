@@ -5,6 +5,8 @@ use std::fmt;
 
 use kumo_core::{DeletionPolicy, Template};
 
+use crate::ui::Style;
+
 /// Resource types that hold data: replacing or removing one loses it.
 const STATEFUL: &[&str] = &[
     "AWS::S3::Bucket",
@@ -45,6 +47,26 @@ pub struct ResourceChange {
 }
 
 impl ResourceChange {
+    /// The colour of the change: green for an addition, red for a removal or replacement,
+    /// yellow for a modification.
+    pub fn style(&self) -> Style {
+        match (self.action.as_str(), self.replacement.as_str()) {
+            ("Add", _) => Style::Good,
+            ("Remove", _) | (_, "True") => Style::Bad,
+            _ => Style::Changed,
+        }
+    }
+
+    /// The change in the `--json` report.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "action": self.action,
+            "logical_id": self.logical_id,
+            "type": self.resource_type,
+            "replacement": self.replacement,
+        })
+    }
+
     fn loses_the_resource(&self) -> bool {
         self.action == "Remove"
             || (self.action == "Modify"

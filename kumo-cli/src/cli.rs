@@ -36,9 +36,23 @@ pub struct Global {
     /// Settings per environment.
     #[arg(long, global = true, default_value = "kumo.toml", value_name = "FILE")]
     pub config: PathBuf,
-    /// Where kumo keeps applied templates and outputs.
+    /// Where kumo keeps applied templates, outputs and bundles.
     #[arg(long, global = true, default_value = ".kumo", value_name = "DIR")]
     pub state_dir: PathBuf,
+    /// Bucket for templates over 51,200 bytes and bundled assets (over kumo.toml's
+    /// `artifact-bucket`; with --local kumo makes one).
+    #[arg(long, global = true, value_name = "BUCKET")]
+    pub artifact_bucket: Option<String>,
+    /// Print one JSON document at the end (an object of stack name to result) instead of
+    /// lines.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// No colours (neither are there when the output is not a terminal or NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Also print what kumo does on the way: template sizes, change sets, uploads.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,9 +66,11 @@ pub enum Command {
     /// Create or update the stacks through change sets.
     #[command(after_help = "Examples:\n  \
         mystack deploy --local            deploy to the local emulator\n  \
-        mystack deploy --env prod --yes   deploy to prod without asking\n\n\
+        mystack deploy --env prod --yes   deploy to prod without asking\n  \
+        mystack deploy --replace-failed   recreate a stack whose first create failed\n\n\
         A deploy that would replace or remove a stateful resource (bucket, table, log group,\n\
-        key, ...) or one kept on delete is refused unless --allow-destructive.")]
+        key, ...) or one kept on delete is refused unless --allow-destructive. Ctrl-C during an\n\
+        update cancels it and waits for the rollback.")]
     Deploy(DeployArgs),
     /// Delete the stacks and forget their local state.
     #[command(after_help = "Examples:\n  \
@@ -101,6 +117,17 @@ pub enum Command {
         mystack local down                stop it"
     )]
     Local(LocalCommand),
+}
+
+impl Command {
+    /// Whether the command works without AWS (and without kumo.toml): `synth`, `graph`,
+    /// `local`.
+    pub fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            Command::Synth(_) | Command::Graph(_) | Command::Local(_)
+        )
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +180,12 @@ pub struct DeployArgs {
     /// Create the stack without termination protection.
     #[arg(long)]
     pub no_termination_protection: bool,
+    /// Delete a stack a failed create left in ROLLBACK_COMPLETE and create it again.
+    #[arg(long)]
+    pub replace_failed: bool,
+    /// Bundle and upload assets even when `.kumo/build` or the artifact bucket has them.
+    #[arg(long)]
+    pub no_cache: bool,
     /// A parameter value, over kumo.toml's (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param)]
     pub params: Vec<(String, String)>,
@@ -177,9 +210,6 @@ pub struct OutputsArgs {
     /// Ask CloudFormation instead of reading .kumo/outputs.
     #[arg(long)]
     pub live: bool,
-    /// Print JSON: an object of stack name to outputs.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Debug, Args)]

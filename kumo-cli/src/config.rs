@@ -3,6 +3,8 @@
 //! ```toml
 //! [env.dev]
 //! region = "eu-west-1"
+//! account = "123456789012"
+//! artifact-bucket = "acme-kumo-artifacts"
 //! stack-name-prefix = "acme-"
 //! termination-protection = false
 //! tags = { team = "media" }
@@ -30,6 +32,11 @@ struct File {
 pub struct EnvConfig {
     /// The region its stacks go to, unless `--region` says otherwise.
     pub region: Option<String>,
+    /// The account its stacks live in: commands that change something refuse other
+    /// credentials.
+    pub account: Option<String>,
+    /// The bucket for templates over 51,200 bytes and bundled assets.
+    pub artifact_bucket: Option<String>,
     /// Put before every stack name.
     #[serde(default)]
     pub stack_name_prefix: String,
@@ -115,10 +122,12 @@ mod tests {
     #[test]
     fn an_environment_is_read_whole() {
         let dir = write(
-            "[env.prod]\nregion = \"eu-west-1\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n",
+            "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n",
         );
         let config = load(&dir.path().join("kumo.toml"), "prod").unwrap();
         assert_eq!(config.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(config.account.as_deref(), Some("123456789012"));
+        assert_eq!(config.artifact_bucket.as_deref(), Some("acme"));
         assert_eq!(config.stack_name_prefix, "acme-");
         assert_eq!(config.termination_protection, Some(true));
         assert_eq!(config.tags["team"], "media");

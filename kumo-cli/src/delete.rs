@@ -4,13 +4,15 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use kumo_core::App;
+use serde_json::json;
 
 use crate::cli::DeleteArgs;
-use crate::engine::Engine;
+use crate::engine::{Engine, OnInterrupt};
 use crate::error::CliError;
 use crate::events::{explanation, Outcome};
 use crate::session::Session;
 use crate::synth::select;
+use crate::ui::Progress;
 
 pub async fn run(
     app: &dyn App,
@@ -21,10 +23,10 @@ pub async fn run(
     if !args.yes && !Session::interactive() {
         return Err(CliError::NeedsYes("delete"));
     }
-    let client = session.client().await;
+    let connection = session.connect().await?;
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
-        let engine = Engine::new(&client, &name);
+        let engine = Engine::new(&connection.client, &name);
         let fail = |message: String| CliError::Deploy {
             stack: name.clone(),
             message,
@@ -32,6 +34,7 @@ pub async fn run(
         let Some(deployed) = engine.describe().await? else {
             writeln!(out, "{name}: not deployed").map_err(CliError::Stdout)?;
             session.state.remove(session.env.name(), stack.name())?;
+            session.ui.report(&name, json!({"result": "not deployed"}));
             continue;
         };
         if !args.yes && !session.confirm(&format!("Delete {name} and its resources?"))? {
@@ -46,14 +49,21 @@ pub async fn run(
             }
             engine.protect(false).await?;
         }
+        let resources = engine.deployed_template().await?.resources().len();
         let mark = engine.newest_event().await?;
         engine.delete().await?;
-        let (result, events) = engine.watch(mark, out).await?;
+        let (result, events) = {
+            let mut progress = Progress::new(&session.ui, &name, resources);
+            engine
+                .watch(mark, &mut progress, out, OnInterrupt::StopWaiting)
+                .await?
+        };
         if result == Outcome::Failed {
             return Err(fail(format!("the delete failed: {}", explanation(&events))));
         }
         session.state.remove(session.env.name(), stack.name())?;
         writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
+        session.ui.report(&name, json!({"result": "deleted"}));
     }
     Ok(ExitCode::SUCCESS)
 }

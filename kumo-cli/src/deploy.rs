@@ -1,20 +1,21 @@
 //! `deploy`: create or update each stack through a change set.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::{App, Stack};
+use kumo_core::{App, Stack, Template};
+use serde_json::json;
 
 use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
-use crate::engine::{ChangeSet, Engine};
+use crate::engine::{ChangeSet, Deployed, Engine, OnInterrupt};
 use crate::error::CliError;
 use crate::events::{explanation, outcome, root_causes, Outcome};
-use crate::session::Session;
+use crate::secrets::{mask_outputs, no_echo_parameters};
+use crate::session::{Connection, Session};
 use crate::synth::{build, select};
-
-/// The largest template CloudFormation takes in the request itself.
-const INLINE_LIMIT: usize = 51_200;
+use crate::ui::{Progress, Style};
 
 pub async fn run(
     app: &dyn App,
@@ -22,21 +23,54 @@ pub async fn run(
     args: &DeployArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let client = session.client().await;
+    let connection = session.connect().await?;
     for stack in select(app, &args.selection.stacks)? {
-        deploy(stack, session, &client, args, out).await?;
+        deploy(stack, session, &connection, args, out).await?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What to do with a stack, by its status before the deploy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Start {
+    /// There is none: create it.
+    Create,
+    /// Update it.
+    Update,
+    /// A failed create left it in ROLLBACK_COMPLETE, and `--replace-failed` says to delete it
+    /// and create it again.
+    Replace,
+    /// It cannot be deployed now; why.
+    Refuse(String),
+}
+
+/// What to do with a stack in `status` (`None`: not deployed).
+fn start(status: Option<&str>, replace_failed: bool) -> Start {
+    match status {
+        None => Start::Create,
+        Some("ROLLBACK_COMPLETE") if replace_failed => Start::Replace,
+        Some("ROLLBACK_COMPLETE") => Start::Refuse(
+            "a failed create left the stack in ROLLBACK_COMPLETE, where it cannot be updated; pass --replace-failed to delete it and create it again".to_owned(),
+        ),
+        Some("UPDATE_ROLLBACK_FAILED") => Start::Refuse(
+            "the stack is in UPDATE_ROLLBACK_FAILED: fix what the rollback could not undo, then continue the rollback (aws cloudformation continue-update-rollback) before deploying".to_owned(),
+        ),
+        Some("REVIEW_IN_PROGRESS") => Start::Create,
+        Some(status) if outcome(status) == Outcome::InProgress => Start::Refuse(format!(
+            "the stack is busy ({status}): another operation is running; wait until it ends (`status` shows it) and deploy again"
+        )),
+        Some(_) => Start::Update,
+    }
 }
 
 async fn deploy(
     stack: &dyn Stack,
     session: &Session,
-    client: &aws_sdk_cloudformation::Client,
+    connection: &Connection,
     args: &DeployArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let env = &session.env;
+    let ui = &session.ui;
     let name = session.stack_name(stack);
     let fail = |message: String| CliError::Deploy {
         stack: name.clone(),
@@ -44,53 +78,123 @@ async fn deploy(
     };
     let print =
         |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(CliError::Stdout);
-    let template = build(stack, env)?;
+    let template = build(stack, &session.env)?;
     let body = template.to_json();
-    if body.len() > INLINE_LIMIT {
-        return Err(fail(format!(
-            "the template is {} bytes, over the {INLINE_LIMIT} bytes CloudFormation takes inline, and deploying through an artifact bucket is not supported yet",
+    ui.detail(
+        out,
+        &format!(
+            "{name}: {} resources, {} bytes",
+            template.resources().len(),
             body.len()
-        )));
-    }
-    let parameters = session.parameters(stack, &template, &args.params)?;
-    let engine = Engine::new(client, &name);
-    let deployed = engine.describe().await?;
-    let previous =
-        match &deployed {
-            None => None,
-            Some(d) if d.status == "ROLLBACK_COMPLETE" => return Err(fail(
-                "a failed create left the stack in ROLLBACK_COMPLETE; delete it and deploy again"
-                    .to_owned(),
-            )),
-            Some(d) if outcome(&d.status) == Outcome::InProgress => {
+        ),
+    )?;
+    let parameters = session.deploy_parameters(stack, &template, &args.params)?;
+    let tags = session.stack_tags(stack);
+    let engine = Engine::new(&connection.client, &name);
+    let mut deployed = engine.describe().await?;
+    let create = match start(
+        deployed.as_ref().map(|d| d.status.as_str()),
+        args.replace_failed,
+    ) {
+        Start::Refuse(why) => return Err(fail(why)),
+        Start::Replace => {
+            print(
+                out,
+                format!("{name}: deleting the stack a failed create left behind"),
+            )?;
+            let mark = engine.newest_event().await?;
+            engine.delete().await?;
+            let mut progress = Progress::new(ui, &name, 0);
+            let (result, events) = engine
+                .watch(mark, &mut progress, out, OnInterrupt::StopWaiting)
+                .await?;
+            if result == Outcome::Failed {
                 return Err(fail(format!(
-                    "the stack is busy ({}); wait for that operation to finish",
-                    d.status
-                )))
+                    "the failed stack could not be deleted: {}",
+                    explanation(&events)
+                )));
             }
-            Some(_) => Some(engine.deployed_template().await?),
-        };
-    let same_parameters = deployed
+            deployed = None;
+            true
+        }
+        Start::Create => true,
+        Start::Update => false,
+    };
+    let previous = match &deployed {
+        Some(d) if d.status != "REVIEW_IN_PROGRESS" => Some(engine.deployed_template().await?),
+        _ => None,
+    };
+    if let Some(deployed) = deployed
         .as_ref()
-        .is_some_and(|d| d.parameters == Session::effective_parameters(&template, &parameters));
-    if previous.as_ref() == Some(&template) && same_parameters {
-        print(out, format!("{name}: no changes"))?;
-        return record(session, stack, &engine, &body, out).await;
+        .filter(|_| previous.as_ref() == Some(&template))
+    {
+        if unchanged(&template, deployed, &parameters, &tags) {
+            print(out, format!("{name}: no changes"))?;
+            apply_stack_policy(&engine, &template, ui, out).await?;
+            return record(
+                session,
+                stack,
+                &engine,
+                &template,
+                &parameters,
+                "unchanged",
+                &[],
+                out,
+            )
+            .await;
+        }
     }
-    let mut tags = session.config.tags.clone();
-    tags.insert("service-name".to_owned(), stack.name().to_owned());
-    tags.insert("environment".to_owned(), env.name().to_owned());
-    let create = deployed.is_none();
+    if !template.assets().is_empty() {
+        let why = format!(
+            "stack `{name}` bundles {} asset(s)",
+            template.assets().len()
+        );
+        let artifacts = session.artifacts(connection, &why).await?;
+        for asset in template.assets().values() {
+            artifacts
+                .asset(asset, &session.build_dir(), args.no_cache, out)
+                .await?;
+        }
+    }
+    let source = session.template_source(connection, stack, &body).await?;
     let change_set = engine
-        .change_set(&body, create, &capabilities(&template), &tags, &parameters)
+        .change_set(
+            &source,
+            create,
+            &capabilities(&template),
+            &tags,
+            &parameters,
+        )
         .await?;
     let ChangeSet::Ready { id, changes } = change_set else {
         print(out, format!("{name}: no changes"))?;
-        return record(session, stack, &engine, &body, out).await;
+        apply_stack_policy(&engine, &template, ui, out).await?;
+        return record(
+            session,
+            stack,
+            &engine,
+            &template,
+            &parameters,
+            "unchanged",
+            &[],
+            out,
+        )
+        .await;
     };
-    print(out, format!("{name}: {} change(s)", changes.len()))?;
+    ui.detail(out, &format!("change set {id}"))?;
+    if changes.is_empty() {
+        print(
+            out,
+            format!("{name}: no resource changes; parameter values or tags change"),
+        )?;
+    } else {
+        print(out, format!("{name}: {} change(s)", changes.len()))?;
+    }
     for change in &changes {
-        print(out, format!("  {change}"))?;
+        print(
+            out,
+            format!("  {}", ui.paint(change.style(), &change.to_string())),
+        )?;
     }
     let dangerous = destructive(&changes, previous.as_ref(), &template);
     if !dangerous.is_empty() && !args.allow_destructive {
@@ -107,15 +211,25 @@ async fn deploy(
     }
     let mark = engine.newest_event().await?;
     engine.execute(&id, !args.no_rollback).await?;
-    let (result, events) = engine.watch(mark, out).await?;
+    let on_interrupt = if create {
+        OnInterrupt::StopWaiting
+    } else {
+        OnInterrupt::CancelUpdate
+    };
+    let (result, events) = {
+        let mut progress = Progress::new(ui, &name, changes.len());
+        engine.watch(mark, &mut progress, out, on_interrupt).await?
+    };
     if result == Outcome::Failed {
         for cause in root_causes(&events) {
-            print(out, format!("root cause: {cause}"))?;
+            print(out, ui.paint(Style::Bad, &format!("root cause: {cause}")))?;
         }
-        return Err(fail(format!(
-            "the deploy failed and was rolled back: {}",
-            explanation(&events)
-        )));
+        let what = if args.no_rollback {
+            "the deploy failed and was left as it is (--no-rollback)"
+        } else {
+            "the deploy failed and was rolled back"
+        };
+        return Err(fail(format!("{what}: {}", explanation(&events))));
     }
     // The local emulator's stacks are throwaway, and it has no termination protection.
     let protect =
@@ -123,28 +237,163 @@ async fn deploy(
     if create && protect && !session.target.local {
         engine.protect(true).await?;
     }
-    record(session, stack, &engine, &body, out).await
+    apply_stack_policy(&engine, &template, ui, out).await?;
+    let result = if create { "created" } else { "updated" };
+    let changes: Vec<serde_json::Value> = changes.iter().map(|c| c.to_json()).collect();
+    record(
+        session,
+        stack,
+        &engine,
+        &template,
+        &parameters,
+        result,
+        &changes,
+        out,
+    )
+    .await
 }
 
-/// Prints the stack's outputs and records what is deployed under `.kumo`.
+/// Whether `deployed` already has what a deploy of `template` (equal to the deployed one) with
+/// `parameters` and `tags` would give it. NoEcho parameters read back masked, so they cannot
+/// be compared: a change of one alone needs `--param` together with a template change.
+fn unchanged(
+    template: &Template,
+    deployed: &Deployed,
+    parameters: &BTreeMap<String, String>,
+    tags: &BTreeMap<String, String>,
+) -> bool {
+    let hidden = no_echo_parameters(template);
+    let comparable = |values: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        values
+            .iter()
+            .filter(|(name, _)| !hidden.contains(&name.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    comparable(&Session::effective_parameters(template, parameters))
+        == comparable(&deployed.parameters)
+        && &deployed.tags == tags
+}
+
+/// Sets the template's stack policy on the stack unless it has it already.
+async fn apply_stack_policy(
+    engine: &Engine<'_>,
+    template: &Template,
+    ui: &crate::ui::Ui,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let Some(policy) = template.stack_policy() else {
+        return Ok(());
+    };
+    let wanted = policy.to_string();
+    let current = engine.stack_policy().await?;
+    let same = current
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+        .is_some_and(|p| &p == policy);
+    if !same {
+        engine.set_stack_policy(&wanted).await?;
+        ui.detail(out, "stack policy set")?;
+    }
+    Ok(())
+}
+
+/// Prints the stack's outputs (NoEcho values masked) and records what is deployed under
+/// `.kumo` and in the `--json` report.
+#[allow(clippy::too_many_arguments)]
 async fn record(
     session: &Session,
     stack: &dyn Stack,
     engine: &Engine<'_>,
-    body: &str,
+    template: &Template,
+    parameters: &BTreeMap<String, String>,
+    result: &str,
+    changes: &[serde_json::Value],
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    let name = session.stack_name(stack);
     let deployed = engine.describe().await?.ok_or_else(|| CliError::Deploy {
-        stack: session.stack_name(stack),
+        stack: name.clone(),
         message: "the stack disappeared after the deploy".to_owned(),
     })?;
-    for (key, value) in &deployed.outputs {
+    let outputs = mask_outputs(template, parameters, deployed.outputs);
+    for (key, value) in &outputs {
         writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
     }
     let env = session.env.name();
-    session.state.write_applied(env, stack.name(), body)?;
     session
         .state
-        .write_outputs(env, stack.name(), &deployed.outputs)?;
+        .write_applied(env, stack.name(), &template.to_json())?;
+    session.state.write_outputs(env, stack.name(), &outputs)?;
+    session.ui.report(
+        &name,
+        json!({"result": result, "status": deployed.status, "changes": changes, "outputs": outputs}),
+    );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_to_do_follows_the_status() {
+        assert_eq!(start(None, false), Start::Create);
+        assert_eq!(start(Some("REVIEW_IN_PROGRESS"), false), Start::Create);
+        assert_eq!(start(Some("CREATE_COMPLETE"), false), Start::Update);
+        assert_eq!(
+            start(Some("UPDATE_ROLLBACK_COMPLETE"), false),
+            Start::Update
+        );
+        assert_eq!(start(Some("ROLLBACK_COMPLETE"), true), Start::Replace);
+        for (status, says) in [
+            ("ROLLBACK_COMPLETE", "pass --replace-failed"),
+            ("UPDATE_ROLLBACK_FAILED", "continue-update-rollback"),
+            ("UPDATE_IN_PROGRESS", "busy (UPDATE_IN_PROGRESS)"),
+            ("DELETE_IN_PROGRESS", "busy (DELETE_IN_PROGRESS)"),
+            ("UPDATE_ROLLBACK_IN_PROGRESS", "wait until it ends"),
+        ] {
+            match start(Some(status), false) {
+                Start::Refuse(why) => assert!(why.contains(says), "{status}: {why}"),
+                other => panic!("{status}: {other:?}"),
+            }
+        }
+    }
+
+    fn deployed(parameters: &[(&str, &str)], tags: &[(&str, &str)]) -> Deployed {
+        let map = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        Deployed {
+            status: "UPDATE_COMPLETE".to_owned(),
+            outputs: BTreeMap::new(),
+            termination_protection: false,
+            last_updated: None,
+            parameters: map(parameters),
+            tags: map(tags),
+        }
+    }
+
+    #[test]
+    fn parameters_and_tags_decide_a_no_op_but_no_echo_values_cannot() {
+        let mut template = Template::new();
+        template
+            .add_parameter("Size", kumo_core::Parameter::string().default_value("1"))
+            .unwrap();
+        template
+            .add_parameter("Password", kumo_core::Parameter::string().no_echo())
+            .unwrap();
+        let tags = BTreeMap::from([("team".to_owned(), "a".to_owned())]);
+        let sent = BTreeMap::from([("Password".to_owned(), "hunter2".to_owned())]);
+        let current = deployed(&[("Size", "1"), ("Password", "****")], &[("team", "a")]);
+        assert!(unchanged(&template, &current, &sent, &tags));
+        let mut resized = sent.clone();
+        resized.insert("Size".to_owned(), "2".to_owned());
+        assert!(!unchanged(&template, &current, &resized, &tags));
+        let retagged = BTreeMap::from([("team".to_owned(), "b".to_owned())]);
+        assert!(!unchanged(&template, &current, &sent, &retagged));
+    }
 }

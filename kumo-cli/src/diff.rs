@@ -1,19 +1,32 @@
-//! `diff`: what a deploy would change, against `.kumo/applied` or the deployed template.
+//! `diff`: what a deploy would change, against `.kumo/applied` or the deployed stack.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::diff::{diff, ChangeKind};
+use kumo_core::diff::{diff, Change, ChangeKind};
 use kumo_core::{App, Template};
+use serde_json::json;
 
 use crate::cli::DiffArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
+use crate::secrets::no_echo_parameters;
 use crate::session::Session;
 use crate::synth::{build, select};
+use crate::ui::Style;
 
 /// Exit code 1: there are changes (as `diff(1)`).
 const CHANGES: u8 = 1;
+
+/// A change of a deployed stack's settings rather than its template: a parameter value or a
+/// tag (compared with `--live` only; `.kumo/applied` holds templates).
+struct Setting {
+    kind: &'static str,
+    key: String,
+    old: Option<String>,
+    new: Option<String>,
+}
 
 pub async fn run(
     app: &dyn App,
@@ -22,43 +35,148 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
     let client = session.client_if(args.live).await;
+    let ui = &session.ui;
     let mut changed = false;
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let new = build(stack, &session.env)?;
+        let mut settings = Vec::new();
         let old = match &client {
             Some(client) => {
                 let engine = Engine::new(client, &name);
                 match engine.describe().await? {
-                    Some(_) => Some(engine.deployed_template().await?),
+                    Some(deployed) => {
+                        let parameters = session.deploy_parameters(stack, &new, &[])?;
+                        let hidden = no_echo_parameters(&new);
+                        let wanted: BTreeMap<String, String> =
+                            Session::effective_parameters(&new, &parameters)
+                                .into_iter()
+                                .filter(|(k, _)| !hidden.contains(&k.as_str()))
+                                .collect();
+                        let had: BTreeMap<String, String> = deployed
+                            .parameters
+                            .into_iter()
+                            .filter(|(k, _)| !hidden.contains(&k.as_str()))
+                            .collect();
+                        settings.extend(compare("parameter", had, wanted));
+                        settings.extend(compare("tag", deployed.tags, session.stack_tags(stack)));
+                        Some(engine.deployed_template().await?)
+                    }
                     None => None,
                 }
             }
             None => session.state.applied(session.env.name(), stack.name())?,
         };
         let changes = diff(old.as_ref().unwrap_or(&Template::new()), &new);
+        let count = changes.len() + settings.len();
         let print =
             |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(CliError::Stdout);
-        match (&old, changes.is_empty()) {
-            (_, true) => print(out, format!("{name}: no changes"))?,
-            (None, false) => print(out, format!("{name}: not deployed; a deploy creates it"))?,
-            (Some(_), false) => print(out, format!("{name}: {} change(s)", changes.len()))?,
+        match (&old, count) {
+            (_, 0) => print(out, format!("{name}: no changes"))?,
+            (None, _) => print(out, format!("{name}: not deployed; a deploy creates it"))?,
+            (Some(_), n) => print(out, format!("{name}: {n} change(s)"))?,
         }
         for change in &changes {
-            let line = match &change.kind {
-                ChangeKind::Added => format!("  + {}.{}", change.section, change.id),
-                ChangeKind::Removed => format!("  - {}.{}", change.section, change.id),
-                ChangeKind::Modified(paths) => {
-                    format!("  ~ {}.{}: {}", change.section, change.id, paths.join(", "))
-                }
+            let (style, line) = match &change.kind {
+                ChangeKind::Added => (Style::Good, format!("+ {}.{}", change.section, change.id)),
+                ChangeKind::Removed => (Style::Bad, format!("- {}.{}", change.section, change.id)),
+                ChangeKind::Modified(paths) => (
+                    Style::Changed,
+                    format!("~ {}.{}: {}", change.section, change.id, paths.join(", ")),
+                ),
             };
-            print(out, line)?;
+            print(out, format!("  {}", ui.paint(style, &line)))?;
         }
-        changed |= !changes.is_empty();
+        for setting in &settings {
+            let show = |v: &Option<String>| v.as_deref().unwrap_or("(none)").to_owned();
+            let line = format!(
+                "~ {} {}: {} -> {}",
+                setting.kind,
+                setting.key,
+                show(&setting.old),
+                show(&setting.new)
+            );
+            print(out, format!("  {}", ui.paint(Style::Changed, &line)))?;
+        }
+        ui.report(
+            &name,
+            json!({
+                "deployed": old.is_some(),
+                "changes": changes.iter().map(change_json).collect::<Vec<_>>(),
+                "settings": settings.iter().map(|s| json!({
+                    "kind": s.kind, "key": s.key, "old": s.old, "new": s.new,
+                })).collect::<Vec<_>>(),
+            }),
+        );
+        changed |= count > 0;
     }
     Ok(if changed {
         ExitCode::from(CHANGES)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The differences between two sets of `kind` settings.
+fn compare(
+    kind: &'static str,
+    old: BTreeMap<String, String>,
+    new: BTreeMap<String, String>,
+) -> Vec<Setting> {
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    keys.into_iter()
+        .filter(|key| old.get(*key) != new.get(*key))
+        .map(|key| Setting {
+            kind,
+            key: key.clone(),
+            old: old.get(key).cloned(),
+            new: new.get(key).cloned(),
+        })
+        .collect()
+}
+
+fn change_json(change: &Change) -> serde_json::Value {
+    let (kind, paths) = match &change.kind {
+        ChangeKind::Added => ("added", Vec::new()),
+        ChangeKind::Removed => ("removed", Vec::new()),
+        ChangeKind::Modified(paths) => ("modified", paths.clone()),
+    };
+    json!({
+        "section": change.section.to_string(),
+        "id": change.id,
+        "kind": kind,
+        "paths": paths,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_compare_by_key() {
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let found = compare(
+            "tag",
+            map(&[("a", "1"), ("b", "2"), ("c", "3")]),
+            map(&[("a", "1"), ("b", "9"), ("d", "4")]),
+        );
+        let lines: Vec<String> = found
+            .iter()
+            .map(|s| format!("{} {:?} {:?}", s.key, s.old, s.new))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "b Some(\"2\") Some(\"9\")",
+                "c Some(\"3\") None",
+                "d None Some(\"4\")"
+            ]
+        );
+    }
 }

@@ -12,9 +12,12 @@ use aws_sdk_cloudformation::Client;
 
 use kumo_core::Template;
 
+use crate::artifacts::TemplateSource;
+use crate::aws::aws_error;
 use crate::changes::{Capability, ResourceChange};
 use crate::error::CliError;
 use crate::events::{outcome, Event, Outcome};
+use crate::ui::Progress;
 
 /// How often the engine asks CloudFormation how things stand: `KUMO_POLL_MS`, else 2 s.
 fn poll_interval() -> Duration {
@@ -23,53 +26,6 @@ fn poll_interval() -> Duration {
         .and_then(|ms| ms.parse().ok())
         .unwrap_or(2000);
     Duration::from_millis(millis)
-}
-
-/// An SDK error as one line: what kumo was doing and CloudFormation's (or the network's) cause.
-fn aws_error<
-    E: std::error::Error + ProvideErrorMetadata + 'static,
-    R: std::fmt::Debug + 'static,
->(
-    action: &str,
-    err: aws_sdk_cloudformation::error::SdkError<E, R>,
-) -> CliError {
-    use aws_sdk_cloudformation::error::SdkError;
-    let message = match (&err, err.code(), err.message()) {
-        (_, Some(code), Some(message)) => format!("{code}: {message}"),
-        (SdkError::DispatchFailure(failure), _, _) => {
-            let cause = innermost(&err);
-            if failure.is_io() {
-                format!("cannot reach the endpoint: {cause}")
-            } else if cause.contains("credential") || cause.contains("IMDS") {
-                "no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or use --local".to_owned()
-            } else {
-                cause
-            }
-        }
-        (SdkError::TimeoutError(_), _, _) => "the request timed out".to_owned(),
-        (SdkError::ServiceError(_), _, _) => {
-            "the endpoint answered with an error that is not CloudFormation's (does it support this call?)".to_owned()
-        }
-        _ => innermost(&err),
-    };
-    CliError::Aws {
-        action: action.to_owned(),
-        message,
-    }
-}
-
-/// The message of the deepest cause of `err`, on one line.
-fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut deepest = err;
-    while let Some(source) = deepest.source() {
-        deepest = source;
-    }
-    deepest
-        .to_string()
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// Whether CloudFormation answered that the stack does not exist.
@@ -90,6 +46,8 @@ pub struct Deployed {
     pub last_updated: Option<String>,
     /// Its parameter values (`****` for NoEcho ones).
     pub parameters: BTreeMap<String, String>,
+    /// Its tags.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// The CloudFormation side of one stack.
@@ -102,7 +60,8 @@ pub struct Engine<'a> {
 pub enum ChangeSet {
     /// It would change nothing (and has been deleted).
     Empty,
-    /// It is ready to execute.
+    /// It is ready to execute. Its resource changes may be none when only parameter values or
+    /// tags change.
     Ready {
         /// Its ID.
         id: String,
@@ -166,6 +125,11 @@ impl<'a> Engine<'a> {
                     ))
                 })
                 .collect(),
+            tags: stack
+                .tags()
+                .iter()
+                .filter_map(|t| Some((t.key()?.to_owned(), t.value()?.to_owned())))
+                .collect(),
         }))
     }
 
@@ -190,16 +154,23 @@ impl<'a> Engine<'a> {
         })
     }
 
-    /// Creates a change set of `body` and waits until CloudFormation has worked it out.
+    /// Creates a change set of `template` and waits until CloudFormation has worked it out.
     pub async fn change_set(
         &self,
-        body: &str,
+        template: &TemplateSource,
         create: bool,
         capabilities: &[Capability],
         tags: &BTreeMap<String, String>,
         parameters: &BTreeMap<String, String>,
     ) -> Result<ChangeSet, CliError> {
-        let name = format!("kumo-{}", kumo_core::naming::stable_hash(body, 16));
+        let (body, url) = match template {
+            TemplateSource::Body(body) => (Some(body.clone()), None),
+            TemplateSource::Url(url) => (None, Some(url.clone())),
+        };
+        let name = format!(
+            "kumo-{}",
+            kumo_core::naming::stable_hash(body.as_ref().or(url.as_ref()).map_or("", |s| s), 16)
+        );
         let kind = if create {
             ChangeSetType::Create
         } else {
@@ -211,7 +182,8 @@ impl<'a> Engine<'a> {
             .stack_name(self.name)
             .change_set_name(&name)
             .change_set_type(kind)
-            .template_body(body);
+            .set_template_body(body)
+            .set_template_url(url);
         for capability in capabilities {
             request = request.capabilities(SdkCapability::from(capability.as_str()));
         }
@@ -264,10 +236,6 @@ impl<'a> Engine<'a> {
                                 .unwrap_or_default(),
                         })
                         .collect();
-                    if changes.is_empty() {
-                        self.delete_change_set(&id).await?;
-                        return Ok(ChangeSet::Empty);
-                    }
                     return Ok(ChangeSet::Ready { id, changes });
                 }
                 Some(ChangeSetStatus::Failed) => {
@@ -324,11 +292,12 @@ impl<'a> Engine<'a> {
     }
 
     /// CloudFormation's ValidateTemplate: the capabilities it says the template needs.
-    pub async fn validate(&self, body: &str) -> Result<Vec<String>, CliError> {
-        let response = self
-            .client
-            .validate_template()
-            .template_body(body)
+    pub async fn validate(&self, template: &TemplateSource) -> Result<Vec<String>, CliError> {
+        let request = match template {
+            TemplateSource::Body(body) => self.client.validate_template().template_body(body),
+            TemplateSource::Url(url) => self.client.validate_template().template_url(url),
+        };
+        let response = request
             .send()
             .await
             .map_err(|err| aws_error("validating the template", err))?;
@@ -337,6 +306,44 @@ impl<'a> Engine<'a> {
             .iter()
             .map(|c| c.as_str().to_owned())
             .collect())
+    }
+
+    /// Sets the stack policy.
+    pub async fn set_stack_policy(&self, policy: &str) -> Result<(), CliError> {
+        self.client
+            .set_stack_policy()
+            .stack_name(self.name)
+            .stack_policy_body(policy)
+            .send()
+            .await
+            .map_err(|err| aws_error("setting the stack policy", err))?;
+        Ok(())
+    }
+
+    /// The stack policy, if it has one.
+    pub async fn stack_policy(&self) -> Result<Option<String>, CliError> {
+        let response = self
+            .client
+            .get_stack_policy()
+            .stack_name(self.name)
+            .send()
+            .await
+            .map_err(|err| aws_error("reading the stack policy", err))?;
+        Ok(response
+            .stack_policy_body()
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned))
+    }
+
+    /// Asks CloudFormation to cancel the update in progress (it then rolls back).
+    pub async fn cancel_update(&self) -> Result<(), CliError> {
+        self.client
+            .cancel_update_stack()
+            .stack_name(self.name)
+            .send()
+            .await
+            .map_err(|err| aws_error("cancelling the update", err))?;
+        Ok(())
     }
 
     /// Starts deleting the stack.
@@ -397,15 +404,23 @@ impl<'a> Engine<'a> {
         Ok(events)
     }
 
-    /// Waits for the stack's operation to end, printing each new event, and returns how it
-    /// ended and the events it made. A stack that is gone has been deleted.
+    /// Waits for the stack's operation to end, showing each new event on `progress`, and
+    /// returns how it ended and the events it made. A stack that is gone has been deleted.
+    ///
+    /// When `interrupt` resolves (Ctrl-C), what happens depends on `on_interrupt`: an update
+    /// is cancelled and rolled back, and the wait goes on until the rollback is over; any other
+    /// operation cannot be cancelled, and kumo stops waiting.
     pub async fn watch(
         &self,
         mark: Option<String>,
+        progress: &mut Progress<'_>,
         out: &mut dyn Write,
+        on_interrupt: OnInterrupt,
     ) -> Result<(Outcome, Vec<Event>), CliError> {
         let mut seen: Vec<Event> = Vec::new();
         let mut mark = mark;
+        let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+        let mut interrupted = false;
         // Right after a change set is executed the stack may still show its previous status:
         // the operation is over once the stack's own event says so (or, for an emulator that
         // writes no such event, once the status has stayed settled for a few polls).
@@ -413,7 +428,7 @@ impl<'a> Engine<'a> {
         loop {
             let new = self.events_since(mark.as_deref()).await?;
             for event in &new {
-                writeln!(out, "  {event}").map_err(CliError::Stdout)?;
+                progress.event(event, out)?;
             }
             if let Some(last) = new.last() {
                 mark = Some(last.id.clone());
@@ -431,7 +446,42 @@ impl<'a> Engine<'a> {
                 done if ended || settled_polls >= 3 => return Ok((done, seen)),
                 _ => settled_polls += 1,
             }
-            tokio::time::sleep(poll_interval()).await;
+            let signalled = if interrupted {
+                tokio::time::sleep(poll_interval()).await;
+                false
+            } else {
+                tokio::select! {
+                    _ = tokio::time::sleep(poll_interval()) => false,
+                    _ = &mut interrupt => true,
+                }
+            };
+            if signalled {
+                interrupted = true;
+                match on_interrupt {
+                    OnInterrupt::CancelUpdate if status == "UPDATE_IN_PROGRESS" => {
+                        writeln!(out, "interrupted: cancelling the update; waiting for the rollback")
+                            .map_err(CliError::Stdout)?;
+                        self.cancel_update().await?;
+                    }
+                    _ => {
+                        return Err(CliError::Deploy {
+                            stack: self.name.to_owned(),
+                            message: format!(
+                                "interrupted; the operation ({status}) goes on in CloudFormation (`status` shows how it ends)"
+                            ),
+                        })
+                    }
+                }
+            }
         }
     }
+}
+
+/// What Ctrl-C during [`Engine::watch`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnInterrupt {
+    /// Cancel an update (it rolls back) and wait for the rollback.
+    CancelUpdate,
+    /// Stop waiting; the operation goes on.
+    StopWaiting,
 }

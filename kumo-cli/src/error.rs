@@ -114,6 +114,27 @@ pub enum CliError {
         /// The parameter.
         name: String,
     },
+    /// The credentials are not for the account kumo.toml pins the environment to.
+    #[error("environment `{env}` is account {expected}, but these credentials are for account {actual}; switch --profile")]
+    WrongAccount {
+        /// The environment.
+        env: String,
+        /// kumo.toml's account.
+        expected: String,
+        /// The credentials' account.
+        actual: String,
+    },
+    /// The artifact bucket is missing or not configured.
+    #[error("{0}")]
+    Artifacts(String),
+    /// An asset could not be bundled.
+    #[error("asset {}: {message}", path.display())]
+    Asset {
+        /// The asset's directory.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
     /// The local emulator could not be started or stopped.
     #[error("local emulator: {0}")]
     Local(String),

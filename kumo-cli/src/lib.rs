@@ -27,7 +27,9 @@
 //! `outputs`, `validate`, `graph` and `delete` do the rest (see `--help`). Exit codes: 0 success,
 //! 1 changes found (`diff`), 2 error.
 
+mod artifacts;
 mod aws;
+mod bundle;
 mod changes;
 mod cli;
 mod config;
@@ -42,14 +44,16 @@ mod graph;
 mod local;
 mod outputs;
 mod plan;
+mod secrets;
 mod session;
 mod state;
 mod status;
 mod synth;
+mod ui;
 mod validate;
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -61,7 +65,8 @@ pub use error::CliError;
 /// line on standard error. Returns the exit code for `main`: 0 on success, 2 on error.
 pub fn run(app: impl App) -> ExitCode {
     let stdout = std::io::stdout();
-    let result = execute(&app, std::env::args_os(), &mut stdout.lock());
+    let terminal = stdout.is_terminal() && std::io::stderr().is_terminal();
+    let result = execute_on(&app, std::env::args_os(), &mut stdout.lock(), terminal);
     let _ = stdout.lock().flush();
     match result {
         Ok(code) => code,
@@ -81,8 +86,22 @@ pub fn run(app: impl App) -> ExitCode {
 }
 
 /// Runs the command line against `app` with the given arguments (the first is the program
-/// name), writing what it prints to `out`.
+/// name), writing what it prints to `out` as to a pipe: no colours, no progress bar.
 pub fn execute<I, T>(app: &dyn App, args: I, out: &mut dyn Write) -> Result<ExitCode, CliError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    execute_on(app, args, out, false)
+}
+
+/// [`execute`], with `terminal` saying whether the output is a terminal.
+fn execute_on<I, T>(
+    app: &dyn App,
+    args: I,
+    out: &mut dyn Write,
+    terminal: bool,
+) -> Result<ExitCode, CliError>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -90,10 +109,7 @@ where
     let cli = cli::Cli::try_parse_from(args).map_err(CliError::Usage)?;
     let global = cli.global;
     let global_state_dir = global.state_dir.clone();
-    let config = if matches!(
-        cli.command,
-        cli::Command::Synth(_) | cli::Command::Graph(_) | cli::Command::Local(_)
-    ) {
+    let config = if cli.command.is_offline() {
         config::EnvConfig::default()
     } else {
         config::load(&global.config, &global.env)?
@@ -108,34 +124,55 @@ where
         },
         state: state::State::new(global.state_dir.clone()),
         config,
+        artifact_bucket: global.artifact_bucket,
+        ui: ui::Ui::new(global.json, global.no_color, global.verbose, terminal),
     };
+    let local = local::Local::new(&global_state_dir, aws::Target::local_port());
+    let json = session.ui.json && !cli.command.is_offline();
+    let code = {
+        let mut sink = std::io::sink();
+        let out: &mut dyn Write = if json { &mut sink } else { out };
+        command(app, cli.command, &session, &local, out)?
+    };
+    if json {
+        writeln!(out, "{}", session.ui.finish_report()).map_err(CliError::Stdout)?;
+    }
+    Ok(code)
+}
+
+/// Runs one command.
+fn command(
+    app: &dyn App,
+    command: cli::Command,
+    session: &session::Session,
+    local: &local::Local,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
     let runtime = || {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(CliError::Runtime)
     };
-    let local = local::Local::new(&global_state_dir, aws::Target::local_port());
-    if session.target.local
-        && matches!(cli.command, cli::Command::Deploy(_))
-        && !local.is_listening()
-    {
-        local.up(out)?;
-    }
-    match cli.command {
+    match command {
         cli::Command::Synth(args) => synth::run(app, &session.env, &args, out),
         cli::Command::Local(command) => {
-            local::run(&local, matches!(command, cli::LocalCommand::Up), out)
+            local::run(local, matches!(command, cli::LocalCommand::Up), out)
         }
-        cli::Command::Deploy(args) => runtime()?.block_on(deploy::run(app, &session, &args, out)),
-        cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, &session, &args, out)),
-        cli::Command::Outputs(args) => runtime()?.block_on(outputs::run(app, &session, &args, out)),
-        cli::Command::Diff(args) => runtime()?.block_on(diff::run(app, &session, &args, out)),
-        cli::Command::Plan(args) => runtime()?.block_on(plan::run(app, &session, &args, out)),
+        cli::Command::Deploy(args) => {
+            if session.target.local && !local.is_listening() {
+                local.up(out)?;
+            }
+            runtime()?.block_on(deploy::run(app, session, &args, out))
+        }
+        cli::Command::Delete(args) => runtime()?.block_on(delete::run(app, session, &args, out)),
+        cli::Command::Outputs(args) => runtime()?.block_on(outputs::run(app, session, &args, out)),
+        cli::Command::Diff(args) => runtime()?.block_on(diff::run(app, session, &args, out)),
+        cli::Command::Plan(args) => runtime()?.block_on(plan::run(app, session, &args, out)),
         cli::Command::Validate(args) => {
-            runtime()?.block_on(validate::run(app, &session, &args, out))
+            runtime()?.block_on(validate::run(app, session, &args, out))
         }
-        cli::Command::Status(args) => runtime()?.block_on(status::run(app, &session, &args, out)),
+        cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
         cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
     }
 }

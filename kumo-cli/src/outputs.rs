@@ -9,8 +9,9 @@ use kumo_core::App;
 use crate::cli::OutputsArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
+use crate::secrets::mask_outputs;
 use crate::session::Session;
-use crate::synth::select;
+use crate::synth::{build, select};
 
 pub async fn run(
     app: &dyn App,
@@ -23,10 +24,14 @@ pub async fn run(
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let outputs = match &client {
-            Some(client) => Engine::new(client, &name)
-                .describe()
-                .await?
-                .map(|deployed| deployed.outputs),
+            // What CloudFormation says is masked as deploy masks it.
+            Some(client) => {
+                let template = build(stack, &session.env)?;
+                Engine::new(client, &name)
+                    .describe()
+                    .await?
+                    .map(|deployed| mask_outputs(&template, &BTreeMap::new(), deployed.outputs))
+            }
             None => session.state.outputs(session.env.name(), stack.name())?,
         };
         let outputs = outputs.ok_or_else(|| CliError::NotDeployed {
@@ -35,16 +40,12 @@ pub async fn run(
         })?;
         all.insert(name, outputs);
     }
-    if args.json {
-        let text = serde_json::to_string_pretty(&all).unwrap_or_default();
-        writeln!(out, "{text}").map_err(CliError::Stdout)?;
-    } else {
-        for (name, outputs) in &all {
-            writeln!(out, "{name}:").map_err(CliError::Stdout)?;
-            for (key, value) in outputs {
-                writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
-            }
+    for (name, outputs) in &all {
+        writeln!(out, "{name}:").map_err(CliError::Stdout)?;
+        for (key, value) in outputs {
+            writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
         }
+        session.ui.report(name, serde_json::json!(outputs));
     }
     Ok(ExitCode::SUCCESS)
 }

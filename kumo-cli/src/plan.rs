@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use kumo_core::App;
+use serde_json::json;
 
 use crate::changes::capabilities;
 use crate::cli::PlanArgs;
@@ -18,36 +19,51 @@ pub async fn run(
     args: &PlanArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let client = session.client().await;
+    let connection = session.connect().await?;
+    let ui = &session.ui;
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let template = build(stack, &session.env)?;
-        let parameters = session.parameters(stack, &template, &args.params)?;
-        let engine = Engine::new(&client, &name);
-        let create = engine.describe().await?.is_none();
+        let parameters = session.deploy_parameters(stack, &template, &args.params)?;
+        let source = session
+            .template_source(&connection, stack, &template.to_json())
+            .await?;
+        let engine = Engine::new(&connection.client, &name);
+        let create = engine
+            .describe()
+            .await?
+            .is_none_or(|d| d.status == "REVIEW_IN_PROGRESS");
         let change_set = engine
             .change_set(
-                &template.to_json(),
+                &source,
                 create,
                 &capabilities(&template),
-                &Default::default(),
+                &session.stack_tags(stack),
                 &parameters,
             )
             .await?;
-        match change_set {
-            ChangeSet::Empty => writeln!(out, "{name}: no changes").map_err(CliError::Stdout)?,
+        let changes = match change_set {
+            ChangeSet::Empty => Vec::new(),
             ChangeSet::Ready { id, changes } => {
-                writeln!(out, "{name}: {} change(s)", changes.len()).map_err(CliError::Stdout)?;
-                for change in &changes {
-                    writeln!(out, "  {change}").map_err(CliError::Stdout)?;
-                }
                 engine.delete_change_set(&id).await?;
+                changes
             }
-        }
+        };
         if create {
             // A change set of a new stack leaves the stack behind in REVIEW_IN_PROGRESS.
             engine.delete().await?;
         }
+        if changes.is_empty() {
+            writeln!(out, "{name}: no changes").map_err(CliError::Stdout)?;
+        } else {
+            writeln!(out, "{name}: {} change(s)", changes.len()).map_err(CliError::Stdout)?;
+        }
+        for change in &changes {
+            writeln!(out, "  {}", ui.paint(change.style(), &change.to_string()))
+                .map_err(CliError::Stdout)?;
+        }
+        let changes: Vec<serde_json::Value> = changes.iter().map(|c| c.to_json()).collect();
+        ui.report(&name, json!({"create": create, "changes": changes}));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,19 +1,22 @@
 //! What every command that talks to CloudFormation shares: the environment, the target, the
 //! local state, and how to ask the user.
 
-use std::io::{BufRead, IsTerminal, Write};
-
-use aws_sdk_cloudformation::Client;
-use kumo_core::{Environment, Stack};
-
 use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 
-use kumo_core::Template;
+use aws_config::SdkConfig;
+use aws_sdk_cloudformation::Client;
+use kumo_core::asset::BUCKET_PARAMETER;
+use kumo_core::scope::{ENVIRONMENT_TAG, SERVICE_TAG};
+use kumo_core::{Environment, Stack, Template};
 
-use crate::aws::Target;
+use crate::artifacts::{Artifacts, TemplateSource, INLINE_LIMIT, LOCAL_BUCKET, TEMPLATE_LIMIT};
+use crate::aws::{aws_error, Target};
 use crate::config::EnvConfig;
 use crate::error::CliError;
 use crate::state::State;
+use crate::ui::Ui;
 
 /// The context of one command.
 pub struct Session {
@@ -25,12 +28,113 @@ pub struct Session {
     pub state: State,
     /// The environment's settings from `kumo.toml`.
     pub config: EnvConfig,
+    /// `--artifact-bucket`, over kumo.toml's.
+    pub artifact_bucket: Option<String>,
+    /// How to print.
+    pub ui: Ui,
+}
+
+/// A connection to AWS whose account has been checked.
+pub struct Connection {
+    /// The SDK settings, for more clients.
+    pub config: SdkConfig,
+    /// The CloudFormation client.
+    pub client: Client,
 }
 
 impl Session {
     /// A CloudFormation client for the target.
     pub async fn client(&self) -> Client {
-        self.target.client().await
+        Target::cloudformation(&self.target.config().await)
+    }
+
+    /// A connection for a command that changes something: when kumo.toml pins the
+    /// environment's account, the credentials must be that account's.
+    pub async fn connect(&self) -> Result<Connection, CliError> {
+        let config = self.target.config().await;
+        if let Some(expected) = &self.config.account {
+            let identity = Target::sts(&config)
+                .get_caller_identity()
+                .send()
+                .await
+                .map_err(|err| aws_error("checking the account", err))?;
+            let actual = identity.account().unwrap_or_default();
+            if actual != expected {
+                return Err(CliError::WrongAccount {
+                    env: self.env.name().to_owned(),
+                    expected: expected.clone(),
+                    actual: actual.to_owned(),
+                });
+            }
+        }
+        Ok(Connection {
+            client: Target::cloudformation(&config),
+            config,
+        })
+    }
+
+    /// The artifact bucket: `--artifact-bucket`, kumo.toml's, or with `--local` one kumo makes.
+    fn artifact_bucket(&self) -> Option<&str> {
+        self.artifact_bucket
+            .as_deref()
+            .or(self.config.artifact_bucket.as_deref())
+            .or(self.target.local.then_some(LOCAL_BUCKET))
+    }
+
+    /// The artifact bucket, for `why` (a stack's large template or its assets).
+    pub async fn artifacts(
+        &self,
+        connection: &Connection,
+        why: &str,
+    ) -> Result<Artifacts<'_>, CliError> {
+        let Some(bucket) = self.artifact_bucket() else {
+            return Err(missing_bucket(why));
+        };
+        let region = connection
+            .config
+            .region()
+            .map_or_else(|| "us-east-1".to_owned(), ToString::to_string);
+        Artifacts::open(
+            Target::s3(&connection.config),
+            bucket,
+            region,
+            self.target.local,
+        )
+        .await
+    }
+
+    /// How `body` reaches CloudFormation: inline up to 51,200 bytes, else through the artifact
+    /// bucket; over 1 MB is an error.
+    pub async fn template_source(
+        &self,
+        connection: &Connection,
+        stack: &dyn Stack,
+        body: &str,
+    ) -> Result<TemplateSource, CliError> {
+        let fail = |message: String| CliError::Deploy {
+            stack: self.stack_name(stack),
+            message,
+        };
+        if body.len() > TEMPLATE_LIMIT {
+            return Err(fail(format!(
+                "the template is {} bytes, over CloudFormation's limit of {TEMPLATE_LIMIT}; split the stack",
+                body.len()
+            )));
+        }
+        if body.len() <= INLINE_LIMIT {
+            return Ok(TemplateSource::Body(body.to_owned()));
+        }
+        let why = format!(
+            "the template of stack `{}` is {} bytes, more than CloudFormation takes inline ({INLINE_LIMIT})",
+            self.stack_name(stack),
+            body.len()
+        );
+        self.artifacts(connection, &why).await?.template(body).await
+    }
+
+    /// Where bundles are built: `.kumo/build`.
+    pub fn build_dir(&self) -> PathBuf {
+        self.state.build_dir()
     }
 
     /// A client when `wanted` (a command's `--live` or `--remote`), so that offline runs never
@@ -84,6 +188,36 @@ impl Session {
         Ok(values)
     }
 
+    /// [`Session::parameters`] for a change set: with assets, the bucket parameter is the
+    /// artifact bucket.
+    pub fn deploy_parameters(
+        &self,
+        stack: &dyn Stack,
+        template: &Template,
+        overrides: &[(String, String)],
+    ) -> Result<BTreeMap<String, String>, CliError> {
+        let mut overrides = overrides.to_vec();
+        if !template.assets().is_empty() {
+            let bucket = self.artifact_bucket().ok_or_else(|| {
+                missing_bucket(&format!(
+                    "stack `{}` bundles {} asset(s)",
+                    self.stack_name(stack),
+                    template.assets().len()
+                ))
+            })?;
+            overrides.insert(0, (BUCKET_PARAMETER.to_owned(), bucket.to_owned()));
+        }
+        self.parameters(stack, template, &overrides)
+    }
+
+    /// The tags of `stack`: kumo.toml's, and kumo's `service-name` and `environment`.
+    pub fn stack_tags(&self, stack: &dyn Stack) -> BTreeMap<String, String> {
+        let mut tags = self.config.tags.clone();
+        tags.insert(SERVICE_TAG.to_owned(), stack.name().to_owned());
+        tags.insert(ENVIRONMENT_TAG.to_owned(), self.env.name().to_owned());
+        tags
+    }
+
     /// Every parameter's value once deployed: the given ones, else the defaults.
     pub fn effective_parameters(
         template: &Template,
@@ -122,4 +256,11 @@ impl Session {
     pub fn interactive() -> bool {
         std::io::stdin().is_terminal()
     }
+}
+
+/// The error of needing an artifact bucket, for `why`, with none configured.
+fn missing_bucket(why: &str) -> CliError {
+    CliError::Artifacts(format!(
+        "{why}; that needs an artifact bucket: set artifact-bucket in kumo.toml or pass --artifact-bucket"
+    ))
 }

@@ -20,6 +20,11 @@ impl State {
         State { root: root.into() }
     }
 
+    /// Where asset bundles are built: `{root}/build`.
+    pub fn build_dir(&self) -> PathBuf {
+        self.root.join("build")
+    }
+
     fn path(&self, kind: &str, env: &str, stack: &str) -> PathBuf {
         self.root.join(kind).join(env).join(format!("{stack}.json"))
     }

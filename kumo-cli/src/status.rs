@@ -4,12 +4,14 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use kumo_core::{App, Template};
+use serde_json::json;
 
 use crate::cli::Selection;
 use crate::engine::Engine;
 use crate::error::CliError;
 use crate::session::Session;
 use crate::synth::{build, select};
+use crate::ui::{Style, Ui};
 
 pub async fn run(
     app: &dyn App,
@@ -18,20 +20,37 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
     let client = session.client().await;
+    let ui = &session.ui;
     for stack in select(app, &args.stacks)? {
         let name = session.stack_name(stack);
         let engine = Engine::new(&client, &name);
         let line = match engine.describe().await? {
-            None => format!("{name}: not deployed"),
+            None => {
+                ui.report(&name, json!({"status": null}));
+                format!("{name}: not deployed")
+            }
             Some(deployed) => {
                 let local = build(stack, &session.env)?;
-                let drift = match Template::from_json(&engine.template().await?) {
-                    Ok(remote) if remote == local => "local template deployed",
-                    _ => "local template differs (see `diff --live`)",
+                let current = matches!(
+                    Template::from_json(&engine.template().await?),
+                    Ok(remote) if remote == local
+                );
+                let drift = if current {
+                    ui.paint(Style::Good, "local template deployed")
+                } else {
+                    ui.paint(Style::Changed, "local template differs (see `diff --live`)")
                 };
+                ui.report(
+                    &name,
+                    json!({
+                        "status": deployed.status,
+                        "last_updated": deployed.last_updated,
+                        "local_template_deployed": current,
+                    }),
+                );
                 format!(
                     "{name}: {} (last update {}); {drift}",
-                    deployed.status,
+                    ui.paint(Ui::status_style(&deployed.status), &deployed.status),
                     deployed.last_updated.as_deref().unwrap_or("unknown"),
                 )
             }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use kumo_core::App;
+use serde_json::json;
 
 use crate::cli::ValidateArgs;
 use crate::engine::Engine;
@@ -17,18 +18,24 @@ pub async fn run(
     args: &ValidateArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let client = session.client_if(args.remote).await;
+    let connection = match args.remote {
+        true => Some(session.connect().await?),
+        false => None,
+    };
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let template = build(stack, &session.env)?;
+        let body = template.to_json();
         let mut line = format!(
             "{name}: valid ({} resources, {} bytes)",
             template.resources().len(),
-            template.to_json().len()
+            body.len()
         );
-        if let Some(client) = &client {
-            let needed = Engine::new(client, &name)
-                .validate(&template.to_json())
+        let mut needed = Vec::new();
+        if let Some(connection) = &connection {
+            let source = session.template_source(connection, stack, &body).await?;
+            needed = Engine::new(&connection.client, &name)
+                .validate(&source)
                 .await?;
             line.push_str("; CloudFormation accepts it");
             if !needed.is_empty() {
@@ -36,6 +43,16 @@ pub async fn run(
             }
         }
         writeln!(out, "{line}").map_err(CliError::Stdout)?;
+        session.ui.report(
+            &name,
+            json!({
+                "valid": true,
+                "resources": template.resources().len(),
+                "bytes": body.len(),
+                "remote": args.remote,
+                "capabilities": needed,
+            }),
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

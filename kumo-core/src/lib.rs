@@ -32,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+pub mod asset;
 mod condition;
 pub mod diff;
 mod error;

@@ -92,4 +92,10 @@ pub enum StackError {
     /// The template is invalid.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
+    /// A local directory to bundle cannot be read.
+    #[error(transparent)]
+    Asset(#[from] crate::asset::AssetError),
+    /// `protect` names a particle instance that made no resources.
+    #[error("cannot protect `{0}`: it made no resources")]
+    NothingToProtect(String),
 }

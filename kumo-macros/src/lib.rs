@@ -63,7 +63,8 @@ pub fn particle(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `param name: T [= default] [, "description"];` declares a template parameter of type `T`
 ///   (`String`, `i64`, `f64`, `Vec<String>`, `Vec<i64>`) and binds `name` to its `Ref`.
 /// - `let name = component;` adds a typed resource (logical ID from `name`) or a particle
-///   (instance `name`) and binds its handle or output.
+///   (instance `name`) and binds its handle or output. `protected let` also protects its
+///   resources: the stack policy `deploy` sets refuses any update that replaces or deletes them.
 /// - `condition name = condition;` declares a condition and binds its logical ID.
 /// - `output name = value [, "description"] [, export];` declares an output; `export` exports it
 ///   as `${AWS::StackName}-Name`.

@@ -1,6 +1,7 @@
 //! A Lambda function with its role and log group.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use kumo_core::iam::Statement;
 use kumo_core::resources::{lambda, logs};
@@ -14,6 +15,9 @@ use crate::role::service_role;
 pub enum Code {
     /// Source inline in the template (Python or Node.js, up to 4 KB).
     Inline(String),
+    /// A local directory, bundled into a deterministic zip and uploaded to the artifact bucket
+    /// by `deploy` (see [`kumo_core::asset`]).
+    Directory(PathBuf),
     /// A zip file already in S3.
     S3 {
         /// The bucket.
@@ -29,6 +33,11 @@ impl Code {
         Code::Inline(source.into())
     }
 
+    /// A local directory to bundle, such as `concat!(env!("CARGO_MANIFEST_DIR"), "/lambda")`.
+    pub fn directory(path: impl Into<PathBuf>) -> Self {
+        Code::Directory(path.into())
+    }
+
     /// A zip file in S3.
     pub fn s3(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
         Code::S3 {
@@ -37,9 +46,15 @@ impl Code {
         }
     }
 
-    fn into_property(self) -> lambda::function::Code {
+    fn into_property(self, scope: &mut Scope) -> lambda::function::Code {
         match self {
             Code::Inline(source) => lambda::function::Code::new().zip_file(source),
+            Code::Directory(path) => {
+                let location = scope.asset(path);
+                lambda::function::Code::new()
+                    .s3_bucket(location.bucket)
+                    .s3_key(location.key)
+            }
             Code::S3 { bucket, key } => lambda::function::Code::new().s3_bucket(bucket).s3_key(key),
         }
     }
@@ -105,7 +120,7 @@ pub fn function(
         &statements,
         Vec::new(),
     );
-    let mut function = lambda::Function::new(code.into_property(), role.arn())
+    let mut function = lambda::Function::new(code.into_property(scope), role.arn())
         .function_name(name)
         .handler(handler)
         .runtime(runtime)

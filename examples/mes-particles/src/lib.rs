@@ -16,13 +16,13 @@ pub struct Worker {
     pub errors_alarm: Option<Handle<kumo_core::resources::cloudwatch::Alarm>>,
 }
 
-/// A Python Lambda worker running `source`, allowed what `reads` grant, fed by `consumes` (a
+/// A Python Lambda worker running `code`, allowed what `reads` grant, fed by `consumes` (a
 /// queue, in batches of `batch_size`), publishing to `notifies` (whose ARN it gets as
 /// `ALERTS_TOPIC_ARN`), which an alarm also notifies when the worker fails.
 #[particle]
 pub fn worker(
     scope: &mut Scope,
-    source: String,
+    code: Code,
     #[default] reads: Vec<Grant>,
     #[default] consumes: Option<Queue>,
     #[default] notifies: Option<Topic>,
@@ -38,7 +38,7 @@ pub fn worker(
         grants.push(topic.publish());
         environment.insert("ALERTS_TOPIC_ARN".to_owned(), topic.arn());
     }
-    let function = kumo_particles::function(Code::inline(source))
+    let function = kumo_particles::function(code)
         .timeout_seconds(timeout_seconds)
         .memory_mb(512)
         .environment(environment)

@@ -53,12 +53,14 @@ mod component;
 mod grant;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde_json::json;
 
 pub use component::{Component, ParameterKind};
 pub use grant::{DeclaredGrant, Grant};
 
+use crate::asset::{Asset, AssetLocation};
 use crate::iam::Statement;
 use crate::naming::{LogicalId, NameRegistry, NameRule, NamingError};
 use crate::typed::{Handle, ResourceType, Tagging};
@@ -99,6 +101,8 @@ pub struct Scope {
     path: Vec<String>,
     ids: BTreeMap<Namespace, NameRegistry>,
     grants: Vec<DeclaredGrant>,
+    resource_paths: Vec<(Vec<String>, String)>,
+    protected: Vec<Vec<String>>,
     errors: Vec<StackError>,
 }
 
@@ -119,6 +123,8 @@ impl Scope {
             path: Vec::new(),
             ids: BTreeMap::new(),
             grants: Vec::new(),
+            resource_paths: Vec::new(),
+            protected: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -204,7 +210,39 @@ impl Scope {
         self.apply_tags(R::TAGGING, &mut resource);
         let added = self.template.add_resource(&id, resource);
         self.keep(added);
+        self.resource_paths.push((self.path.clone(), id.clone()));
         Handle::new(id)
+    }
+
+    /// The local directory `directory`, bundled into a zip and uploaded to the artifact bucket
+    /// at deploy (see [`crate::asset`]): where the zip will be. A directory that cannot be read
+    /// is an error [`Scope::finish`] reports.
+    pub fn asset(&mut self, directory: impl AsRef<Path>) -> AssetLocation {
+        match Asset::from_directory(directory) {
+            Ok(asset) => {
+                let (bucket, key) = self.template.add_asset(asset);
+                AssetLocation {
+                    bucket,
+                    key: Value::from(key),
+                }
+            }
+            Err(err) => self.fail(
+                err.into(),
+                AssetLocation {
+                    bucket: Value::from(String::new()),
+                    key: Value::from(String::new()),
+                },
+            ),
+        }
+    }
+
+    /// Protects every resource the particle instance `name` (made at this point of the path)
+    /// has: the stack policy `deploy` sets refuses to replace or delete them, whatever a later
+    /// template says. A name that made no resources is an error [`Scope::finish`] reports.
+    pub fn protect(&mut self, name: &str) {
+        let mut path = self.path.clone();
+        path.push(name.to_owned());
+        self.protected.push(path);
     }
 
     /// Adds a template parameter `name` of type `T` (its logical ID is prefixed by the path) and
@@ -270,12 +308,51 @@ impl Scope {
     }
 
     /// The finished template, validated; or the first mistake made while building it.
-    pub fn finish(self) -> Result<Template, StackError> {
+    pub fn finish(mut self) -> Result<Template, StackError> {
+        let policy = self.stack_policy();
         if let Some(err) = self.errors.into_iter().next() {
             return Err(err);
         }
         self.template.validate()?;
+        if let Some(policy) = policy {
+            self.template.set_stack_policy(policy);
+        }
         Ok(self.template)
+    }
+
+    /// The stack policy that protects what [`Scope::protect`] named: every update allowed
+    /// but replacing or deleting those resources.
+    fn stack_policy(&mut self) -> Option<Json> {
+        if self.protected.is_empty() {
+            return None;
+        }
+        let mut resources = Vec::new();
+        for prefix in std::mem::take(&mut self.protected) {
+            let ids: Vec<String> = self
+                .resource_paths
+                .iter()
+                .filter(|(path, _)| path.starts_with(&prefix))
+                .map(|(_, id)| format!("LogicalResourceId/{id}"))
+                .collect();
+            if ids.is_empty() {
+                self.errors
+                    .push(StackError::NothingToProtect(prefix.join("/")));
+            }
+            resources.extend(ids);
+        }
+        resources.sort();
+        resources.dedup();
+        Some(json!({
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "Update:*", "Resource": "*"},
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": ["Update:Replace", "Update:Delete"],
+                    "Resource": resources,
+                },
+            ]
+        }))
     }
 
     /// Keeps the error of `result` for [`Scope::finish`].

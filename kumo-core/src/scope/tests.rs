@@ -145,3 +145,67 @@ fn narrowing_keeps_only_listed_actions() {
         "s3:PutObject"
     );
 }
+
+#[test]
+fn protected_instances_get_a_stack_policy_of_their_resources() {
+    let mut scope = scope();
+    scope.within("jobs", |jobs| {
+        jobs.add("queue", sqs::Queue::new());
+        jobs.add("dlq", sqs::Queue::new());
+    });
+    scope.within("jobsarchive", |archive| {
+        archive.add("queue", sqs::Queue::new())
+    });
+    scope.protect("jobs");
+    let template = scope.finish().unwrap();
+    assert_eq!(
+        template.stack_policy(),
+        Some(&json!({
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "Update:*", "Resource": "*"},
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": ["Update:Replace", "Update:Delete"],
+                    "Resource": ["LogicalResourceId/JobsDlq", "LogicalResourceId/JobsQueue"],
+                },
+            ]
+        }))
+    );
+    assert!(!template.to_json().contains("LogicalResourceId"));
+}
+
+#[test]
+fn protecting_what_made_no_resources_is_an_error() {
+    let mut scope = scope();
+    scope.protect("nothing");
+    let err = scope.finish().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot protect `nothing`: it made no resources"
+    );
+}
+
+#[test]
+fn assets_are_referenced_by_hash_through_the_bucket_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.py"), "x = 1\n").unwrap();
+    let mut scope = scope();
+    let first = scope.asset(dir.path());
+    let again = scope.asset(dir.path());
+    assert_eq!(first, again);
+    assert_eq!(first.bucket.to_json(), json!({"Ref": "KumoAssetBucket"}));
+    scope.add("jobs", sqs::Queue::new());
+    let template = scope.finish().unwrap();
+    let asset = template.assets().values().next().unwrap();
+    assert_eq!(template.assets().len(), 1);
+    assert_eq!(first.key.to_json(), json!(asset.key()));
+    assert!(template.parameters().contains_key("KumoAssetBucket"));
+    assert!(!template.to_json().contains(dir.path().to_str().unwrap()));
+
+    let mut scope = super::tests::scope();
+    scope.add("jobs", sqs::Queue::new());
+    scope.asset(dir.path().join("missing"));
+    let err = scope.finish().unwrap_err();
+    assert!(err.to_string().starts_with("asset "), "{err}");
+}

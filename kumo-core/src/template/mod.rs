@@ -13,10 +13,11 @@ pub use output::{Export, Output};
 pub use parameter::{AwsType, Parameter, ParameterType, SsmValueType};
 pub use resource::{DeletionPolicy, Resource, UpdateReplacePolicy};
 
+use crate::asset::Asset;
 use crate::condition::Condition;
 use crate::error::TemplateError;
 use crate::typed::{Handle, ResourceType};
-use crate::value::Json;
+use crate::value::{Json, Value};
 
 /// The only template format version CloudFormation has.
 pub const FORMAT_VERSION: &str = "2010-09-09";
@@ -87,7 +88,11 @@ impl fmt::Display for Section {
 /// assert_eq!(kumo_core::Template::from_json(&json)?, template);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Besides the template proper, it carries what a deploy needs that is not part of the template
+/// (and so not part of its JSON or of equality): the [assets](Template::assets) to bundle and
+/// the [stack policy](Template::stack_policy).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Template {
     #[serde(rename = "AWSTemplateFormatVersion", default = "format_version")]
@@ -112,6 +117,25 @@ pub struct Template {
     resources: BTreeMap<String, Resource>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     outputs: BTreeMap<String, Output>,
+    #[serde(skip)]
+    assets: BTreeMap<String, Asset>,
+    #[serde(skip)]
+    stack_policy: Option<Json>,
+}
+
+/// Two templates are equal when their JSON is: assets and stack policy are left out.
+impl PartialEq for Template {
+    fn eq(&self, other: &Self) -> bool {
+        self.format_version == other.format_version
+            && self.description == other.description
+            && self.metadata == other.metadata
+            && self.parameters == other.parameters
+            && self.mappings == other.mappings
+            && self.conditions == other.conditions
+            && self.transform == other.transform
+            && self.resources == other.resources
+            && self.outputs == other.outputs
+    }
 }
 
 fn format_version() -> String {
@@ -170,6 +194,8 @@ impl Template {
             transform: Vec::new(),
             resources: BTreeMap::new(),
             outputs: BTreeMap::new(),
+            assets: BTreeMap::new(),
+            stack_policy: None,
         }
     }
 
@@ -300,6 +326,41 @@ impl Template {
     /// The outputs, by logical ID.
     pub fn outputs(&self) -> &BTreeMap<String, Output> {
         &self.outputs
+    }
+
+    /// The local directories `deploy` bundles and uploads, by content hash.
+    pub fn assets(&self) -> &BTreeMap<String, Asset> {
+        &self.assets
+    }
+
+    /// Adds an asset and returns where it will be: the bucket (a `Ref` to the parameter
+    /// [`crate::asset::BUCKET_PARAMETER`], declared here, which `deploy` fills with the artifact
+    /// bucket) and the key. The same contents added twice are one asset.
+    pub fn add_asset(&mut self, asset: Asset) -> (Value<String>, String) {
+        self.parameters
+            .entry(crate::asset::BUCKET_PARAMETER.to_owned())
+            .or_insert_with(|| {
+                Parameter::string().description(
+                    "Bucket kumo uploads bundled code to (kumo deploy sets it to the artifact bucket).",
+                )
+            });
+        let key = asset.key();
+        self.assets.entry(asset.hash().to_owned()).or_insert(asset);
+        (
+            crate::intrinsic::reference(crate::asset::BUCKET_PARAMETER),
+            key,
+        )
+    }
+
+    /// The stack policy `deploy` sets: which updates CloudFormation refuses to make.
+    pub fn stack_policy(&self) -> Option<&Json> {
+        self.stack_policy.as_ref()
+    }
+
+    /// Sets the stack policy (a policy document of `Update:*` actions on
+    /// `LogicalResourceId/...` resources).
+    pub fn set_stack_policy(&mut self, policy: Json) {
+        self.stack_policy = Some(policy);
     }
 
     /// The template as pretty-printed JSON (two-space indent, trailing newline): the form kumo

@@ -94,10 +94,16 @@ fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
                 );
             }
         }
-        Statement::Let { name, expr } => {
+        Statement::Let {
+            name,
+            expr,
+            protected,
+        } => {
             let id = name.to_string();
+            let protect = protected.then(|| quote!(#scope.protect(#id);));
             quote_spanned! {expr.span()=>
                 let #name = ::kumo_core::Component::add_to(#expr, &mut #scope, #id);
+                #protect
             }
         }
         Statement::Condition { name, expr } => {

@@ -6,6 +6,7 @@ use syn::{braced, parenthesized, Attribute, Expr, Ident, LitStr, Token, Type, Vi
 
 mod kw {
     syn::custom_keyword!(param);
+    syn::custom_keyword!(protected);
     syn::custom_keyword!(condition);
     syn::custom_keyword!(output);
     syn::custom_keyword!(export);
@@ -16,7 +17,8 @@ mod kw {
 
 const EXPECTED_STACK: &str =
     "expected a stack: `pub Name(service = \"my-service\") { ... }`, with doc comments before it if you like";
-const EXPECTED_STATEMENT: &str = "expected `param`, `let`, `condition` or `output`";
+const EXPECTED_STATEMENT: &str =
+    "expected `param`, `let`, `protected let`, `condition` or `output`";
 
 /// A whole `stack!` invocation.
 pub struct StackDef {
@@ -38,8 +40,13 @@ pub enum Statement {
         default: Option<Expr>,
         description: Option<LitStr>,
     },
-    /// `let name = component;`
-    Let { name: Ident, expr: Expr },
+    /// `[protected] let name = component;`: a protected component's resources are never
+    /// replaced or deleted by an update (the stack policy says so).
+    Let {
+        name: Ident,
+        expr: Expr,
+        protected: bool,
+    },
     /// `condition name = condition;`
     Condition { name: Ident, expr: Expr },
     /// `output name = value [, "description"] [, export];`
@@ -237,13 +244,17 @@ impl Parse for Statement {
                 default,
                 description,
             }
-        } else if lookahead.peek(Token![let]) {
-            input.parse::<Token![let]>()?;
+        } else if lookahead.peek(Token![let]) || lookahead.peek(kw::protected) {
+            let protected = input.parse::<Option<kw::protected>>()?.is_some();
+            input
+                .parse::<Token![let]>()
+                .map_err(|err| syn::Error::new(err.span(), "expected `let` after `protected`"))?;
             let name = input.parse()?;
             input.parse::<Token![=]>()?;
             Statement::Let {
                 name,
                 expr: input.parse()?,
+                protected,
             }
         } else if lookahead.peek(kw::condition) {
             input.parse::<kw::condition>()?;

@@ -1,0 +1,119 @@
+//! Bundling an asset directory into a deterministic zip: entries in name order, the zip epoch
+//! (1980-01-01 00:00) as every timestamp, mode 0644 (0755 for executables), deflated. The same
+//! files give the same bytes on every machine, whatever their timestamps or owner.
+
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+
+use kumo_core::asset::Asset;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::error::CliError;
+use crate::fs::write_atomic;
+
+/// Writes the bundle of `asset` to `{build_dir}/{hash}.zip` unless it is there already (or
+/// `rebuild`), and returns its path.
+pub fn bundle(asset: &Asset, build_dir: &Path, rebuild: bool) -> Result<PathBuf, CliError> {
+    let path = build_dir.join(format!("{}.zip", asset.hash()));
+    if rebuild || !path.exists() {
+        write_atomic(&path, &zip(asset)?)?;
+    }
+    Ok(path)
+}
+
+/// The zip of `asset`'s files.
+fn zip(asset: &Asset) -> Result<Vec<u8>, CliError> {
+    let fail = |message: String| CliError::Asset {
+        path: asset.directory().to_owned(),
+        message,
+    };
+    let files = asset.files().map_err(|err| fail(err.message))?;
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    for file in files {
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .last_modified_time(DateTime::default())
+            .unix_permissions(if file.executable { 0o755 } else { 0o644 });
+        let bytes = std::fs::read(&file.path)
+            .map_err(|err| fail(format!("{}: {err}", file.path.display())))?;
+        writer
+            .start_file(&file.name, options)
+            .map_err(|err| fail(err.to_string()))?;
+        writer
+            .write_all(&bytes)
+            .map_err(|err| fail(err.to_string()))?;
+    }
+    let cursor = writer.finish().map_err(|err| fail(err.to_string()))?;
+    Ok(cursor.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_same_files_make_the_same_bytes() {
+        let a = directory(&[("index.py", "x = 1\n"), ("lib/util.py", "y = 2\n")]);
+        let first = zip(&Asset::from_directory(a.path()).unwrap()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let b = directory(&[("lib/util.py", "y = 2\n"), ("index.py", "x = 1\n")]);
+        let second = zip(&Asset::from_directory(b.path()).unwrap()).unwrap();
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn the_zip_holds_every_file_with_its_mode() {
+        let dir = directory(&[("bootstrap", "#!/bin/sh\n"), ("src/main.py", "print(1)\n")]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let path = dir.path().join("bootstrap");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+        let bytes = zip(&Asset::from_directory(dir.path()).unwrap()).unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let names: Vec<String> = archive
+            .file_names()
+            .map(|name| name.unwrap().into_owned())
+            .collect();
+        assert_eq!(names, ["bootstrap", "src/main.py"]);
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("src/main.py").unwrap(), &mut text)
+            .unwrap();
+        assert_eq!(text, "print(1)\n");
+        assert_eq!(
+            archive.by_name("src/main.py").unwrap().unix_mode(),
+            Some(0o100644)
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            archive.by_name("bootstrap").unwrap().unix_mode(),
+            Some(0o100755)
+        );
+    }
+
+    #[test]
+    fn a_bundle_is_written_once_under_its_hash() {
+        let dir = directory(&[("index.py", "x = 1\n")]);
+        let build = tempfile::tempdir().unwrap();
+        let asset = Asset::from_directory(dir.path()).unwrap();
+        let path = bundle(&asset, build.path(), false).unwrap();
+        assert_eq!(path, build.path().join(format!("{}.zip", asset.hash())));
+        std::fs::write(&path, b"kept").unwrap();
+        bundle(&asset, build.path(), false).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"kept");
+        bundle(&asset, build.path(), true).unwrap();
+        assert_ne!(std::fs::read(&path).unwrap(), b"kept");
+    }
+}

@@ -1,0 +1,229 @@
+//! How the command line prints: colour, verbosity, the `--json` report and the progress bar.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::Value as Json;
+
+use crate::error::CliError;
+use crate::events::{outcome, Event, Outcome};
+
+/// How to print, from the global flags and the terminal.
+#[derive(Debug, Default)]
+pub struct Ui {
+    /// `--json`: print one JSON document at the end instead of lines.
+    pub json: bool,
+    /// Colour: on a terminal, unless `--no-color` or `NO_COLOR`.
+    pub color: bool,
+    /// `-v`: also print what kumo does on the way (requests, uploads, sizes).
+    pub verbose: bool,
+    /// A live progress bar on standard error (a terminal, and not `--json`).
+    pub progress: bool,
+    report: RefCell<BTreeMap<String, Json>>,
+}
+
+/// What a piece of text means, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Something added or done well (green).
+    Good,
+    /// Something removed or failed (red).
+    Bad,
+    /// Something changed or in progress (yellow).
+    Changed,
+    /// Detail (dim).
+    Dim,
+}
+
+impl Ui {
+    /// The settings for these flags; `terminal` says whether standard output and standard
+    /// error are terminals (they are not when a test captures the output).
+    pub fn new(json: bool, no_color: bool, verbose: bool, terminal: bool) -> Ui {
+        let no_color = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ui {
+            json,
+            color: terminal && !no_color && !json,
+            verbose,
+            progress: terminal && !json,
+            report: RefCell::default(),
+        }
+    }
+
+    /// `text` in the colour of `style` when colour is on.
+    pub fn paint(&self, style: Style, text: &str) -> String {
+        if !self.color {
+            return text.to_owned();
+        }
+        let code = match style {
+            Style::Good => "32",
+            Style::Bad => "31",
+            Style::Changed => "33",
+            Style::Dim => "2",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+
+    /// Prints `line` when `-v` is on.
+    pub fn detail(&self, out: &mut dyn Write, line: &str) -> Result<(), CliError> {
+        if self.verbose {
+            writeln!(out, "{}", self.paint(Style::Dim, line)).map_err(CliError::Stdout)?;
+        }
+        Ok(())
+    }
+
+    /// Records what a command found for `stack`, for the `--json` report.
+    pub fn report(&self, stack: &str, value: Json) {
+        self.report.borrow_mut().insert(stack.to_owned(), value);
+    }
+
+    /// The `--json` report: an object of stack name to what the command found.
+    pub fn finish_report(&self) -> String {
+        serde_json::to_string_pretty(&*self.report.borrow()).unwrap_or_default()
+    }
+
+    /// The colour of a status such as `CREATE_FAILED`.
+    pub fn status_style(status: &str) -> Style {
+        match outcome(status) {
+            Outcome::InProgress => Style::Dim,
+            Outcome::Succeeded => Style::Good,
+            Outcome::Failed => Style::Bad,
+        }
+    }
+}
+
+/// The progress of one stack operation: a bar of resources done over the total, with the
+/// newest event, on a terminal; otherwise one plain line per event.
+pub struct Progress<'u> {
+    ui: &'u Ui,
+    bar: Option<ProgressBar>,
+    done: BTreeSet<String>,
+}
+
+impl<'u> Progress<'u> {
+    /// The progress of an operation on `total` resources of `stack`.
+    pub fn new(ui: &'u Ui, stack: &str, total: usize) -> Progress<'u> {
+        let bar = ui.progress.then(|| {
+            let bar = ProgressBar::with_draw_target(
+                Some(total as u64),
+                ProgressDrawTarget::stderr_with_hz(10),
+            );
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {prefix} [{bar:24}] {pos}/{len} resources {elapsed} {wide_msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.set_prefix(stack.to_owned());
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Progress {
+            ui,
+            bar,
+            done: BTreeSet::new(),
+        }
+    }
+
+    /// Shows one new event.
+    pub fn event(&mut self, event: &Event, out: &mut dyn Write) -> Result<(), CliError> {
+        let text = event.to_string();
+        let status = self
+            .ui
+            .paint(Ui::status_style(&event.status), &event.status);
+        let line = format!("  {}", text.replacen(&event.status, &status, 1));
+        match &self.bar {
+            Some(bar) => {
+                if !event.is_stack() && outcome(&event.status) != Outcome::InProgress {
+                    self.done.insert(event.logical_id.clone());
+                    bar.set_position(self.done.len() as u64);
+                }
+                bar.println(line.trim_start());
+                bar.set_message(format!("{} {}", event.logical_id, event.status));
+            }
+            None => writeln!(out, "{line}").map_err(CliError::Stdout)?,
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Progress<'_> {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_json() {
+        assert_eq!(
+            Ui::new(false, false, false, false).paint(Style::Bad, "x"),
+            "x"
+        );
+        assert_eq!(
+            Ui::new(true, false, false, true).paint(Style::Bad, "x"),
+            "x"
+        );
+        assert_eq!(
+            Ui::new(false, true, false, true).paint(Style::Bad, "x"),
+            "x"
+        );
+        if std::env::var_os("NO_COLOR").is_none() {
+            assert_eq!(
+                Ui::new(false, false, false, true).paint(Style::Bad, "x"),
+                "\x1b[31mx\x1b[0m"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_terminal_events_are_plain_lines() {
+        let ui = Ui::new(false, false, false, false);
+        let mut progress = Progress::new(&ui, "s", 2);
+        let mut out = Vec::new();
+        let event = Event {
+            id: "1".into(),
+            logical_id: "Jobs".into(),
+            resource_type: "AWS::SQS::Queue".into(),
+            status: "CREATE_FAILED".into(),
+            reason: Some("denied".into()),
+        };
+        progress.event(&event, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "  CREATE_FAILED AWS::SQS::Queue Jobs: denied\n"
+        );
+    }
+
+    #[test]
+    fn details_only_when_verbose() {
+        let mut out = Vec::new();
+        Ui::new(false, false, false, false)
+            .detail(&mut out, "x")
+            .unwrap();
+        assert!(out.is_empty());
+        Ui::new(false, false, true, false)
+            .detail(&mut out, "x")
+            .unwrap();
+        assert_eq!(out, b"x\n");
+    }
+
+    #[test]
+    fn the_report_is_one_object_by_stack() {
+        let ui = Ui::new(true, false, false, false);
+        ui.report("b", serde_json::json!({"result": "unchanged"}));
+        ui.report("a", serde_json::json!({"result": "created"}));
+        assert_eq!(
+            ui.finish_report(),
+            "{\n  \"a\": {\n    \"result\": \"created\"\n  },\n  \"b\": {\n    \"result\": \"unchanged\"\n  }\n}"
+        );
+    }
+}
