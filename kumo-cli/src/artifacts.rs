@@ -12,12 +12,6 @@ use crate::aws::aws_error;
 use crate::bundle::bundle;
 use crate::error::CliError;
 
-/// The largest template CloudFormation takes in the request itself.
-pub const INLINE_LIMIT: usize = 51_200;
-
-/// The largest template CloudFormation takes at all (from S3).
-pub const TEMPLATE_LIMIT: usize = 1_000_000;
-
 /// The artifact bucket `--local` uses unless one is configured; kumo creates it in the emulator.
 pub const LOCAL_BUCKET: &str = "kumo-local-artifacts";
 

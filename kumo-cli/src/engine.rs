@@ -407,9 +407,9 @@ impl<'a> Engine<'a> {
     /// Waits for the stack's operation to end, showing each new event on `progress`, and
     /// returns how it ended and the events it made. A stack that is gone has been deleted.
     ///
-    /// When `interrupt` resolves (Ctrl-C), what happens depends on `on_interrupt`: an update
-    /// is cancelled and rolled back, and the wait goes on until the rollback is over; any other
-    /// operation cannot be cancelled, and kumo stops waiting.
+    /// On Ctrl-C, what happens depends on `on_interrupt`: a running update is cancelled and
+    /// rolled back, and the wait goes on until the rollback is over; any other operation cannot
+    /// be cancelled, and kumo stops waiting (as it does on a second Ctrl-C).
     pub async fn watch(
         &self,
         mark: Option<String>,
@@ -446,31 +446,27 @@ impl<'a> Engine<'a> {
                 done if ended || settled_polls >= 3 => return Ok((done, seen)),
                 _ => settled_polls += 1,
             }
-            let signalled = if interrupted {
-                tokio::time::sleep(poll_interval()).await;
-                false
-            } else {
-                tokio::select! {
-                    _ = tokio::time::sleep(poll_interval()) => false,
-                    _ = &mut interrupt => true,
-                }
+            let signalled = tokio::select! {
+                _ = tokio::time::sleep(poll_interval()) => false,
+                _ = &mut interrupt => true,
             };
             if signalled {
-                interrupted = true;
-                match on_interrupt {
-                    OnInterrupt::CancelUpdate if status == "UPDATE_IN_PROGRESS" => {
-                        writeln!(out, "interrupted: cancelling the update; waiting for the rollback")
-                            .map_err(CliError::Stdout)?;
-                        self.cancel_update().await?;
-                    }
-                    _ => {
-                        return Err(CliError::Deploy {
-                            stack: self.name.to_owned(),
-                            message: format!(
-                                "interrupted; the operation ({status}) goes on in CloudFormation (`status` shows how it ends)"
-                            ),
-                        })
-                    }
+                interrupt.set(tokio::signal::ctrl_c());
+                if !interrupted && on_interrupt.cancels(&status) {
+                    interrupted = true;
+                    writeln!(
+                        out,
+                        "interrupted: cancelling the update; waiting for the rollback (Ctrl-C again stops waiting)"
+                    )
+                    .map_err(CliError::Stdout)?;
+                    self.cancel_update().await?;
+                } else {
+                    return Err(CliError::Deploy {
+                        stack: self.name.to_owned(),
+                        message: format!(
+                            "interrupted; the operation ({status}) goes on in CloudFormation (`status` shows how it ends)"
+                        ),
+                    });
                 }
             }
         }
@@ -484,4 +480,30 @@ pub enum OnInterrupt {
     CancelUpdate,
     /// Stop waiting; the operation goes on.
     StopWaiting,
+}
+
+impl OnInterrupt {
+    /// Whether Ctrl-C cancels the operation of a stack in `status`: only an update can be
+    /// cancelled, and only while it runs (not once it is cleaning up or rolling back).
+    fn cancels(self, status: &str) -> bool {
+        self == OnInterrupt::CancelUpdate && status == "UPDATE_IN_PROGRESS"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_running_update_is_cancelled() {
+        assert!(OnInterrupt::CancelUpdate.cancels("UPDATE_IN_PROGRESS"));
+        for status in [
+            "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+            "UPDATE_ROLLBACK_IN_PROGRESS",
+            "CREATE_IN_PROGRESS",
+        ] {
+            assert!(!OnInterrupt::CancelUpdate.cancels(status), "{status}");
+        }
+        assert!(!OnInterrupt::StopWaiting.cancels("UPDATE_IN_PROGRESS"));
+    }
 }

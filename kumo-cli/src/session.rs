@@ -9,9 +9,10 @@ use aws_config::SdkConfig;
 use aws_sdk_cloudformation::Client;
 use kumo_core::asset::BUCKET_PARAMETER;
 use kumo_core::scope::{ENVIRONMENT_TAG, SERVICE_TAG};
+use kumo_core::validate::MAX_INLINE_BODY_BYTES as INLINE_LIMIT;
 use kumo_core::{Environment, Stack, Template};
 
-use crate::artifacts::{Artifacts, TemplateSource, INLINE_LIMIT, LOCAL_BUCKET, TEMPLATE_LIMIT};
+use crate::artifacts::{Artifacts, TemplateSource, LOCAL_BUCKET};
 use crate::aws::{aws_error, Target};
 use crate::config::EnvConfig;
 use crate::error::CliError;
@@ -103,24 +104,14 @@ impl Session {
         .await
     }
 
-    /// How `body` reaches CloudFormation: inline up to 51,200 bytes, else through the artifact
-    /// bucket; over 1 MB is an error.
+    /// How `body` (validated, so at most 1 MB) reaches CloudFormation: inline up to 51,200
+    /// bytes, else through the artifact bucket.
     pub async fn template_source(
         &self,
         connection: &Connection,
         stack: &dyn Stack,
         body: &str,
     ) -> Result<TemplateSource, CliError> {
-        let fail = |message: String| CliError::Deploy {
-            stack: self.stack_name(stack),
-            message,
-        };
-        if body.len() > TEMPLATE_LIMIT {
-            return Err(fail(format!(
-                "the template is {} bytes, over CloudFormation's limit of {TEMPLATE_LIMIT}; split the stack",
-                body.len()
-            )));
-        }
         if body.len() <= INLINE_LIMIT {
             return Ok(TemplateSource::Body(body.to_owned()));
         }

@@ -208,3 +208,50 @@ fn config_errors_are_one_line() {
     .to_string();
     assert!(usage.contains("expected KEY=VALUE, got `oops`"), "{usage}");
 }
+
+/// A stack whose template is over the 1 MB CloudFormation takes at all.
+struct Huge;
+
+impl Stack for Huge {
+    fn name(&self) -> &str {
+        "huge"
+    }
+
+    fn template(&self, _env: &Environment) -> Result<Template, StackError> {
+        let mut t = Template::new();
+        t.set_metadata("Padding", serde_json::json!("p".repeat(1_000_000)));
+        t.add_resource("Queue", Resource::new("AWS::SQS::Queue"))?;
+        t.validate_for(kumo_core::validate::Delivery::S3)?;
+        Ok(t)
+    }
+}
+
+#[test]
+fn a_template_over_1_mb_is_refused_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join(".kumo");
+    let err = execute(
+        &Huge,
+        [
+            "huge",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--region",
+            "us-east-1",
+            "--state-dir",
+            state.to_str().unwrap(),
+            "deploy",
+        ],
+        &mut Vec::new(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("stack `huge`: invalid template: the template body is 1000"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("over the 1000000-byte limit for templates passed by S3 URL"),
+        "{err}"
+    );
+}

@@ -307,13 +307,14 @@ impl Scope {
         &mut self.template
     }
 
-    /// The finished template, validated; or the first mistake made while building it.
+    /// The finished template, validated (its size against the 1 MB a deploy through an artifact
+    /// bucket allows); or the first mistake made while building it.
     pub fn finish(mut self) -> Result<Template, StackError> {
         let policy = self.stack_policy();
         if let Some(err) = self.errors.into_iter().next() {
             return Err(err);
         }
-        self.template.validate()?;
+        self.template.validate_for(crate::validate::Delivery::S3)?;
         if let Some(policy) = policy {
             self.template.set_stack_policy(policy);
         }
