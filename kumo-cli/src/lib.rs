@@ -60,6 +60,7 @@ use clap::Parser;
 use kumo_core::{App, Environment};
 
 pub use error::CliError;
+pub use local::emulator;
 
 /// Runs the command line against `app` with the process's arguments and prints any error as one
 /// line on standard error. Returns the exit code for `main`: 0 on success, 2 on error.

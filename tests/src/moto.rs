@@ -1,8 +1,8 @@
-//! moto's CloudFormation server on 127.0.0.1, started on a free port for a test and stopped
-//! when dropped.
+//! moto's CloudFormation server on 127.0.0.1 (as `kumo local up` runs it), started on a free
+//! port for a test and stopped when dropped.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `moto_server`.
@@ -26,21 +26,13 @@ pub enum MotoError {
 }
 
 impl MotoServer {
-    /// Starts moto's server through the test Python (`python3 -m moto.server`) on a free port
-    /// of 127.0.0.1 and waits until it listens.
+    /// Starts the local emulator ([`kumo_cli::emulator`]: moto's server through `KUMO_PYTHON`,
+    /// else `python3`) on a free port of 127.0.0.1 and waits until it listens.
     pub fn start() -> Result<MotoServer, MotoError> {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
             .local_addr()?
             .port();
-        let child = Command::new(crate::python())
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
+        let child = kumo_cli::emulator(port)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;

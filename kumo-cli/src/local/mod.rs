@@ -10,6 +10,24 @@ use std::time::{Duration, Instant};
 
 use crate::error::CliError;
 
+/// The emulator's program: moto's server with kumo's fix of its change sets.
+const EMULATOR: &str = include_str!("emulator.py");
+
+/// The command that runs the local CloudFormation emulator on 127.0.0.1:`port` in the
+/// foreground: moto's server (through `KUMO_PYTHON`, else `python3`), with stacks created and
+/// updated through change sets getting their outputs and exports as on CloudFormation.
+///
+/// ```no_run
+/// let mut emulator = kumo_cli::emulator(5000).spawn()?;
+/// # emulator.kill()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn emulator(port: u16) -> Command {
+    let mut command = Command::new(python3());
+    command.args(["-c", EMULATOR, "-H", "127.0.0.1", "-p", &port.to_string()]);
+    command
+}
+
 /// The local emulator of a project.
 pub struct Local {
     dir: PathBuf,
@@ -70,21 +88,13 @@ impl Local {
             path: log_path.clone(),
             source,
         })?;
-        let child = Command::new(python3())
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-            ])
+        let child = emulator(self.port)
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(CliError::Stdout)?)
             .stderr(log)
             .process_group(0)
             .spawn()
-            .map_err(|err| fail(format!("cannot start python3 -m moto.server: {err}")))?;
+            .map_err(|err| fail(format!("cannot start the emulator with {}: {err}", python3())))?;
         let pid_path = self.pid_path();
         crate::fs::write_atomic(&pid_path, child.id().to_string().as_bytes())?;
         let deadline = Instant::now() + Duration::from_secs(60);
