@@ -3,11 +3,14 @@
 //!
 //! - [`mia_import_processor`]: particles from `kumo-particles` and the team crate
 //!   `mes-particles`, assembled with `stack!`.
+//! - [`mes_platform`]: an app of three stacks (network, data, service) wired by typed
+//!   cross-stack references.
 //! - [`instance`]: one EC2 instance from the instance particle.
 //! - [`raw_resources`]: typed resources only, no particles and no macro.
 //! - [`bench_500`]: the 500-resource template of the synthesis benchmark.
 
 pub mod bench_500;
 pub mod instance;
+pub mod mes_platform;
 pub mod mia_import_processor;
 pub mod raw_resources;

@@ -67,7 +67,10 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         mystack deploy --local            deploy to the local emulator\n  \
         mystack deploy --env prod --yes   deploy to prod without asking\n  \
-        mystack deploy --replace-failed   recreate a stack whose first create failed\n\n\
+        mystack deploy --replace-failed   recreate a stack whose first create failed\n  \
+        myapp deploy network data         deploy two stacks of an app, in dependency order\n\n\
+        Stacks deploy after the stacks they use, independent ones in parallel (--concurrency);\n\
+        after a failure no new stack starts, and those not attempted are named.\n\
         A deploy that would replace or remove a stateful resource (bucket, table, log group,\n\
         key, ...) or one kept on delete is refused unless --allow-destructive. Ctrl-C during an\n\
         update cancels it and waits for the rollback.")]
@@ -120,10 +123,10 @@ pub enum Command {
 }
 
 impl Command {
-    /// Whether the command works without AWS (and without kumo.toml): `synth`, `graph`,
-    /// `local`.
-    pub fn is_offline(&self) -> bool {
-        matches!(
+    /// Whether the command's `--json` output is a report by stack: all but `synth`, `graph` and
+    /// `local`, whose output is a template, a graph or a status line.
+    pub fn reports(&self) -> bool {
+        !matches!(
             self,
             Command::Synth(_) | Command::Graph(_) | Command::Local(_)
         )
@@ -186,6 +189,13 @@ pub struct DeployArgs {
     /// Bundle and upload assets even when `.kumo/build` or the artifact bucket has them.
     #[arg(long)]
     pub no_cache: bool,
+    /// How many independent stacks to deploy at once.
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+    /// Keep exports another deployed stack still imports, which this deploy would remove (a
+    /// later deploy removes them once nothing imports them).
+    #[arg(long)]
+    pub keep_exports: bool,
     /// A parameter value, over kumo.toml's (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param)]
     pub params: Vec<(String, String)>,

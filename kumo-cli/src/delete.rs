@@ -1,15 +1,18 @@
-//! `delete`: delete each stack and forget its local state.
+//! `delete`: delete each stack, consumers before the stacks they use, and forget its local
+//! state.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::App;
+use kumo_core::{App, HookPoint};
 use serde_json::json;
 
 use crate::cli::DeleteArgs;
 use crate::engine::{Engine, OnInterrupt};
 use crate::error::CliError;
 use crate::events::{explanation, Outcome};
+use crate::hooks::{self, HookState};
+use crate::order::Graph;
 use crate::session::Session;
 use crate::synth::select;
 use crate::ui::Progress;
@@ -23,8 +26,19 @@ pub async fn run(
     if !args.yes && !Session::interactive() {
         return Err(CliError::NeedsYes("delete"));
     }
+    let graph = Graph::of(app, &session.env)?;
+    let selected: Vec<String> = select(app, &args.selection.stacks)?
+        .iter()
+        .map(|stack| stack.name().to_owned())
+        .collect();
+    let mut order = graph.sorted(&selected)?;
+    // Consumers go first: a stack whose exports are imported cannot be deleted.
+    order.reverse();
     let connection = session.connect().await?;
-    for stack in select(app, &args.selection.stacks)? {
+    for stack_name in order {
+        let (stack, _) = graph
+            .stack(&stack_name)
+            .expect("sorted names are the app's");
         let name = session.stack_name(stack);
         let engine = Engine::new(&connection.client, &name);
         let fail = |message: String| CliError::Deploy {
@@ -49,6 +63,19 @@ pub async fn run(
             }
             engine.protect(false).await?;
         }
+        let hook_state = HookState {
+            stack: stack.name(),
+            stack_name: &name,
+            environment: &session.env,
+            parameters: &deployed.parameters,
+        };
+        hooks::run(
+            app,
+            HookPoint::BeforeDelete,
+            &hook_state,
+            &deployed.outputs,
+            Some(&deployed.status),
+        )?;
         let resources = engine.deployed_template().await?.resources().len();
         let mark = engine.newest_event().await?;
         engine.delete().await?;
@@ -64,6 +91,13 @@ pub async fn run(
         session.state.remove(session.env.name(), stack.name())?;
         writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
         session.ui.report(&name, json!({"result": "deleted"}));
+        hooks::run(
+            app,
+            HookPoint::AfterDelete,
+            &hook_state,
+            &deployed.outputs,
+            None,
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,13 @@
 //! `deploy`: create or update each stack through a change set.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Instant;
 
-use kumo_core::{App, Stack, Template};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use kumo_core::{App, HookPoint, Stack, Template};
 use serde_json::json;
 
 use crate::changes::{capabilities, destructive};
@@ -12,10 +15,13 @@ use crate::cli::DeployArgs;
 use crate::engine::{ChangeSet, Deployed, Engine, OnInterrupt};
 use crate::error::CliError;
 use crate::events::{explanation, outcome, root_causes, Outcome};
+use crate::exports;
+use crate::hooks::{self, HookState};
+use crate::order::Graph;
 use crate::secrets::{mask_outputs, no_echo_parameters};
 use crate::session::{Connection, Session};
-use crate::synth::{build, select};
-use crate::ui::{Progress, Style};
+use crate::synth::select;
+use crate::ui::{Prefixed, Progress, Style};
 
 pub async fn run(
     app: &dyn App,
@@ -23,11 +29,101 @@ pub async fn run(
     args: &DeployArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
+    let graph = Graph::of(app, &session.env)?;
+    let selected: Vec<String> = select(app, &args.selection.stacks)?
+        .iter()
+        .map(|stack| stack.name().to_owned())
+        .collect();
+    let mut waiting = graph.sorted(&selected)?;
     let connection = session.connect().await?;
-    for stack in select(app, &args.selection.stacks)? {
-        deploy(stack, session, &connection, args, out).await?;
+    // Questions on a terminal come one stack at a time.
+    let concurrency = if !args.yes && Session::interactive() {
+        1
+    } else {
+        usize::from(args.concurrency)
+    };
+    let parallel = concurrency > 1 && waiting.len() > 1;
+    session.ui.set_parallel(parallel);
+    let shared = RefCell::new(out);
+    let clock = Instant::now();
+    let mut running = FuturesUnordered::new();
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    let mut failed: Vec<(String, CliError)> = Vec::new();
+    loop {
+        while failed.is_empty() && running.len() < concurrency {
+            let ready = waiting.iter().position(|name| {
+                graph
+                    .dependencies(name)
+                    .iter()
+                    .all(|d| done.contains(d) || !selected.contains(d))
+            });
+            let Some(position) = ready else { break };
+            let name = waiting.remove(position);
+            let (stack, template) = graph.stack(&name).expect("sorted names are the app's");
+            let shared = &shared;
+            let connection = &connection;
+            let graph = &graph;
+            running.push(async move {
+                let started = clock.elapsed();
+                let prefix = if parallel {
+                    format!("{} | ", session.stack_name(stack))
+                } else {
+                    String::new()
+                };
+                let mut out = Prefixed::new(shared, prefix);
+                let result = deploy(
+                    app,
+                    graph,
+                    stack,
+                    template.clone(),
+                    session,
+                    connection,
+                    args,
+                    &mut out,
+                )
+                .await;
+                (name, started, clock.elapsed(), result)
+            });
+        }
+        let Some((name, started, finished, result)) = running.next().await else {
+            break;
+        };
+        let stack_name = session.env.stack_name(&name);
+        session
+            .ui
+            .annotate(&stack_name, "started_ms", json!(started.as_millis() as u64));
+        session.ui.annotate(
+            &stack_name,
+            "finished_ms",
+            json!(finished.as_millis() as u64),
+        );
+        match result {
+            Ok(()) => {
+                done.insert(name);
+            }
+            Err(err) => {
+                session
+                    .ui
+                    .annotate(&stack_name, "error", json!(err.to_string()));
+                failed.push((stack_name, err));
+            }
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    let not_attempted: Vec<String> = waiting
+        .iter()
+        .map(|name| session.env.stack_name(name))
+        .collect();
+    for name in &not_attempted {
+        session.ui.annotate(name, "result", json!("not attempted"));
+    }
+    match (failed.len(), not_attempted.is_empty()) {
+        (0, _) => Ok(ExitCode::SUCCESS),
+        (1, true) => Err(failed.remove(0).1),
+        _ => Err(CliError::Group {
+            failed: failed.iter().map(|(_, err)| err.to_string()).collect(),
+            not_attempted,
+        }),
+    }
 }
 
 /// What to do with a stack, by its status before the deploy.
@@ -63,8 +159,12 @@ fn start(status: Option<&str>, replace_failed: bool) -> Start {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn deploy(
+    app: &dyn App,
+    graph: &Graph<'_>,
     stack: &dyn Stack,
+    mut template: Template,
     session: &Session,
     connection: &Connection,
     args: &DeployArgs,
@@ -78,20 +178,28 @@ async fn deploy(
     };
     let print =
         |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(CliError::Stdout);
-    let template = build(stack, &session.env)?;
-    let body = template.to_json();
-    ui.detail(
-        out,
-        &format!(
-            "{name}: {} resources, {} bytes",
-            template.resources().len(),
-            body.len()
-        ),
-    )?;
-    let parameters = session.deploy_parameters(stack, &template, &args.params)?;
+    let parameters = session
+        .deploy_parameters(stack, &template, &args.params, &connection.client)
+        .await?;
     let tags = session.stack_tags(stack);
     let engine = Engine::new(&connection.client, &name);
     let mut deployed = engine.describe().await?;
+    let hook_state = HookState {
+        stack: stack.name(),
+        stack_name: &name,
+        environment: &session.env,
+        parameters: &parameters,
+    };
+    hooks::run(
+        app,
+        HookPoint::BeforeDeploy,
+        &hook_state,
+        &deployed
+            .as_ref()
+            .map(|d| d.outputs.clone())
+            .unwrap_or_default(),
+        deployed.as_ref().map(|d| d.status.as_str()),
+    )?;
     let create = match start(
         deployed.as_ref().map(|d| d.status.as_str()),
         args.replace_failed,
@@ -124,6 +232,29 @@ async fn deploy(
         Some(d) if d.status != "REVIEW_IN_PROGRESS" => Some(engine.deployed_template().await?),
         _ => None,
     };
+    if let Some(previous) = &previous {
+        exports::guard(
+            graph,
+            stack,
+            &name,
+            previous,
+            &mut template,
+            session,
+            &connection.client,
+            args.keep_exports,
+            out,
+        )
+        .await?;
+    }
+    let body = template.to_json();
+    ui.detail(
+        out,
+        &format!(
+            "{name}: {} resources, {} bytes",
+            template.resources().len(),
+            body.len()
+        ),
+    )?;
     if let Some(deployed) = deployed
         .as_ref()
         .filter(|_| previous.as_ref() == Some(&template))
@@ -131,7 +262,7 @@ async fn deploy(
         if unchanged(&template, deployed, &parameters, &tags) {
             print(out, format!("{name}: no changes"))?;
             apply_stack_policy(&engine, &template, ui, out).await?;
-            return record(
+            let outputs = record(
                 session,
                 stack,
                 &engine,
@@ -141,7 +272,14 @@ async fn deploy(
                 &[],
                 out,
             )
-            .await;
+            .await?;
+            return hooks::run(
+                app,
+                HookPoint::AfterDeploy,
+                &hook_state,
+                &outputs,
+                Some(&deployed.status),
+            );
         }
     }
     if !template.assets().is_empty() {
@@ -169,7 +307,7 @@ async fn deploy(
     let ChangeSet::Ready { id, changes } = change_set else {
         print(out, format!("{name}: no changes"))?;
         apply_stack_policy(&engine, &template, ui, out).await?;
-        return record(
+        let outputs = record(
             session,
             stack,
             &engine,
@@ -179,7 +317,14 @@ async fn deploy(
             &[],
             out,
         )
-        .await;
+        .await?;
+        return hooks::run(
+            app,
+            HookPoint::AfterDeploy,
+            &hook_state,
+            &outputs,
+            deployed.as_ref().map(|d| d.status.as_str()),
+        );
     };
     ui.detail(out, &format!("change set {id}"))?;
     if changes.is_empty() {
@@ -208,6 +353,24 @@ async fn deploy(
     if !args.yes && !session.confirm(&format!("Deploy these changes to {name}?"))? {
         engine.delete_change_set(&id).await?;
         return Err(CliError::Cancelled);
+    }
+    let (before, after) = if create {
+        (HookPoint::BeforeCreate, HookPoint::AfterCreate)
+    } else {
+        (HookPoint::BeforeUpdate, HookPoint::AfterUpdate)
+    };
+    if let Err(err) = hooks::run(
+        app,
+        before,
+        &hook_state,
+        &deployed
+            .as_ref()
+            .map(|d| d.outputs.clone())
+            .unwrap_or_default(),
+        deployed.as_ref().map(|d| d.status.as_str()),
+    ) {
+        engine.delete_change_set(&id).await?;
+        return Err(err);
     }
     let mark = engine.newest_event().await?;
     engine.execute(&id, !args.no_rollback).await?;
@@ -240,7 +403,7 @@ async fn deploy(
     apply_stack_policy(&engine, &template, ui, out).await?;
     let result = if create { "created" } else { "updated" };
     let changes: Vec<serde_json::Value> = changes.iter().map(|c| c.to_json()).collect();
-    record(
+    let outputs = record(
         session,
         stack,
         &engine,
@@ -250,7 +413,20 @@ async fn deploy(
         &changes,
         out,
     )
-    .await
+    .await?;
+    let status = if create {
+        "CREATE_COMPLETE"
+    } else {
+        "UPDATE_COMPLETE"
+    };
+    hooks::run(app, after, &hook_state, &outputs, Some(status))?;
+    hooks::run(
+        app,
+        HookPoint::AfterDeploy,
+        &hook_state,
+        &outputs,
+        Some(status),
+    )
 }
 
 /// Whether `deployed` already has what a deploy of `template` (equal to the deployed one) with
@@ -298,8 +474,8 @@ async fn apply_stack_policy(
     Ok(())
 }
 
-/// Prints the stack's outputs (NoEcho values masked) and records what is deployed under
-/// `.kumo` and in the `--json` report.
+/// Prints the stack's outputs (NoEcho values masked), records what is deployed under `.kumo` and
+/// in the `--json` report, and returns the outputs.
 #[allow(clippy::too_many_arguments)]
 async fn record(
     session: &Session,
@@ -310,7 +486,7 @@ async fn record(
     result: &str,
     changes: &[serde_json::Value],
     out: &mut dyn Write,
-) -> Result<(), CliError> {
+) -> Result<BTreeMap<String, String>, CliError> {
     let name = session.stack_name(stack);
     let deployed = engine.describe().await?.ok_or_else(|| CliError::Deploy {
         stack: name.clone(),
@@ -329,7 +505,7 @@ async fn record(
         &name,
         json!({"result": result, "status": deployed.status, "changes": changes, "outputs": outputs}),
     );
-    Ok(())
+    Ok(outputs)
 }
 
 #[cfg(test)]

@@ -46,7 +46,8 @@ pub async fn run(
                 let engine = Engine::new(client, &name);
                 match engine.describe().await? {
                     Some(deployed) => {
-                        let parameters = session.deploy_parameters(stack, &new, &[])?;
+                        let parameters =
+                            session.deploy_parameters(stack, &new, &[], client).await?;
                         let hidden = no_echo_parameters(&new);
                         let wanted: BTreeMap<String, String> =
                             Session::effective_parameters(&new, &parameters)

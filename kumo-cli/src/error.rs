@@ -114,6 +114,35 @@ pub enum CliError {
         /// The parameter.
         name: String,
     },
+    /// A stack's reference to another stack is wrong.
+    #[error("stack `{stack}`: {message}")]
+    Reference {
+        /// The stack that refers.
+        stack: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The app's stacks depend on each other in a cycle.
+    #[error("the stacks depend on each other in a cycle: {0}")]
+    Cycle(String),
+    /// Some stacks of a group deploy failed, and others were not attempted.
+    #[error("{}", group_message(failed, not_attempted))]
+    Group {
+        /// The stacks that failed and why, one line each.
+        failed: Vec<String>,
+        /// The stacks not attempted because of them.
+        not_attempted: Vec<String>,
+    },
+    /// A hook refused or failed.
+    #[error("stack `{stack}`: {point} hook: {message}")]
+    Hook {
+        /// The stack's CloudFormation name.
+        stack: String,
+        /// Where the hook ran.
+        point: kumo_core::HookPoint,
+        /// The hook's message.
+        message: String,
+    },
     /// The credentials are not for the account kumo.toml pins the environment to.
     #[error("environment `{env}` is account {expected}, but these credentials are for account {actual}; switch --profile")]
     WrongAccount {
@@ -147,4 +176,12 @@ pub enum CliError {
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] std::io::Error),
+}
+
+fn group_message(failed: &[String], not_attempted: &[String]) -> String {
+    let mut message = failed.join("; ");
+    if !not_attempted.is_empty() {
+        message.push_str(&format!("; not attempted: {}", not_attempted.join(", ")));
+    }
+    message
 }

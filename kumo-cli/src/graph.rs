@@ -1,4 +1,5 @@
-//! `graph`: the resources and their edges as Graphviz DOT.
+//! `graph`: the resources and their edges as Graphviz DOT, and of an app of several stacks the
+//! stacks and their dependencies.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -7,7 +8,8 @@ use kumo_core::{App, Environment};
 
 use crate::cli::Selection;
 use crate::error::CliError;
-use crate::synth::{build, select};
+use crate::order::Graph;
+use crate::synth::select;
 
 pub fn run(
     app: &dyn App,
@@ -15,9 +17,13 @@ pub fn run(
     args: &Selection,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
+    let graph = Graph::of(app, env)?;
     let mut dot = String::from("digraph kumo {\n  rankdir=LR;\n  node [shape=box];\n");
-    for stack in select(app, &args.stacks)? {
-        let template = build(stack, env)?;
+    let selected = select(app, &args.stacks)?;
+    for stack in &selected {
+        let (_, template) = graph
+            .stack(stack.name())
+            .expect("selected stacks are the app's");
         let name = stack.name();
         dot.push_str(&format!(
             "  subgraph \"cluster_{name}\" {{\n    label=\"{name}\";\n"
@@ -34,6 +40,19 @@ pub fn run(
                 dot.push_str(&format!("  \"{name}/{id}\" -> \"{name}/{target}\";\n"));
             }
         }
+    }
+    if app.stacks().len() > 1 {
+        dot.push_str("  subgraph stacks {\n    node [shape=folder];\n");
+        for stack in &selected {
+            let name = stack.name();
+            dot.push_str(&format!("    \"stack:{name}\" [label=\"{name}\"];\n"));
+            for dependency in graph.dependencies(name) {
+                dot.push_str(&format!(
+                    "    \"stack:{name}\" -> \"stack:{dependency}\";\n"
+                ));
+            }
+        }
+        dot.push_str("  }\n");
     }
     dot.push_str("}\n");
     out.write_all(dot.as_bytes()).map_err(CliError::Stdout)?;

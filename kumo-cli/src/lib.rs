@@ -39,9 +39,12 @@ mod diff;
 mod engine;
 mod error;
 mod events;
+mod exports;
 mod fs;
 mod graph;
+mod hooks;
 mod local;
+mod order;
 mod outputs;
 mod plan;
 mod secrets;
@@ -110,13 +113,13 @@ where
     let cli = cli::Cli::try_parse_from(args).map_err(CliError::Usage)?;
     let global = cli.global;
     let global_state_dir = global.state_dir.clone();
-    let config = if cli.command.is_offline() {
+    let config = if matches!(cli.command, cli::Command::Local(_)) {
         config::EnvConfig::default()
     } else {
         config::load(&global.config, &global.env)?
     };
     let session = session::Session {
-        env: Environment::new(&global.env),
+        env: Environment::new(&global.env).with_stack_name_prefix(&config.stack_name_prefix),
         target: aws::Target {
             region: global.region.or_else(|| config.region.clone()),
             profile: global.profile,
@@ -129,7 +132,7 @@ where
         ui: ui::Ui::new(global.json, global.no_color, global.verbose, terminal),
     };
     let local = local::Local::new(&global_state_dir, aws::Target::local_port());
-    let json = session.ui.json && !cli.command.is_offline();
+    let json = session.ui.json && cli.command.reports();
     let code = {
         let mut sink = std::io::sink();
         let out: &mut dyn Write = if json { &mut sink } else { out };

@@ -24,7 +24,9 @@ pub async fn run(
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let template = build(stack, &session.env)?;
-        let parameters = session.deploy_parameters(stack, &template, &args.params)?;
+        let parameters = session
+            .deploy_parameters(stack, &template, &args.params, &connection.client)
+            .await?;
         let source = session
             .template_source(&connection, stack, &template.to_json())
             .await?;

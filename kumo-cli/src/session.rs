@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use aws_config::SdkConfig;
 use aws_sdk_cloudformation::Client;
 use kumo_core::asset::BUCKET_PARAMETER;
+use kumo_core::group::Via;
 use kumo_core::scope::{ENVIRONMENT_TAG, SERVICE_TAG};
 use kumo_core::validate::MAX_INLINE_BODY_BYTES as INLINE_LIMIT;
 use kumo_core::{Environment, Stack, Template};
@@ -15,6 +16,7 @@ use kumo_core::{Environment, Stack, Template};
 use crate::artifacts::{Artifacts, TemplateSource, LOCAL_BUCKET};
 use crate::aws::{aws_error, Target};
 use crate::config::EnvConfig;
+use crate::engine::Engine;
 use crate::error::CliError;
 use crate::state::State;
 use crate::ui::Ui;
@@ -140,12 +142,7 @@ impl Session {
 
     /// The CloudFormation name of `stack` in this environment: `{prefix}{stack}-{env}`.
     pub fn stack_name(&self, stack: &dyn Stack) -> String {
-        format!(
-            "{}{}-{}",
-            self.config.stack_name_prefix,
-            stack.name(),
-            self.env.name()
-        )
+        self.env.stack_name(stack.name())
     }
 
     /// The parameter values to deploy `template` with: kumo.toml's, then `overrides`. Every
@@ -180,14 +177,16 @@ impl Session {
     }
 
     /// [`Session::parameters`] for a change set: with assets, the bucket parameter is the
-    /// artifact bucket.
-    pub fn deploy_parameters(
+    /// artifact bucket; a parameter that takes another stack's output gets it from that
+    /// stack's deployed outputs (through `client`).
+    pub async fn deploy_parameters(
         &self,
         stack: &dyn Stack,
         template: &Template,
         overrides: &[(String, String)],
+        client: &Client,
     ) -> Result<BTreeMap<String, String>, CliError> {
-        let mut overrides = overrides.to_vec();
+        let mut given = Vec::new();
         if !template.assets().is_empty() {
             let bucket = self.artifact_bucket().ok_or_else(|| {
                 missing_bucket(&format!(
@@ -196,9 +195,35 @@ impl Session {
                     template.assets().len()
                 ))
             })?;
-            overrides.insert(0, (BUCKET_PARAMETER.to_owned(), bucket.to_owned()));
+            given.push((BUCKET_PARAMETER.to_owned(), bucket.to_owned()));
         }
-        self.parameters(stack, template, &overrides)
+        for reference in template.references() {
+            let (Via::Parameter(parameter), Some(output)) = (&reference.via, &reference.output)
+            else {
+                continue;
+            };
+            let producer = self.env.stack_name(&reference.stack);
+            let fail = |why: &str| {
+                CliError::Deploy {
+                stack: self.stack_name(stack),
+                message: format!(
+                    "parameter `{parameter}` takes output `{output}` of `{producer}`, {why}; deploy `{}` first",
+                    reference.stack
+                ),
+            }
+            };
+            let deployed = Engine::new(client, &producer)
+                .describe()
+                .await?
+                .ok_or_else(|| fail("which is not deployed"))?;
+            let value = deployed
+                .outputs
+                .get(output)
+                .ok_or_else(|| fail("which has no such output yet"))?;
+            given.push((parameter.clone(), value.clone()));
+        }
+        given.extend(overrides.iter().cloned());
+        self.parameters(stack, template, &given)
     }
 
     /// The tags of `stack`: kumo.toml's, and kumo's `service-name` and `environment`.

@@ -9,6 +9,7 @@ use kumo_core::{App, Environment, Stack, Template};
 use crate::cli::{Format, SynthArgs};
 use crate::error::CliError;
 use crate::fs::write_atomic;
+use crate::order::Graph;
 
 pub fn run(
     app: &dyn App,
@@ -16,11 +17,12 @@ pub fn run(
     args: &SynthArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let stacks = select(app, &args.stacks)?;
-    let templates = stacks
+    let graph = Graph::of(app, env)?;
+    let templates: Vec<(&str, &Template)> = select(app, &args.stacks)?
         .iter()
-        .map(|stack| Ok((stack.name(), build(*stack, env)?)))
-        .collect::<Result<Vec<_>, CliError>>()?;
+        .filter_map(|stack| graph.stack(stack.name()))
+        .map(|(stack, template)| (stack.name(), template))
+        .collect();
     match &args.out {
         Some(dir) => {
             for (name, template) in &templates {

@@ -1,6 +1,6 @@
 //! How the command line prints: colour, verbosity, the `--json` report and the progress bar.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::time::Duration;
@@ -23,6 +23,7 @@ pub struct Ui {
     /// A live progress bar on standard error (a terminal, and not `--json`).
     pub progress: bool,
     report: RefCell<BTreeMap<String, Json>>,
+    parallel: Cell<bool>,
 }
 
 /// What a piece of text means, for its colour.
@@ -49,6 +50,7 @@ impl Ui {
             verbose,
             progress: terminal && !json,
             report: RefCell::default(),
+            parallel: Cell::new(false),
         }
     }
 
@@ -79,6 +81,23 @@ impl Ui {
         self.report.borrow_mut().insert(stack.to_owned(), value);
     }
 
+    /// Adds `key` to what the report says of `stack`.
+    pub fn annotate(&self, stack: &str, key: &str, value: Json) {
+        let mut report = self.report.borrow_mut();
+        let entry = report
+            .entry(stack.to_owned())
+            .or_insert_with(|| Json::Object(serde_json::Map::new()));
+        if let Json::Object(map) = entry {
+            map.insert(key.to_owned(), value);
+        }
+    }
+
+    /// Says that several stacks run at once: their lines are prefixed, and there are no
+    /// progress bars.
+    pub fn set_parallel(&self, parallel: bool) {
+        self.parallel.set(parallel);
+    }
+
     /// The `--json` report: an object of stack name to what the command found.
     pub fn finish_report(&self) -> String {
         serde_json::to_string_pretty(&*self.report.borrow()).unwrap_or_default()
@@ -94,6 +113,54 @@ impl Ui {
     }
 }
 
+/// A writer of whole lines into a shared output, each prefixed (`network-dev | ...`, or
+/// nothing): what each of several stacks deployed at once prints.
+pub struct Prefixed<'a, 'o> {
+    out: &'a RefCell<&'o mut dyn Write>,
+    prefix: String,
+    line: Vec<u8>,
+}
+
+impl<'a, 'o> Prefixed<'a, 'o> {
+    /// Lines into `out`, each starting with `prefix`.
+    pub fn new(out: &'a RefCell<&'o mut dyn Write>, prefix: String) -> Self {
+        Prefixed {
+            out,
+            prefix,
+            line: Vec::new(),
+        }
+    }
+}
+
+impl Write for Prefixed<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &byte in buf {
+            self.line.push(byte);
+            if byte == b'\n' {
+                self.flush()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.line.is_empty() {
+            return Ok(());
+        }
+        let mut out = self.out.borrow_mut();
+        out.write_all(self.prefix.as_bytes())?;
+        out.write_all(&self.line)?;
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl Drop for Prefixed<'_, '_> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
 /// The progress of one stack operation: a bar of resources done over the total, with the
 /// newest event, on a terminal; otherwise one plain line per event.
 pub struct Progress<'u> {
@@ -105,7 +172,7 @@ pub struct Progress<'u> {
 impl<'u> Progress<'u> {
     /// The progress of an operation on `total` resources of `stack`.
     pub fn new(ui: &'u Ui, stack: &str, total: usize) -> Progress<'u> {
-        let bar = ui.progress.then(|| {
+        let bar = (ui.progress && !ui.parallel.get()).then(|| {
             let bar = ProgressBar::with_draw_target(
                 Some(total as u64),
                 ProgressDrawTarget::stderr_with_hz(10),
@@ -214,6 +281,35 @@ mod tests {
             .detail(&mut out, "x")
             .unwrap();
         assert_eq!(out, b"x\n");
+    }
+
+    #[test]
+    fn prefixed_lines_stay_whole() {
+        let mut out: Vec<u8> = Vec::new();
+        {
+            let shared: RefCell<&mut dyn Write> = RefCell::new(&mut out);
+            let mut a = Prefixed::new(&shared, "a | ".to_owned());
+            let mut b = Prefixed::new(&shared, "b | ".to_owned());
+            write!(a, "one ").unwrap();
+            writeln!(b, "two").unwrap();
+            writeln!(a, "three").unwrap();
+            write!(b, "unfinished").unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "b | two\na | one three\nb | unfinished"
+        );
+    }
+
+    #[test]
+    fn annotations_join_the_report() {
+        let ui = Ui::new(true, false, false, false);
+        ui.report("a", serde_json::json!({"result": "created"}));
+        ui.annotate("a", "started_ms", serde_json::json!(3));
+        ui.annotate("b", "result", serde_json::json!("not attempted"));
+        let report: Json = serde_json::from_str(&ui.finish_report()).unwrap();
+        assert_eq!(report["a"]["started_ms"], 3);
+        assert_eq!(report["b"]["result"], "not attempted");
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod asset;
 mod condition;
 pub mod diff;
 mod error;
+pub mod group;
 pub mod iam;
 pub mod intrinsic;
 pub mod naming;
@@ -50,6 +51,7 @@ mod value;
 
 pub use condition::Condition;
 pub use error::TemplateError;
+pub use group::{Hook, HookContext, HookPoint, StackGroup, StackOutput};
 pub use kumo_macros::{particle, stack};
 pub use scope::{Component, Grant, Scope};
 pub use stack::{App, Environment, Stack, StackError};

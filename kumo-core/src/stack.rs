@@ -1,25 +1,48 @@
 //! What a stack binary hands to the CLI: stacks that build their template for an environment.
 
 use crate::error::TemplateError;
+use crate::group::{Hook, HookPoint};
 use crate::naming::NamingError;
 use crate::template::Template;
 use crate::validate::ValidationErrors;
 
-/// The environment a stack is built for (`dev`, `prod`): it goes into physical names and tags.
+/// The environment a stack is built for (`dev`, `prod`): it goes into physical names, tags
+/// and the names of deployed stacks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Environment {
     name: String,
+    stack_name_prefix: String,
 }
 
 impl Environment {
     /// An environment of the given name.
     pub fn new(name: impl Into<String>) -> Self {
-        Environment { name: name.into() }
+        Environment {
+            name: name.into(),
+            stack_name_prefix: String::new(),
+        }
+    }
+
+    /// The environment with `prefix` before every deployed stack's name (kumo.toml's
+    /// `stack-name-prefix`).
+    pub fn with_stack_name_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.stack_name_prefix = prefix.into();
+        self
     }
 
     /// The environment's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The CloudFormation name of the app's stack `stack` here: `{prefix}{stack}-{env}`.
+    ///
+    /// ```
+    /// let env = kumo_core::Environment::new("prod").with_stack_name_prefix("acme-");
+    /// assert_eq!(env.stack_name("network"), "acme-network-prod");
+    /// ```
+    pub fn stack_name(&self, stack: &str) -> String {
+        format!("{}{stack}-{}", self.stack_name_prefix, self.name)
     }
 }
 
@@ -57,12 +80,18 @@ pub trait Stack {
     fn template(&self, env: &Environment) -> Result<Template, StackError>;
 }
 
-/// What a stack binary runs: one stack, or several (a stack group).
+/// What a stack binary runs: one stack, or several ([`crate::StackGroup`]).
 ///
 /// Every [`Stack`] is an app of one stack.
 pub trait App {
     /// The app's stacks.
     fn stacks(&self) -> Vec<&dyn Stack>;
+
+    /// The hooks to run at `point` of the stack `stack`, in the order they were added.
+    fn hooks(&self, point: HookPoint, stack: &str) -> Vec<&Hook> {
+        let _ = (point, stack);
+        Vec::new()
+    }
 }
 
 impl<S: Stack> App for S {

@@ -65,9 +65,17 @@ pub fn particle(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `let name = component;` adds a typed resource (logical ID from `name`) or a particle
 ///   (instance `name`) and binds its handle or output. `protected let` also protects its
 ///   resources: the stack policy `deploy` sets refuses any update that replaces or deletes them.
+/// - `import name = Stack::OUTPUT [, parameter];` binds another stack's output: through
+///   `Fn::ImportValue` of its export, or with `parameter` through a parameter `deploy` fills from
+///   the producer's outputs (see `kumo_core::group`). The stack then depends on the producer.
 /// - `condition name = condition;` declares a condition and binds its logical ID.
 /// - `output name = value [, "description"] [, export];` declares an output; `export` exports it
-///   as `${AWS::StackName}-Name`.
+///   as `${AWS::StackName}-Name`. Each output is also the constant `Stack::NAME` (a
+///   `kumo_core::StackOutput`) other stacks import, so naming an output that does not exist is
+///   a compile error.
+///
+/// The header takes `service = "..."`, `description = "..."`, `tags = { "key" = value }` and
+/// `depends_on = [OtherStack, ...]` (stacks to deploy first without using their outputs).
 ///
 /// A name declared twice or used before its declaration is an error on the offending token; an
 /// undeclared name, a wrong attribute or a value of the wrong type is the compiler's error at

@@ -94,7 +94,12 @@ impl Local {
             .stderr(log)
             .process_group(0)
             .spawn()
-            .map_err(|err| fail(format!("cannot start the emulator with {}: {err}", python3())))?;
+            .map_err(|err| {
+                fail(format!(
+                    "cannot start the emulator with {}: {err}",
+                    python3()
+                ))
+            })?;
         let pid_path = self.pid_path();
         crate::fs::write_atomic(&pid_path, child.id().to_string().as_bytes())?;
         let deadline = Instant::now() + Duration::from_secs(60);

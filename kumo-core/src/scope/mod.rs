@@ -61,6 +61,7 @@ pub use component::{Component, ParameterKind};
 pub use grant::{DeclaredGrant, Grant};
 
 use crate::asset::{Asset, AssetLocation};
+use crate::group::{StackOutput, StackReference, Via};
 use crate::iam::Statement;
 use crate::naming::{LogicalId, NameRegistry, NameRule, NamingError};
 use crate::typed::{Handle, ResourceType, Tagging};
@@ -234,6 +235,49 @@ impl Scope {
                 },
             ),
         }
+    }
+
+    /// The value of another stack's output, through `Fn::ImportValue` of its export (see
+    /// [`crate::group`]); the producer must export it.
+    pub fn import(&mut self, output: &StackOutput) -> Value<String> {
+        self.template.add_reference(StackReference {
+            stack: output.stack().to_owned(),
+            output: Some(output.logical_id()),
+            via: Via::Import,
+        });
+        crate::intrinsic::import_value(output.export_name(&self.environment))
+    }
+
+    /// The value of another stack's output, through a string parameter `name` (its logical ID
+    /// is prefixed by the path) that `deploy` fills from the producer's deployed outputs (see
+    /// [`crate::group`]).
+    pub fn import_parameter(&mut self, name: &str, output: &StackOutput) -> Value<String> {
+        let id = self.logical_id(name);
+        let description = format!(
+            "Output {} of stack {} (kumo deploy sets it).",
+            output.logical_id(),
+            output.stack()
+        );
+        let added = self
+            .template
+            .add_parameter(&id, Parameter::string().description(description));
+        self.keep(added);
+        self.template.add_reference(StackReference {
+            stack: output.stack().to_owned(),
+            output: Some(output.logical_id()),
+            via: Via::Parameter(id.clone()),
+        });
+        component::parameter_ref(&id)
+    }
+
+    /// Makes this stack depend on the stack named `stack` of the app without using its
+    /// outputs: `deploy` deploys that one first, `delete` deletes this one first.
+    pub fn depends_on_stack(&mut self, stack: &str) {
+        self.template.add_reference(StackReference {
+            stack: stack.to_owned(),
+            output: None,
+            via: Via::Import,
+        });
     }
 
     /// Protects every resource the particle instance `name` (made at this point of the path)

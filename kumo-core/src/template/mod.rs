@@ -16,6 +16,7 @@ pub use resource::{DeletionPolicy, Resource, UpdateReplacePolicy};
 use crate::asset::Asset;
 use crate::condition::Condition;
 use crate::error::TemplateError;
+use crate::group::StackReference;
 use crate::typed::{Handle, ResourceType};
 use crate::value::{Json, Value};
 
@@ -90,8 +91,8 @@ impl fmt::Display for Section {
 /// ```
 ///
 /// Besides the template proper, it carries what a deploy needs that is not part of the template
-/// (and so not part of its JSON or of equality): the [assets](Template::assets) to bundle and
-/// the [stack policy](Template::stack_policy).
+/// (and so not part of its JSON or of equality): the [assets](Template::assets) to bundle, the
+/// [stack policy](Template::stack_policy) and the [other stacks](Template::references) it uses.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Template {
@@ -121,9 +122,12 @@ pub struct Template {
     assets: BTreeMap<String, Asset>,
     #[serde(skip)]
     stack_policy: Option<Json>,
+    #[serde(skip)]
+    references: Vec<StackReference>,
 }
 
-/// Two templates are equal when their JSON is: assets and stack policy are left out.
+/// Two templates are equal when their JSON is: assets, stack policy and references to other
+/// stacks are left out.
 impl PartialEq for Template {
     fn eq(&self, other: &Self) -> bool {
         self.format_version == other.format_version
@@ -196,6 +200,7 @@ impl Template {
             outputs: BTreeMap::new(),
             assets: BTreeMap::new(),
             stack_policy: None,
+            references: Vec::new(),
         }
     }
 
@@ -350,6 +355,26 @@ impl Template {
             crate::intrinsic::reference(crate::asset::BUCKET_PARAMETER),
             key,
         )
+    }
+
+    /// The outputs of other stacks of the app this template uses, and the stacks it depends on.
+    pub fn references(&self) -> &[StackReference] {
+        &self.references
+    }
+
+    /// Records a use of (or a dependency on) another stack of the app.
+    pub fn add_reference(&mut self, reference: StackReference) {
+        if !self.references.contains(&reference) {
+            self.references.push(reference);
+        }
+    }
+
+    /// The names of the stacks this one depends on, sorted.
+    pub fn stack_dependencies(&self) -> Vec<&str> {
+        let mut stacks: Vec<&str> = self.references.iter().map(|r| r.stack.as_str()).collect();
+        stacks.sort_unstable();
+        stacks.dedup();
+        stacks
     }
 
     /// The stack policy `deploy` sets: which updates CloudFormation refuses to make.

@@ -29,6 +29,7 @@ fn generate(def: &StackDef) -> TokenStream {
         service,
         description,
         tags,
+        depends_on,
         statements,
     } = def;
     let scope = Ident::new("__kumo_scope", Span::mixed_site());
@@ -40,6 +41,30 @@ fn generate(def: &StackDef) -> TokenStream {
     let tags = tags
         .iter()
         .map(|(key, value)| quote_spanned!(value.span()=> #scope.tag(#key, #value);));
+    let depends_on = depends_on.iter().map(|stack| {
+        quote_spanned!(stack.span()=> #scope.depends_on_stack(::kumo_core::Stack::name(&#stack));)
+    });
+    let outputs = statements.iter().filter_map(|s| match s {
+        Statement::Output {
+            name, description, ..
+        } => {
+            let constant = Ident::new(&name.to_string().to_uppercase(), name.span());
+            let id = name.to_string();
+            let doc = format!(
+                "The output `{id}`{}, for other stacks' `import`.",
+                description
+                    .as_ref()
+                    .map(|d| format!(" ({})", d.value().trim_end_matches('.')))
+                    .unwrap_or_default()
+            );
+            Some(quote! {
+                #[doc = #doc]
+                pub const #constant: ::kumo_core::StackOutput =
+                    ::kumo_core::StackOutput::new(#service, #id);
+            })
+        }
+        _ => None,
+    });
     let statements = statements.iter().map(|s| statement(s, &scope));
     quote! {
         #(#attrs)*
@@ -47,6 +72,8 @@ fn generate(def: &StackDef) -> TokenStream {
         #vis struct #name;
 
         impl #name {
+            #(#outputs)*
+
             /// Builds the stack in a scope: the template, and the permissions its particles
             /// declare (`scope.permissions()`).
             #[allow(unused_variables)]
@@ -54,6 +81,7 @@ fn generate(def: &StackDef) -> TokenStream {
                 let mut #scope = ::kumo_core::Scope::new(#service, #environment);
                 #describe
                 #(#tags)*
+                #(#depends_on)*
                 #(#statements)*
                 #scope
             }
@@ -104,6 +132,23 @@ fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
             quote_spanned! {expr.span()=>
                 let #name = ::kumo_core::Component::add_to(#expr, &mut #scope, #id);
                 #protect
+            }
+        }
+        Statement::Import {
+            name,
+            expr,
+            parameter,
+        } => {
+            let id = name.to_string();
+            if *parameter {
+                quote_spanned! {expr.span()=>
+                    let #name: ::kumo_core::Value<::std::string::String> =
+                        #scope.import_parameter(#id, &#expr);
+                }
+            } else {
+                quote_spanned! {expr.span()=>
+                    let #name: ::kumo_core::Value<::std::string::String> = #scope.import(&#expr);
+                }
             }
         }
         Statement::Condition { name, expr } => {

@@ -7,6 +7,9 @@ use syn::{braced, parenthesized, Attribute, Expr, Ident, LitStr, Token, Type, Vi
 mod kw {
     syn::custom_keyword!(param);
     syn::custom_keyword!(protected);
+    syn::custom_keyword!(import);
+    syn::custom_keyword!(parameter);
+    syn::custom_keyword!(depends_on);
     syn::custom_keyword!(condition);
     syn::custom_keyword!(output);
     syn::custom_keyword!(export);
@@ -18,7 +21,7 @@ mod kw {
 const EXPECTED_STACK: &str =
     "expected a stack: `pub Name(service = \"my-service\") { ... }`, with doc comments before it if you like";
 const EXPECTED_STATEMENT: &str =
-    "expected `param`, `let`, `protected let`, `condition` or `output`";
+    "expected `param`, `let`, `protected let`, `import`, `condition` or `output`";
 
 /// A whole `stack!` invocation.
 pub struct StackDef {
@@ -28,6 +31,7 @@ pub struct StackDef {
     pub service: LitStr,
     pub description: Option<LitStr>,
     pub tags: Vec<(LitStr, Expr)>,
+    pub depends_on: Vec<Expr>,
     pub statements: Vec<Statement>,
 }
 
@@ -47,6 +51,13 @@ pub enum Statement {
         expr: Expr,
         protected: bool,
     },
+    /// `import name = Stack::OUTPUT [, parameter];`: another stack's output, imported or
+    /// passed as a parameter.
+    Import {
+        name: Ident,
+        expr: Expr,
+        parameter: bool,
+    },
     /// `condition name = condition;`
     Condition { name: Ident, expr: Expr },
     /// `output name = value [, "description"] [, export];`
@@ -64,6 +75,7 @@ impl Statement {
         match self {
             Statement::Param { name, .. }
             | Statement::Let { name, .. }
+            | Statement::Import { name, .. }
             | Statement::Condition { name, .. }
             | Statement::Output { name, .. } => name,
         }
@@ -74,6 +86,7 @@ impl Statement {
         match self {
             Statement::Param { default, .. } => default.iter().collect(),
             Statement::Let { expr, .. }
+            | Statement::Import { expr, .. }
             | Statement::Condition { expr, .. }
             | Statement::Output { expr, .. } => vec![expr],
         }
@@ -106,6 +119,7 @@ impl Parse for StackDef {
         let mut service = None;
         let mut description = None;
         let mut tags = None;
+        let mut depends_on = None;
         for setting in settings {
             let (slot_taken, key) = match &setting {
                 Setting::Service(_, lit) => (service.replace(lit.clone()).is_some(), "service"),
@@ -113,6 +127,9 @@ impl Parse for StackDef {
                     (description.replace(lit.clone()).is_some(), "description")
                 }
                 Setting::Tags(_, list) => (tags.replace(list.clone()).is_some(), "tags"),
+                Setting::DependsOn(_, list) => {
+                    (depends_on.replace(list.clone()).is_some(), "depends_on")
+                }
             };
             if slot_taken {
                 return Err(syn::Error::new(
@@ -148,6 +165,7 @@ impl Parse for StackDef {
             service,
             description,
             tags: tags.unwrap_or_default(),
+            depends_on: depends_on.unwrap_or_default(),
             statements,
         })
     }
@@ -158,6 +176,7 @@ enum Setting {
     Service(kw::service, LitStr),
     Description(kw::description, LitStr),
     Tags(kw::tags, Vec<(LitStr, Expr)>),
+    DependsOn(kw::depends_on, Vec<Expr>),
 }
 
 impl Setting {
@@ -166,6 +185,7 @@ impl Setting {
             Setting::Service(kw, _) => kw.span,
             Setting::Description(kw, _) => kw.span,
             Setting::Tags(kw, _) => kw.span,
+            Setting::DependsOn(kw, _) => kw.span,
         }
     }
 }
@@ -191,6 +211,13 @@ impl Parse for Setting {
                 key,
                 pairs.into_iter().map(|tag| (tag.key, tag.value)).collect(),
             ))
+        } else if lookahead.peek(kw::depends_on) {
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let list;
+            syn::bracketed!(list in input);
+            let stacks = Punctuated::<Expr, Token![,]>::parse_terminated(&list)?;
+            Ok(Setting::DependsOn(key, stacks.into_iter().collect()))
         } else {
             Err(lookahead.error())
         }
@@ -255,6 +282,28 @@ impl Parse for Statement {
                 name,
                 expr: input.parse()?,
                 protected,
+            }
+        } else if lookahead.peek(kw::import) {
+            input.parse::<kw::import>()?;
+            let name = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let expr = input.parse()?;
+            let parameter = if input.peek(Token![,]) {
+                input.parse::<Token![,]>()?;
+                input.parse::<kw::parameter>().map_err(|err| {
+                    syn::Error::new(
+                        err.span(),
+                        "expected `parameter` (to pass the output as a parameter instead of importing it)",
+                    )
+                })?;
+                true
+            } else {
+                false
+            };
+            Statement::Import {
+                name,
+                expr,
+                parameter,
             }
         } else if lookahead.peek(kw::condition) {
             input.parse::<kw::condition>()?;
