@@ -73,3 +73,34 @@ fn help_exits_0() {
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8(output.stdout).unwrap().contains("synth"));
 }
+
+#[test]
+fn an_app_synthesizes_each_stack_by_name_and_draws_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = env!("CARGO_BIN_EXE_mes-platform");
+    let app = kumo_examples::mes_platform::app();
+    for stack in kumo_core::App::stacks(&app) {
+        let output = Command::new(binary)
+            .args(["synth", stack.name()])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let in_process = stack.template(&Environment::new("dev")).unwrap().to_json();
+        assert_eq!(String::from_utf8(output.stdout).unwrap(), in_process);
+    }
+    let output = Command::new(binary)
+        .arg("graph")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let dot = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        dot.contains("\"stack:mes-data\" -> \"stack:mes-network\";"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"stack:mes-service\" -> \"stack:mes-data\";"),
+        "{dot}"
+    );
+}

@@ -255,3 +255,44 @@ fn a_template_over_1_mb_is_refused_before_anything_is_sent() {
         "{err}"
     );
 }
+
+mod cyclic {
+    use kumo_core::resources::sqs;
+    use kumo_core::stack;
+
+    stack! {
+        pub Orders(service = "orders") {
+            import billing = Billing::QUEUE_URL;
+            let queue = sqs::Queue::new().queue_name(billing);
+            output queue_url = queue.r#ref(), export;
+        }
+    }
+
+    stack! {
+        pub Billing(service = "billing") {
+            import orders = Orders::QUEUE_URL;
+            let queue = sqs::Queue::new().queue_name(orders);
+            output queue_url = queue.r#ref(), export;
+        }
+    }
+}
+
+#[test]
+fn a_cycle_between_stacks_is_an_error_at_synth() {
+    let app = kumo_core::StackGroup::new()
+        .stack(cyclic::Orders)
+        .stack(cyclic::Billing);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let err = execute(
+        &app,
+        ["app", "synth", "--out", out.to_str().unwrap()],
+        &mut Vec::new(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the stacks depend on each other in a cycle: billing -> orders -> billing"
+    );
+    assert!(!out.exists());
+}

@@ -3,6 +3,7 @@
 
 use kumo_core::{Environment, Stack};
 use kumo_examples::instance::InstanceStack;
+use kumo_examples::mes_platform::{Data, Network, Service};
 use kumo_examples::mia_import_processor::MiaImportProcessor;
 use kumo_examples::raw_resources::RawResources;
 use kumo_tests::{cfn_lint, LintError};
@@ -13,6 +14,9 @@ fn examples() -> Vec<Box<dyn Stack>> {
         Box::new(MiaImportProcessor),
         Box::new(InstanceStack),
         Box::new(RawResources),
+        Box::new(Network),
+        Box::new(Data),
+        Box::new(Service),
     ]
 }
 
