@@ -255,31 +255,20 @@ async fn deploy(
             body.len()
         ),
     )?;
+    let settled = Settled {
+        app,
+        session,
+        stack,
+        engine: &engine,
+        template: &template,
+        hook_state: &hook_state,
+    };
     if let Some(deployed) = deployed
         .as_ref()
         .filter(|_| previous.as_ref() == Some(&template))
     {
         if unchanged(&template, deployed, &parameters, &tags) {
-            print(out, format!("{name}: no changes"))?;
-            apply_stack_policy(&engine, &template, ui, out).await?;
-            let outputs = record(
-                session,
-                stack,
-                &engine,
-                &template,
-                &parameters,
-                "unchanged",
-                &[],
-                out,
-            )
-            .await?;
-            return hooks::run(
-                app,
-                HookPoint::AfterDeploy,
-                &hook_state,
-                &outputs,
-                Some(&deployed.status),
-            );
+            return settled.no_changes(Some(&deployed.status), out).await;
         }
     }
     if !template.assets().is_empty() {
@@ -305,26 +294,8 @@ async fn deploy(
         )
         .await?;
     let ChangeSet::Ready { id, changes } = change_set else {
-        print(out, format!("{name}: no changes"))?;
-        apply_stack_policy(&engine, &template, ui, out).await?;
-        let outputs = record(
-            session,
-            stack,
-            &engine,
-            &template,
-            &parameters,
-            "unchanged",
-            &[],
-            out,
-        )
-        .await?;
-        return hooks::run(
-            app,
-            HookPoint::AfterDeploy,
-            &hook_state,
-            &outputs,
-            deployed.as_ref().map(|d| d.status.as_str()),
-        );
+        let status = deployed.as_ref().map(|d| d.status.as_str());
+        return settled.no_changes(status, out).await;
     };
     ui.detail(out, &format!("change set {id}"))?;
     if changes.is_empty() {
@@ -403,17 +374,7 @@ async fn deploy(
     apply_stack_policy(&engine, &template, ui, out).await?;
     let result = if create { "created" } else { "updated" };
     let changes: Vec<serde_json::Value> = changes.iter().map(|c| c.to_json()).collect();
-    let outputs = record(
-        session,
-        stack,
-        &engine,
-        &template,
-        &parameters,
-        result,
-        &changes,
-        out,
-    )
-    .await?;
+    let outputs = settled.record(result, &changes, out).await?;
     let status = if create {
         "CREATE_COMPLETE"
     } else {
@@ -474,38 +435,67 @@ async fn apply_stack_policy(
     Ok(())
 }
 
-/// Prints the stack's outputs (NoEcho values masked), records what is deployed under `.kumo` and
-/// in the `--json` report, and returns the outputs.
-#[allow(clippy::too_many_arguments)]
-async fn record(
-    session: &Session,
-    stack: &dyn Stack,
-    engine: &Engine<'_>,
-    template: &Template,
-    parameters: &BTreeMap<String, String>,
-    result: &str,
-    changes: &[serde_json::Value],
-    out: &mut dyn Write,
-) -> Result<BTreeMap<String, String>, CliError> {
-    let name = session.stack_name(stack);
-    let deployed = engine.describe().await?.ok_or_else(|| CliError::Deploy {
-        stack: name.clone(),
-        message: "the stack disappeared after the deploy".to_owned(),
-    })?;
-    let outputs = mask_outputs(template, parameters, deployed.outputs);
-    for (key, value) in &outputs {
-        writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
+/// A stack's deploy once its template and parameters are settled.
+struct Settled<'a> {
+    app: &'a dyn App,
+    session: &'a Session,
+    stack: &'a dyn Stack,
+    engine: &'a Engine<'a>,
+    template: &'a Template,
+    hook_state: &'a HookState<'a>,
+}
+
+impl Settled<'_> {
+    /// Ends a deploy that changes nothing (the stack in `status`): says so, sets the stack
+    /// policy if it differs, records the stack and runs the after-deploy hooks.
+    async fn no_changes(&self, status: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
+        let name = self.hook_state.stack_name;
+        writeln!(out, "{name}: no changes").map_err(CliError::Stdout)?;
+        apply_stack_policy(self.engine, self.template, &self.session.ui, out).await?;
+        let outputs = self.record("unchanged", &[], out).await?;
+        hooks::run(
+            self.app,
+            HookPoint::AfterDeploy,
+            self.hook_state,
+            &outputs,
+            status,
+        )
     }
-    let env = session.env.name();
-    session
-        .state
-        .write_applied(env, stack.name(), &template.to_json())?;
-    session.state.write_outputs(env, stack.name(), &outputs)?;
-    session.ui.report(
-        &name,
-        json!({"result": result, "status": deployed.status, "changes": changes, "outputs": outputs}),
-    );
-    Ok(outputs)
+
+    /// Prints the stack's outputs (NoEcho values masked), records what is deployed under
+    /// `.kumo` and in the `--json` report (with `result` and `changes`), and returns the
+    /// outputs.
+    async fn record(
+        &self,
+        result: &str,
+        changes: &[serde_json::Value],
+        out: &mut dyn Write,
+    ) -> Result<BTreeMap<String, String>, CliError> {
+        let name = self.hook_state.stack_name;
+        let deployed = self
+            .engine
+            .describe()
+            .await?
+            .ok_or_else(|| CliError::Deploy {
+                stack: name.to_owned(),
+                message: "the stack disappeared after the deploy".to_owned(),
+            })?;
+        let outputs = mask_outputs(self.template, self.hook_state.parameters, deployed.outputs);
+        for (key, value) in &outputs {
+            writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
+        }
+        let env = self.session.env.name();
+        let stack = self.stack.name();
+        self.session
+            .state
+            .write_applied(env, stack, &self.template.to_json())?;
+        self.session.state.write_outputs(env, stack, &outputs)?;
+        self.session.ui.report(
+            name,
+            json!({"result": result, "status": deployed.status, "changes": changes, "outputs": outputs}),
+        );
+        Ok(outputs)
+    }
 }
 
 #[cfg(test)]

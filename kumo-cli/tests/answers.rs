@@ -1,7 +1,7 @@
-//! Answers of CloudFormation that moto never gives, replayed from their documented shapes by a
-//! responder on 127.0.0.1: throttling that outlasts the SDK's retries, and stacks that are
-//! busy, stuck or left behind by a failed create. kumo must say what is wrong in one line and
-//! change nothing.
+//! Reaching CloudFormation, and answers of it that moto never gives, replayed from their
+//! documented shapes by a responder on 127.0.0.1: an endpoint nobody answers on, no credentials,
+//! throttling that outlasts the SDK's retries, and stacks that are busy, stuck or left behind by
+//! a failed create. kumo must say what is wrong in one line and change nothing.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, TcpListener};
@@ -21,6 +21,27 @@ impl Stack for Jobs {
         let mut t = Template::new();
         t.add_resource("Queue", Resource::new("AWS::SQS::Queue"))?;
         Ok(t)
+    }
+}
+
+/// Runs the CLI in a fresh directory and returns the exit code and what it printed, or its
+/// one-line error.
+fn kumo(args: &[&str]) -> (ExitCode, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join(".kumo");
+    let config = dir.path().join("kumo.toml");
+    let mut argv = vec![
+        "jobs",
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    argv.extend_from_slice(args);
+    let mut out = Vec::new();
+    match kumo_cli::execute(&Jobs, argv, &mut out) {
+        Ok(code) => (code, String::from_utf8(out).unwrap()),
+        Err(err) => (ExitCode::from(2), err.to_string()),
     }
 }
 
@@ -91,27 +112,9 @@ impl Responder {
         )
     }
 
-    /// Runs the CLI against this responder, and returns the exit code and its one-line error.
+    /// Runs the CLI against this responder (with the local emulator's dummy credentials).
     fn kumo(&self, args: &[&str]) -> (ExitCode, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let state = dir.path().join(".kumo");
-        let config = dir.path().join("kumo.toml");
-        let mut argv = vec![
-            "jobs",
-            "--local",
-            "--endpoint-url",
-            &self.endpoint,
-            "--state-dir",
-            state.to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-        ];
-        argv.extend_from_slice(args);
-        let mut out = Vec::new();
-        match kumo_cli::execute(&Jobs, argv, &mut out) {
-            Ok(code) => (code, String::from_utf8(out).unwrap()),
-            Err(err) => (ExitCode::from(2), err.to_string()),
-        }
+        kumo(&[&["--local", "--endpoint-url", &self.endpoint], args].concat())
     }
 
     fn actions(&self) -> Vec<String> {
@@ -169,4 +172,50 @@ fn a_stack_stuck_in_update_rollback_failed_is_explained() {
     assert_eq!(code, ExitCode::from(2));
     assert!(err.contains("continue-update-rollback"), "{err}");
     assert_eq!(responder.actions(), ["DescribeStacks"]);
+}
+
+#[test]
+fn unreachable_endpoints_and_missing_credentials_are_one_line() {
+    // Nothing listens on the discard port of 127.0.0.1.
+    let (code, err) = kumo(&["--local", "--endpoint-url", "http://127.0.0.1:9", "status"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(
+        err.starts_with("describing the stack: cannot reach the endpoint: "),
+        "{err}"
+    );
+    assert!(!err.contains('\n'), "{err}");
+
+    // No credentials in the environment, no profile files, no instance metadata (which the SDK
+    // would otherwise ask, off this machine). The other tests of this process pass credentials
+    // explicitly (`--local`), so taking these away does not change them.
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        std::env::remove_var(name);
+    }
+    std::env::set_var("AWS_CONFIG_FILE", dir.path().join("config"));
+    std::env::set_var(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        dir.path().join("credentials"),
+    );
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    let (code, err) = kumo(&[
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--region",
+        "us-east-1",
+        "status",
+    ]);
+    assert_eq!(code, ExitCode::from(2));
+    assert_eq!(
+        err,
+        "describing the stack: no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or use --local"
+    );
 }
