@@ -69,13 +69,7 @@ pub async fn run(
             environment: &session.env,
             parameters: &deployed.parameters,
         };
-        hooks::run(
-            app,
-            HookPoint::BeforeDelete,
-            &hook_state,
-            &deployed.outputs,
-            Some(&deployed.status),
-        )?;
+        hooks::run_with(app, HookPoint::BeforeDelete, &hook_state, Some(&deployed))?;
         let resources = engine.deployed_template().await?.resources().len();
         let mark = engine.newest_event().await?;
         engine.delete().await?;

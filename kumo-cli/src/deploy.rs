@@ -190,16 +190,7 @@ async fn deploy(
         environment: &session.env,
         parameters: &parameters,
     };
-    hooks::run(
-        app,
-        HookPoint::BeforeDeploy,
-        &hook_state,
-        &deployed
-            .as_ref()
-            .map(|d| d.outputs.clone())
-            .unwrap_or_default(),
-        deployed.as_ref().map(|d| d.status.as_str()),
-    )?;
+    hooks::run_with(app, HookPoint::BeforeDeploy, &hook_state, deployed.as_ref())?;
     let create = match start(
         deployed.as_ref().map(|d| d.status.as_str()),
         args.replace_failed,
@@ -330,16 +321,7 @@ async fn deploy(
     } else {
         (HookPoint::BeforeUpdate, HookPoint::AfterUpdate)
     };
-    if let Err(err) = hooks::run(
-        app,
-        before,
-        &hook_state,
-        &deployed
-            .as_ref()
-            .map(|d| d.outputs.clone())
-            .unwrap_or_default(),
-        deployed.as_ref().map(|d| d.status.as_str()),
-    ) {
+    if let Err(err) = hooks::run_with(app, before, &hook_state, deployed.as_ref()) {
         engine.delete_change_set(&id).await?;
         return Err(err);
     }

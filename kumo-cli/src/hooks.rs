@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use kumo_core::{App, Environment, HookContext, HookPoint};
 
+use crate::engine::Deployed;
 use crate::error::CliError;
 
 /// The state of a stack a hook sees.
@@ -42,4 +43,21 @@ pub fn run(
         })?;
     }
     Ok(())
+}
+
+/// [`run`] with the outputs and status of the stack as `deployed` (none when it does not exist).
+pub fn run_with(
+    app: &dyn App,
+    point: HookPoint,
+    state: &HookState<'_>,
+    deployed: Option<&Deployed>,
+) -> Result<(), CliError> {
+    let none = BTreeMap::new();
+    run(
+        app,
+        point,
+        state,
+        deployed.map_or(&none, |d| &d.outputs),
+        deployed.map(|d| d.status.as_str()),
+    )
 }
