@@ -24,8 +24,9 @@
 //! ```
 //!
 //! and `cargo run --bin logs -- synth` prints its template; `deploy`, `plan`, `diff`, `status`,
-//! `outputs`, `validate`, `graph` and `delete` do the rest (see `--help`). Exit codes: 0 success,
-//! 1 changes found (`diff`), 2 error.
+//! `outputs`, `validate`, `graph` and `delete` do the rest (see `--help`). An app of several
+//! stacks ([`kumo_core::StackGroup`]) deploys them in dependency order, independent ones in
+//! parallel, running its hooks. Exit codes: 0 success, 1 changes found (`diff`), 2 error.
 
 mod artifacts;
 mod aws;

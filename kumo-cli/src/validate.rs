@@ -18,9 +18,10 @@ pub async fn run(
     args: &ValidateArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
-    let connection = match args.remote {
-        true => Some(session.connect().await?),
-        false => None,
+    let connection = if args.remote {
+        Some(session.connect().await?)
+    } else {
+        None
     };
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
