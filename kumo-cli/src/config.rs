@@ -9,6 +9,10 @@
 //! termination-protection = false
 //! tags = { team = "media" }
 //! parameters = { SnsAlertsTopic = "mia-alerts-dev" }
+//!
+//! [env.dev.stacks.mes-data]
+//! tags = { cost-centre = "storage" }
+//! parameters = { RetentionDays = "7" }
 //! ```
 
 use std::collections::BTreeMap;
@@ -45,7 +49,22 @@ pub struct EnvConfig {
     /// Tags on every stack (and so on its resources).
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
-    /// Template parameter values, by parameter name.
+    /// Template parameter values, by parameter name, for every stack that has the parameter.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, String>,
+    /// Settings of single stacks of the app, by stack name.
+    #[serde(default)]
+    pub stacks: BTreeMap<String, StackSettings>,
+}
+
+/// The settings of one stack in one environment.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StackSettings {
+    /// Tags on this stack, over the environment's.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Its parameter values, over the environment's; each must be one of its parameters.
     #[serde(default)]
     pub parameters: BTreeMap<String, String>,
 }
@@ -122,7 +141,7 @@ mod tests {
     #[test]
     fn an_environment_is_read_whole() {
         let dir = write(
-            "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n",
+            "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n[env.prod.stacks.data]\ntags = { tier = \"storage\" }\nparameters = { Days = \"7\" }\n",
         );
         let config = load(&dir.path().join("kumo.toml"), "prod").unwrap();
         assert_eq!(config.region.as_deref(), Some("eu-west-1"));
@@ -132,6 +151,8 @@ mod tests {
         assert_eq!(config.termination_protection, Some(true));
         assert_eq!(config.tags["team"], "media");
         assert_eq!(config.parameters["Size"], "3");
+        assert_eq!(config.stacks["data"].tags["tier"], "storage");
+        assert_eq!(config.stacks["data"].parameters["Days"], "7");
     }
 
     #[test]

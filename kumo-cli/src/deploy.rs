@@ -35,6 +35,11 @@ pub async fn run(
         .map(|stack| stack.name().to_owned())
         .collect();
     let mut waiting = graph.sorted(&selected)?;
+    let templates: Vec<_> = waiting
+        .iter()
+        .filter_map(|name| graph.stack(name))
+        .collect();
+    session.check_shared(app, &templates, &args.params)?;
     let connection = session.connect().await?;
     // Questions on a terminal come one stack at a time.
     let concurrency = if !args.yes && Session::interactive() {
@@ -120,7 +125,17 @@ pub async fn run(
         (0, _) => Ok(ExitCode::SUCCESS),
         (1, true) => Err(failed.remove(0).1),
         _ => Err(CliError::Group {
-            failed: failed.iter().map(|(_, err)| err.to_string()).collect(),
+            failed: failed
+                .iter()
+                .map(|(name, err)| {
+                    let message = err.to_string();
+                    if message.starts_with("stack `") {
+                        message
+                    } else {
+                        format!("stack `{name}`: {message}")
+                    }
+                })
+                .collect(),
             not_attempted,
         }),
     }

@@ -106,6 +106,9 @@ pub enum CliError {
         /// The template's parameters.
         known: Vec<String>,
     },
+    /// A parameter value of kumo.toml or `--param` names a parameter no stack of the app has.
+    #[error("no stack of this app has parameter `{0}`")]
+    NoStackHasParameter(String),
     /// A parameter without a default gets no value.
     #[error("stack `{stack}` needs a value for parameter `{name}`: set it in kumo.toml or pass --param {name}=VALUE")]
     MissingParameter {

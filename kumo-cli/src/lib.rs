@@ -165,7 +165,8 @@ fn command(
             local::run(local, matches!(command, cli::LocalCommand::Up), out)
         }
         cli::Command::Deploy(args) => {
-            if session.target.local && !local.is_listening() {
+            // Only the emulator --local points at, not one --endpoint-url overrides.
+            if session.target.local && session.target.endpoint.is_none() && !local.is_listening() {
                 local.up(out)?;
             }
             runtime()?.block_on(deploy::run(app, session, &args, out))

@@ -10,8 +10,9 @@ use crate::changes::capabilities;
 use crate::cli::PlanArgs;
 use crate::engine::{ChangeSet, Engine};
 use crate::error::CliError;
+use crate::order::Graph;
 use crate::session::Session;
-use crate::synth::{build, select};
+use crate::synth::select;
 
 pub async fn run(
     app: &dyn App,
@@ -19,13 +20,23 @@ pub async fn run(
     args: &PlanArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
+    let graph = Graph::of(app, &session.env)?;
+    let selected: Vec<String> = select(app, &args.selection.stacks)?
+        .iter()
+        .map(|stack| stack.name().to_owned())
+        .collect();
+    let templates: Vec<_> = graph
+        .sorted(&selected)?
+        .iter()
+        .filter_map(|name| graph.stack(name))
+        .collect();
+    session.check_shared(app, &templates, &args.params)?;
     let connection = session.connect().await?;
     let ui = &session.ui;
-    for stack in select(app, &args.selection.stacks)? {
+    for (stack, template) in templates {
         let name = session.stack_name(stack);
-        let template = build(stack, &session.env)?;
         let parameters = session
-            .deploy_parameters(stack, &template, &args.params, &connection.client)
+            .deploy_parameters(stack, template, &args.params, &connection.client)
             .await?;
         let source = session
             .template_source(&connection, stack, &template.to_json())
@@ -39,7 +50,7 @@ pub async fn run(
             .change_set(
                 &source,
                 create,
-                &capabilities(&template),
+                &capabilities(template),
                 &session.stack_tags(stack),
                 &parameters,
             )

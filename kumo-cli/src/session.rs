@@ -11,7 +11,7 @@ use kumo_core::asset::BUCKET_PARAMETER;
 use kumo_core::group::Via;
 use kumo_core::scope::{ENVIRONMENT_TAG, SERVICE_TAG};
 use kumo_core::validate::MAX_INLINE_BODY_BYTES as INLINE_LIMIT;
-use kumo_core::{Environment, Stack, Template};
+use kumo_core::{App, Environment, Stack, Template};
 
 use crate::artifacts::{Artifacts, TemplateSource, LOCAL_BUCKET};
 use crate::aws::{aws_error, Target};
@@ -145,25 +145,44 @@ impl Session {
         self.env.stack_name(stack.name())
     }
 
-    /// The parameter values to deploy `template` with: kumo.toml's, then `overrides`. Every
-    /// name must be a parameter of the template, and every parameter without a default must
-    /// get a value.
+    /// The parameter values to deploy `template` of `stack` with, later ones winning:
+    /// kumo.toml's for the environment, the stack's own section of kumo.toml, `given` (kumo's:
+    /// the asset bucket, other stacks' outputs), and `overrides` (`--param`). Environment-wide
+    /// values and overrides apply to the stacks that declare them ([`Session::check_shared`]
+    /// checks that one does); the stack's own must be its parameters. Every parameter without a
+    /// default must get a value.
     pub fn parameters(
         &self,
         stack: &dyn Stack,
         template: &Template,
+        given: Vec<(String, String)>,
         overrides: &[(String, String)],
     ) -> Result<BTreeMap<String, String>, CliError> {
-        let mut values = self.config.parameters.clone();
-        values.extend(overrides.iter().cloned());
         let declared = template.parameters();
-        if let Some(name) = values.keys().find(|name| !declared.contains_key(*name)) {
+        let own = self
+            .config
+            .stacks
+            .get(stack.name())
+            .map(|settings| settings.parameters.clone())
+            .unwrap_or_default();
+        if let Some(name) = own.keys().find(|name| !declared.contains_key(*name)) {
             return Err(CliError::UnknownParameter {
                 stack: self.stack_name(stack),
                 name: name.clone(),
                 known: declared.keys().cloned().collect(),
             });
         }
+        let shared = |values: &mut BTreeMap<String, String>, pairs: Vec<(String, String)>| {
+            values.extend(pairs.into_iter().filter(|(k, _)| declared.contains_key(k)));
+        };
+        let mut values = BTreeMap::new();
+        shared(
+            &mut values,
+            self.config.parameters.clone().into_iter().collect(),
+        );
+        values.extend(own);
+        values.extend(given);
+        shared(&mut values, overrides.to_vec());
         if let Some((name, _)) = declared
             .iter()
             .find(|(name, p)| p.default().is_none() && !values.contains_key(*name))
@@ -174,6 +193,50 @@ impl Session {
             });
         }
         Ok(values)
+    }
+
+    /// Checks that every environment-wide parameter value of kumo.toml and every `overrides`
+    /// (`--param`) names a parameter of one of `templates`, and that each stack section of
+    /// kumo.toml names a stack of `app`.
+    pub fn check_shared(
+        &self,
+        app: &dyn App,
+        templates: &[(&dyn Stack, &Template)],
+        overrides: &[(String, String)],
+    ) -> Result<(), CliError> {
+        let names = app
+            .stacks()
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect::<Vec<_>>();
+        if let Some(unknown) = self.config.stacks.keys().find(|name| !names.contains(name)) {
+            return Err(CliError::UnknownStack {
+                name: unknown.clone(),
+                available: names,
+            });
+        }
+        let shared = self
+            .config
+            .parameters
+            .keys()
+            .chain(overrides.iter().map(|(k, _)| k));
+        for name in shared {
+            if templates
+                .iter()
+                .any(|(_, t)| t.parameters().contains_key(name))
+            {
+                continue;
+            }
+            return Err(match templates {
+                [(stack, template)] => CliError::UnknownParameter {
+                    stack: self.stack_name(*stack),
+                    name: name.clone(),
+                    known: template.parameters().keys().cloned().collect(),
+                },
+                _ => CliError::NoStackHasParameter(name.clone()),
+            });
+        }
+        Ok(())
     }
 
     /// [`Session::parameters`] for a change set: with assets, the bucket parameter is the
@@ -222,13 +285,16 @@ impl Session {
                 .ok_or_else(|| fail("which has no such output yet"))?;
             given.push((parameter.clone(), value.clone()));
         }
-        given.extend(overrides.iter().cloned());
-        self.parameters(stack, template, &given)
+        self.parameters(stack, template, given, overrides)
     }
 
-    /// The tags of `stack`: kumo.toml's, and kumo's `service-name` and `environment`.
+    /// The tags of `stack`: kumo.toml's for the environment and for the stack, and kumo's
+    /// `service-name` and `environment`.
     pub fn stack_tags(&self, stack: &dyn Stack) -> BTreeMap<String, String> {
         let mut tags = self.config.tags.clone();
+        if let Some(settings) = self.config.stacks.get(stack.name()) {
+            tags.extend(settings.tags.clone());
+        }
         tags.insert(SERVICE_TAG.to_owned(), stack.name().to_owned());
         tags.insert(ENVIRONMENT_TAG.to_owned(), self.env.name().to_owned());
         tags

@@ -296,3 +296,54 @@ fn a_cycle_between_stacks_is_an_error_at_synth() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn settings_of_an_app_apply_to_the_stacks_that_have_them() {
+    let app = kumo_core::StackGroup::new().stack(Sized).stack(Jobs);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kumo.toml");
+    let state = dir.path().join(".kumo");
+    let deploy = |extra: &[&str]| {
+        let mut argv = vec![
+            "app",
+            "--local",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--state-dir",
+            state.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "deploy",
+            "--yes",
+        ];
+        argv.extend_from_slice(extra);
+        execute(&app, argv, &mut Vec::new())
+            .unwrap_err()
+            .to_string()
+    };
+    // `Size` is the sized stack's; the jobs stack has no parameters. The checks pass, and the
+    // deploy goes on to the (unreachable) endpoint.
+    std::fs::write(&config, "[env.dev]\nparameters = { Size = \"3\" }\n").unwrap();
+    let err = deploy(&[]);
+    assert!(err.starts_with("stack `"), "{err}");
+    assert!(err.contains("cannot reach the endpoint"), "{err}");
+    assert_eq!(
+        deploy(&["--param", "Nope=1"]),
+        "no stack of this app has parameter `Nope`"
+    );
+    std::fs::write(
+        &config,
+        "[env.dev.stacks.sized.parameters]\nSize = \"3\"\n[env.dev.stacks.jobs.parameters]\nSize = \"1\"\n",
+    )
+    .unwrap();
+    let err = deploy(&[]);
+    assert!(
+        err.contains("stack `jobs-dev` has no parameter `Size`; it has none"),
+        "{err}"
+    );
+    std::fs::write(&config, "[env.dev.stacks.ghost]\ntags = { a = \"b\" }\n").unwrap();
+    assert_eq!(
+        deploy(&[]),
+        "no stack named `ghost`; this app has: sized, jobs"
+    );
+}
