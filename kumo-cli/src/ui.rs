@@ -271,6 +271,35 @@ mod tests {
     }
 
     #[test]
+    fn the_bar_counts_resources_done_not_the_stack_or_progress() {
+        let ui = Ui::new(false, true, false, true);
+        let mut progress = Progress::new(&ui, "s", 2);
+        let mut out = Vec::new();
+        let event = |logical_id: &str, resource_type: &str, status: &str| Event {
+            id: format!("{logical_id}-{status}"),
+            logical_id: logical_id.into(),
+            resource_type: resource_type.into(),
+            status: status.into(),
+            reason: None,
+        };
+        for e in [
+            event("s", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS"),
+            event("Jobs", "AWS::SQS::Queue", "CREATE_IN_PROGRESS"),
+            event("Jobs", "AWS::SQS::Queue", "CREATE_COMPLETE"),
+            event("Dlq", "AWS::SQS::Queue", "CREATE_FAILED"),
+            event("s", "AWS::CloudFormation::Stack", "ROLLBACK_COMPLETE"),
+        ] {
+            progress.event(&e, &mut out).unwrap();
+        }
+        let bar = progress.bar.as_ref().unwrap();
+        assert_eq!(bar.position(), 2);
+        assert_eq!(bar.length(), Some(2));
+        assert!(out.is_empty(), "events go above the bar, not to the output");
+        ui.set_parallel(true);
+        assert!(Progress::new(&ui, "s", 2).bar.is_none());
+    }
+
+    #[test]
     fn details_only_when_verbose() {
         let mut out = Vec::new();
         Ui::new(false, false, false, false)
