@@ -30,7 +30,8 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Use the local CloudFormation emulator on 127.0.0.1 (port `KUMO_LOCAL_PORT`, default
-    /// 5000) with dummy credentials in us-east-1.
+    /// 5000) with dummy credentials in us-east-1; `deploy` starts it when nothing listens
+    /// there.
     #[arg(long, global = true)]
     pub local: bool,
     /// Settings per environment.
