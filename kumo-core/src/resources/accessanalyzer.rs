@@ -22,7 +22,7 @@ impl Analyzer {
         )
     }
 
-    /// `AnalyzerConfiguration`: [`AnalyzerConfiguration`].
+    /// `AnalyzerConfiguration`: [`AnalyzerConfiguration`](analyzer::AnalyzerConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-accessanalyzer-analyzer.html#cfn-accessanalyzer-analyzer-analyzerconfiguration)
     pub fn analyzer_configuration(
@@ -49,7 +49,7 @@ impl Analyzer {
         self
     }
 
-    /// `ArchiveRules`: list of [`ArchiveRule`].
+    /// `ArchiveRules`: list of [`ArchiveRule`](analyzer::ArchiveRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-accessanalyzer-analyzer.html#cfn-accessanalyzer-analyzer-archiverules)
     pub fn archive_rules(
@@ -61,7 +61,7 @@ impl Analyzer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](analyzer::Tag).
     ///
     /// Items: at most 50.
     ///

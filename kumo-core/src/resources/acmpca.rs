@@ -41,7 +41,7 @@ impl Certificate {
         )
     }
 
-    /// `ApiPassthrough`: [`ApiPassthrough`].
+    /// `ApiPassthrough`: [`ApiPassthrough`](certificate::ApiPassthrough).
     ///
     /// Changing it replaces the resource.
     ///
@@ -65,7 +65,7 @@ impl Certificate {
         self
     }
 
-    /// `ValidityNotBefore`: [`Validity`].
+    /// `ValidityNotBefore`: [`Validity`](certificate::Validity).
     ///
     /// Changing it replaces the resource.
     ///
@@ -903,7 +903,7 @@ impl CertificateAuthority {
         )
     }
 
-    /// `CsrExtensions`: [`CsrExtensions`].
+    /// `CsrExtensions`: [`CsrExtensions`](certificate_authority::CsrExtensions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -917,7 +917,7 @@ impl CertificateAuthority {
         self
     }
 
-    /// `KeyStorageSecurityStandard`: [`KeyStorageSecurityStandard`].
+    /// `KeyStorageSecurityStandard`: [`KeyStorageSecurityStandard`](certificate_authority::KeyStorageSecurityStandard).
     ///
     /// Changing it replaces the resource.
     ///
@@ -931,7 +931,7 @@ impl CertificateAuthority {
         self
     }
 
-    /// `RevocationConfiguration`: [`RevocationConfiguration`].
+    /// `RevocationConfiguration`: [`RevocationConfiguration`](certificate_authority::RevocationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificateauthority.html#cfn-acmpca-certificateauthority-revocationconfiguration)
     pub fn revocation_configuration(
@@ -943,7 +943,7 @@ impl CertificateAuthority {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](certificate_authority::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -953,7 +953,7 @@ impl CertificateAuthority {
         self
     }
 
-    /// `UsageMode`: [`UsageMode`].
+    /// `UsageMode`: [`UsageMode`](certificate_authority::UsageMode).
     ///
     /// Changing it replaces the resource.
     ///

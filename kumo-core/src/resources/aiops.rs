@@ -22,7 +22,7 @@ impl InvestigationGroup {
         )
     }
 
-    /// `ChatbotNotificationChannels`: list of [`ChatbotNotificationChannel`].
+    /// `ChatbotNotificationChannels`: list of [`ChatbotNotificationChannel`](investigation_group::ChatbotNotificationChannel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-chatbotnotificationchannels)
     pub fn chatbot_notification_channels(
@@ -34,7 +34,7 @@ impl InvestigationGroup {
         self
     }
 
-    /// `CrossAccountConfigurations`: list of [`CrossAccountConfiguration`].
+    /// `CrossAccountConfigurations`: list of [`CrossAccountConfiguration`](investigation_group::CrossAccountConfiguration).
     ///
     /// Items: 0 to 25.
     ///
@@ -48,7 +48,7 @@ impl InvestigationGroup {
         self
     }
 
-    /// `EncryptionConfig`: [`EncryptionConfigMap`].
+    /// `EncryptionConfig`: [`EncryptionConfigMap`](investigation_group::EncryptionConfigMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-encryptionconfig)
     pub fn encryption_config(
@@ -111,7 +111,7 @@ impl InvestigationGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](investigation_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<investigation_group::Tag>>>) -> Self {

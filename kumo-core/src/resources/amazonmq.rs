@@ -56,7 +56,7 @@ impl Broker {
         self
     }
 
-    /// `Configuration`: [`ConfigurationId`].
+    /// `Configuration`: [`ConfigurationId`](broker::ConfigurationId).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-configuration)
     pub fn configuration(
@@ -91,7 +91,7 @@ impl Broker {
         self
     }
 
-    /// `EncryptionOptions`: [`EncryptionOptions`].
+    /// `EncryptionOptions`: [`EncryptionOptions`](broker::EncryptionOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -114,7 +114,7 @@ impl Broker {
         self
     }
 
-    /// `LdapServerMetadata`: [`LdapServerMetadata`].
+    /// `LdapServerMetadata`: [`LdapServerMetadata`](broker::LdapServerMetadata).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-ldapservermetadata)
     pub fn ldap_server_metadata(
@@ -126,7 +126,7 @@ impl Broker {
         self
     }
 
-    /// `Logs`: [`LogList`].
+    /// `Logs`: [`LogList`](broker::LogList).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-logs)
     pub fn logs(mut self, value: impl Into<crate::Value<broker::LogList>>) -> Self {
@@ -134,7 +134,7 @@ impl Broker {
         self
     }
 
-    /// `MaintenanceWindowStartTime`: [`MaintenanceWindow`].
+    /// `MaintenanceWindowStartTime`: [`MaintenanceWindow`](broker::MaintenanceWindow).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-maintenancewindowstarttime)
     pub fn maintenance_window_start_time(
@@ -177,7 +177,7 @@ impl Broker {
         self
     }
 
-    /// `Tags`: list of [`TagsEntry`].
+    /// `Tags`: list of [`TagsEntry`](broker::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<broker::TagsEntry>>>) -> Self {
@@ -185,7 +185,7 @@ impl Broker {
         self
     }
 
-    /// `Users`: list of [`User`].
+    /// `Users`: list of [`User`](broker::User).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-users)
     pub fn users(mut self, value: impl Into<crate::Value<Vec<broker::User>>>) -> Self {
@@ -633,7 +633,7 @@ impl Configuration {
         self
     }
 
-    /// `Tags`: list of [`TagsEntry`].
+    /// `Tags`: list of [`TagsEntry`](configuration::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-configuration.html#cfn-amazonmq-configuration-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<configuration::TagsEntry>>>) -> Self {

@@ -35,7 +35,7 @@ impl App {
         self
     }
 
-    /// `AutoBranchCreationConfig`: [`AutoBranchCreationConfig`].
+    /// `AutoBranchCreationConfig`: [`AutoBranchCreationConfig`](app::AutoBranchCreationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-autobranchcreationconfig)
     pub fn auto_branch_creation_config(
@@ -47,7 +47,7 @@ impl App {
         self
     }
 
-    /// `BasicAuthConfig`: [`BasicAuthConfig`].
+    /// `BasicAuthConfig`: [`BasicAuthConfig`](app::BasicAuthConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-basicauthconfig)
     pub fn basic_auth_config(
@@ -71,7 +71,7 @@ impl App {
         self
     }
 
-    /// `CacheConfig`: [`CacheConfig`].
+    /// `CacheConfig`: [`CacheConfig`](app::CacheConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-cacheconfig)
     pub fn cache_config(mut self, value: impl Into<crate::Value<app::CacheConfig>>) -> Self {
@@ -105,7 +105,7 @@ impl App {
         self
     }
 
-    /// `CustomRules`: list of [`CustomRule`].
+    /// `CustomRules`: list of [`CustomRule`](app::CustomRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-customrules)
     pub fn custom_rules(mut self, value: impl Into<crate::Value<Vec<app::CustomRule>>>) -> Self {
@@ -134,7 +134,7 @@ impl App {
         self
     }
 
-    /// `EnvironmentVariables`: list of [`EnvironmentVariable`].
+    /// `EnvironmentVariables`: list of [`EnvironmentVariable`](app::EnvironmentVariable).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-environmentvariables)
     pub fn environment_variables(
@@ -159,7 +159,7 @@ impl App {
         self
     }
 
-    /// `JobConfig`: [`JobConfig`].
+    /// `JobConfig`: [`JobConfig`](app::JobConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-jobconfig)
     pub fn job_config(mut self, value: impl Into<crate::Value<app::JobConfig>>) -> Self {
@@ -179,7 +179,7 @@ impl App {
         self
     }
 
-    /// `Platform`: [`Platform`].
+    /// `Platform`: [`Platform`](app::Platform).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-platform)
     pub fn platform(mut self, value: impl Into<crate::Value<app::Platform>>) -> Self {
@@ -199,7 +199,7 @@ impl App {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](app::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<app::Tag>>>) -> Self {
@@ -709,7 +709,7 @@ impl Branch {
         )
     }
 
-    /// `Backend`: [`Backend`].
+    /// `Backend`: [`Backend`](branch::Backend).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-backend)
     pub fn backend(mut self, value: impl Into<crate::Value<branch::Backend>>) -> Self {
@@ -717,7 +717,7 @@ impl Branch {
         self
     }
 
-    /// `BasicAuthConfig`: [`BasicAuthConfig`].
+    /// `BasicAuthConfig`: [`BasicAuthConfig`](branch::BasicAuthConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-basicauthconfig)
     pub fn basic_auth_config(
@@ -802,7 +802,7 @@ impl Branch {
         self
     }
 
-    /// `EnvironmentVariables`: list of [`EnvironmentVariable`].
+    /// `EnvironmentVariables`: list of [`EnvironmentVariable`](branch::EnvironmentVariable).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-environmentvariables)
     pub fn environment_variables(
@@ -839,7 +839,7 @@ impl Branch {
         self
     }
 
-    /// `Stage`: [`Stage`].
+    /// `Stage`: [`Stage`](branch::Stage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-stage)
     pub fn stage(mut self, value: impl Into<crate::Value<branch::Stage>>) -> Self {
@@ -847,7 +847,7 @@ impl Branch {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](branch::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<branch::Tag>>>) -> Self {
@@ -1077,7 +1077,7 @@ impl Domain {
         self
     }
 
-    /// `CertificateSettings`: [`CertificateSettings`].
+    /// `CertificateSettings`: [`CertificateSettings`](domain::CertificateSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-domain.html#cfn-amplify-domain-certificatesettings)
     pub fn certificate_settings(

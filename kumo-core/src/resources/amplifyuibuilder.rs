@@ -31,7 +31,7 @@ impl Component {
         self
     }
 
-    /// `BindingProperties`: map of [`ComponentBindingPropertiesValue`].
+    /// `BindingProperties`: map of [`ComponentBindingPropertiesValue`](component::ComponentBindingPropertiesValue).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-bindingproperties)
     pub fn binding_properties(
@@ -47,7 +47,7 @@ impl Component {
         self
     }
 
-    /// `Children`: list of [`ComponentChild`].
+    /// `Children`: list of [`ComponentChild`](component::ComponentChild).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-children)
     pub fn children(
@@ -58,7 +58,7 @@ impl Component {
         self
     }
 
-    /// `CollectionProperties`: map of [`ComponentDataConfiguration`].
+    /// `CollectionProperties`: map of [`ComponentDataConfiguration`](component::ComponentDataConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-collectionproperties)
     pub fn collection_properties(
@@ -96,7 +96,7 @@ impl Component {
         self
     }
 
-    /// `Events`: map of [`ComponentEvent`].
+    /// `Events`: map of [`ComponentEvent`](component::ComponentEvent).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-events)
     pub fn events(
@@ -132,7 +132,7 @@ impl Component {
         self
     }
 
-    /// `Properties`: map of [`ComponentProperty`].
+    /// `Properties`: map of [`ComponentProperty`](component::ComponentProperty).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-properties)
     pub fn properties(
@@ -173,7 +173,7 @@ impl Component {
         self
     }
 
-    /// `Variants`: list of [`ComponentVariant`].
+    /// `Variants`: list of [`ComponentVariant`](component::ComponentVariant).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-variants)
     pub fn variants(
@@ -1129,7 +1129,7 @@ impl Form {
         self
     }
 
-    /// `Cta`: [`FormCta`].
+    /// `Cta`: [`FormCta`](form::FormCta).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-cta)
     pub fn cta(mut self, value: impl Into<crate::Value<form::FormCta>>) -> Self {
@@ -1137,7 +1137,7 @@ impl Form {
         self
     }
 
-    /// `DataType`: [`FormDataTypeConfig`].
+    /// `DataType`: [`FormDataTypeConfig`](form::FormDataTypeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-datatype)
     pub fn data_type(mut self, value: impl Into<crate::Value<form::FormDataTypeConfig>>) -> Self {
@@ -1156,7 +1156,7 @@ impl Form {
         self
     }
 
-    /// `Fields`: map of [`FieldConfig`].
+    /// `Fields`: map of [`FieldConfig`](form::FieldConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-fields)
     pub fn fields(
@@ -1167,7 +1167,7 @@ impl Form {
         self
     }
 
-    /// `FormActionType`: [`FormActionType`].
+    /// `FormActionType`: [`FormActionType`](form::FormActionType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-formactiontype)
     pub fn form_action_type(
@@ -1179,7 +1179,7 @@ impl Form {
         self
     }
 
-    /// `LabelDecorator`: [`LabelDecorator`].
+    /// `LabelDecorator`: [`LabelDecorator`](form::LabelDecorator).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-labeldecorator)
     pub fn label_decorator(mut self, value: impl Into<crate::Value<form::LabelDecorator>>) -> Self {
@@ -1207,7 +1207,7 @@ impl Form {
         self
     }
 
-    /// `SectionalElements`: map of [`SectionalElement`].
+    /// `SectionalElements`: map of [`SectionalElement`](form::SectionalElement).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-sectionalelements)
     pub fn sectional_elements(
@@ -1219,7 +1219,7 @@ impl Form {
         self
     }
 
-    /// `Style`: [`FormStyle`].
+    /// `Style`: [`FormStyle`](form::FormStyle).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-style)
     pub fn style(mut self, value: impl Into<crate::Value<form::FormStyle>>) -> Self {
@@ -2206,7 +2206,7 @@ impl Theme {
         self
     }
 
-    /// `Overrides`: list of [`ThemeValues`].
+    /// `Overrides`: list of [`ThemeValues`](theme::ThemeValues).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-theme.html#cfn-amplifyuibuilder-theme-overrides)
     pub fn overrides(mut self, value: impl Into<crate::Value<Vec<theme::ThemeValues>>>) -> Self {
@@ -2225,7 +2225,7 @@ impl Theme {
         self
     }
 
-    /// `Values`: list of [`ThemeValues`].
+    /// `Values`: list of [`ThemeValues`](theme::ThemeValues).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-theme.html#cfn-amplifyuibuilder-theme-values)
     pub fn values(mut self, value: impl Into<crate::Value<Vec<theme::ThemeValues>>>) -> Self {

@@ -141,7 +141,7 @@ impl ApiKey {
         self
     }
 
-    /// `StageKeys`: list of [`StageKey`].
+    /// `StageKeys`: list of [`StageKey`](api_key::StageKey).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-stagekeys)
     pub fn stage_keys(mut self, value: impl Into<crate::Value<Vec<api_key::StageKey>>>) -> Self {
@@ -149,7 +149,7 @@ impl ApiKey {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](api_key::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<api_key::Tag>>>) -> Self {
@@ -529,7 +529,7 @@ impl ClientCertificate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](client_certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-clientcertificate.html#cfn-apigateway-clientcertificate-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<client_certificate::Tag>>>) -> Self {
@@ -616,7 +616,7 @@ impl Deployment {
         )
     }
 
-    /// `DeploymentCanarySettings`: [`DeploymentCanarySettings`].
+    /// `DeploymentCanarySettings`: [`DeploymentCanarySettings`](deployment::DeploymentCanarySettings).
     ///
     /// Changing it replaces the resource.
     ///
@@ -638,7 +638,7 @@ impl Deployment {
         self
     }
 
-    /// `StageDescription`: [`StageDescription`].
+    /// `StageDescription`: [`StageDescription`](deployment::StageDescription).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-deployment.html#cfn-apigateway-deployment-stagedescription)
     pub fn stage_description(
@@ -1412,7 +1412,7 @@ impl DomainName {
         self
     }
 
-    /// `EndpointConfiguration`: [`EndpointConfiguration`].
+    /// `EndpointConfiguration`: [`EndpointConfiguration`](domain_name::EndpointConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-endpointconfiguration)
     pub fn endpoint_configuration(
@@ -1424,7 +1424,7 @@ impl DomainName {
         self
     }
 
-    /// `MutualTlsAuthentication`: [`MutualTlsAuthentication`].
+    /// `MutualTlsAuthentication`: [`MutualTlsAuthentication`](domain_name::MutualTlsAuthentication).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-mutualtlsauthentication)
     pub fn mutual_tls_authentication(
@@ -1459,7 +1459,7 @@ impl DomainName {
         self
     }
 
-    /// `RoutingMode`: [`RoutingMode`].
+    /// `RoutingMode`: [`RoutingMode`](domain_name::RoutingMode).
     ///
     /// Default: `"BASE_PATH_MAPPING_ONLY"`.
     ///
@@ -1481,7 +1481,7 @@ impl DomainName {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain_name::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_name::Tag>>>) -> Self {
@@ -1708,7 +1708,7 @@ impl DomainNameAccessAssociation {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain_name_access_association::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1837,7 +1837,7 @@ impl DomainNameV2 {
         self
     }
 
-    /// `EndpointConfiguration`: [`EndpointConfiguration`].
+    /// `EndpointConfiguration`: [`EndpointConfiguration`](domain_name_v2::EndpointConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1859,7 +1859,7 @@ impl DomainNameV2 {
         self
     }
 
-    /// `RoutingMode`: [`RoutingMode`].
+    /// `RoutingMode`: [`RoutingMode`](domain_name_v2::RoutingMode).
     ///
     /// Default: `"BASE_PATH_MAPPING_ONLY"`.
     ///
@@ -1883,7 +1883,7 @@ impl DomainNameV2 {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain_name_v2::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_name_v2::Tag>>>) -> Self {
@@ -2167,7 +2167,7 @@ impl Method {
         self
     }
 
-    /// `Integration`: [`Integration`].
+    /// `Integration`: [`Integration`](method::Integration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-integration)
     pub fn integration(mut self, value: impl Into<crate::Value<method::Integration>>) -> Self {
@@ -2175,7 +2175,7 @@ impl Method {
         self
     }
 
-    /// `MethodResponses`: list of [`MethodResponse`].
+    /// `MethodResponses`: list of [`MethodResponse`](method::MethodResponse).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-methodresponses)
     pub fn method_responses(
@@ -2892,7 +2892,7 @@ impl RestApi {
         self
     }
 
-    /// `BodyS3Location`: [`S3Location`].
+    /// `BodyS3Location`: [`S3Location`](rest_api::S3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-bodys3location)
     pub fn body_s3_location(
@@ -2938,7 +2938,7 @@ impl RestApi {
         self
     }
 
-    /// `EndpointConfiguration`: [`EndpointConfiguration`].
+    /// `EndpointConfiguration`: [`EndpointConfiguration`](rest_api::EndpointConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-endpointconfiguration)
     pub fn endpoint_configuration(
@@ -3009,7 +3009,7 @@ impl RestApi {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rest_api::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<rest_api::Tag>>>) -> Self {
@@ -3198,7 +3198,7 @@ impl Stage {
         )
     }
 
-    /// `AccessLogSetting`: [`AccessLogSetting`].
+    /// `AccessLogSetting`: [`AccessLogSetting`](stage::AccessLogSetting).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-accesslogsetting)
     pub fn access_log_setting(
@@ -3228,7 +3228,7 @@ impl Stage {
         self
     }
 
-    /// `CanarySetting`: [`CanarySetting`].
+    /// `CanarySetting`: [`CanarySetting`](stage::CanarySetting).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-canarysetting)
     pub fn canary_setting(mut self, value: impl Into<crate::Value<stage::CanarySetting>>) -> Self {
@@ -3272,7 +3272,7 @@ impl Stage {
         self
     }
 
-    /// `MethodSettings`: list of [`MethodSetting`].
+    /// `MethodSettings`: list of [`MethodSetting`](stage::MethodSetting).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-methodsettings)
     pub fn method_settings(
@@ -3294,7 +3294,7 @@ impl Stage {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stage::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<stage::Tag>>>) -> Self {
@@ -3595,7 +3595,7 @@ impl UsagePlan {
         UsagePlan(crate::Resource::new("AWS::ApiGateway::UsagePlan"))
     }
 
-    /// `ApiStages`: list of [`ApiStage`].
+    /// `ApiStages`: list of [`ApiStage`](usage_plan::ApiStage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-apistages)
     pub fn api_stages(mut self, value: impl Into<crate::Value<Vec<usage_plan::ApiStage>>>) -> Self {
@@ -3611,7 +3611,7 @@ impl UsagePlan {
         self
     }
 
-    /// `Quota`: [`QuotaSettings`].
+    /// `Quota`: [`QuotaSettings`](usage_plan::QuotaSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-quota)
     pub fn quota(mut self, value: impl Into<crate::Value<usage_plan::QuotaSettings>>) -> Self {
@@ -3619,7 +3619,7 @@ impl UsagePlan {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](usage_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<usage_plan::Tag>>>) -> Self {
@@ -3627,7 +3627,7 @@ impl UsagePlan {
         self
     }
 
-    /// `Throttle`: [`ThrottleSettings`].
+    /// `Throttle`: [`ThrottleSettings`](usage_plan::ThrottleSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-throttle)
     pub fn throttle(
@@ -3942,7 +3942,7 @@ impl VpcLink {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-vpclink.html#cfn-apigateway-vpclink-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_link::Tag>>>) -> Self {

@@ -57,7 +57,7 @@ impl Api {
         self
     }
 
-    /// `BodyS3Location`: [`BodyS3Location`].
+    /// `BodyS3Location`: [`BodyS3Location`](api::BodyS3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-bodys3location)
     pub fn body_s3_location(mut self, value: impl Into<crate::Value<api::BodyS3Location>>) -> Self {
@@ -66,7 +66,7 @@ impl Api {
         self
     }
 
-    /// `CorsConfiguration`: [`Cors`].
+    /// `CorsConfiguration`: [`Cors`](api::Cors).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-corsconfiguration)
     pub fn cors_configuration(mut self, value: impl Into<crate::Value<api::Cors>>) -> Self {
@@ -374,7 +374,7 @@ impl ApiGatewayManagedOverrides {
         )
     }
 
-    /// `Integration`: [`IntegrationOverrides`].
+    /// `Integration`: [`IntegrationOverrides`](api_gateway_managed_overrides::IntegrationOverrides).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-integration)
     pub fn integration(
@@ -385,7 +385,7 @@ impl ApiGatewayManagedOverrides {
         self
     }
 
-    /// `Route`: [`RouteOverrides`].
+    /// `Route`: [`RouteOverrides`](api_gateway_managed_overrides::RouteOverrides).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-route)
     pub fn route(
@@ -396,7 +396,7 @@ impl ApiGatewayManagedOverrides {
         self
     }
 
-    /// `Stage`: [`StageOverrides`].
+    /// `Stage`: [`StageOverrides`](api_gateway_managed_overrides::StageOverrides).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-stage)
     pub fn stage(
@@ -888,7 +888,7 @@ impl Authorizer {
         self
     }
 
-    /// `JwtConfiguration`: [`JwtConfiguration`].
+    /// `JwtConfiguration`: [`JwtConfiguration`](authorizer::JwtConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-jwtconfiguration)
     pub fn jwt_configuration(
@@ -1044,7 +1044,7 @@ impl DomainName {
         )
     }
 
-    /// `DomainNameConfigurations`: list of [`DomainNameConfiguration`].
+    /// `DomainNameConfigurations`: list of [`DomainNameConfiguration`](domain_name::DomainNameConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-domainname.html#cfn-apigatewayv2-domainname-domainnameconfigurations)
     pub fn domain_name_configurations(
@@ -1056,7 +1056,7 @@ impl DomainName {
         self
     }
 
-    /// `MutualTlsAuthentication`: [`MutualTlsAuthentication`].
+    /// `MutualTlsAuthentication`: [`MutualTlsAuthentication`](domain_name::MutualTlsAuthentication).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-domainname.html#cfn-apigatewayv2-domainname-mutualtlsauthentication)
     pub fn mutual_tls_authentication(
@@ -1068,7 +1068,7 @@ impl DomainName {
         self
     }
 
-    /// `RoutingMode`: [`RoutingMode`].
+    /// `RoutingMode`: [`RoutingMode`](domain_name::RoutingMode).
     ///
     /// Default: `"API_MAPPING_ONLY"`.
     ///
@@ -1405,7 +1405,7 @@ impl Integration {
         self
     }
 
-    /// `ResponseParameters`: map of [`ResponseParameterMap`].
+    /// `ResponseParameters`: map of [`ResponseParameterMap`](integration::ResponseParameterMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-responseparameters)
     pub fn response_parameters(
@@ -1437,7 +1437,7 @@ impl Integration {
         self
     }
 
-    /// `TlsConfig`: [`TlsConfig`].
+    /// `TlsConfig`: [`TlsConfig`](integration::TlsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-tlsconfig)
     pub fn tls_config(mut self, value: impl Into<crate::Value<integration::TlsConfig>>) -> Self {
@@ -2187,7 +2187,7 @@ impl Stage {
         )
     }
 
-    /// `AccessLogSettings`: [`AccessLogSettings`].
+    /// `AccessLogSettings`: [`AccessLogSettings`](stage::AccessLogSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-accesslogsettings)
     pub fn access_log_settings(
@@ -2216,7 +2216,7 @@ impl Stage {
         self
     }
 
-    /// `DefaultRouteSettings`: [`RouteSettings`].
+    /// `DefaultRouteSettings`: [`RouteSettings`](stage::RouteSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-defaultroutesettings)
     pub fn default_route_settings(

@@ -41,7 +41,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](application::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-application.html#cfn-appconfig-application-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tags>>>) -> Self {
@@ -128,7 +128,7 @@ impl ConfigurationProfile {
         )
     }
 
-    /// `DeletionProtectionCheck`: [`DeletionProtectionCheck`].
+    /// `DeletionProtectionCheck`: [`DeletionProtectionCheck`](configuration_profile::DeletionProtectionCheck).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-deletionprotectioncheck)
     pub fn deletion_protection_check(
@@ -174,7 +174,7 @@ impl ConfigurationProfile {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](configuration_profile::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-tags)
     pub fn tags(
@@ -197,7 +197,7 @@ impl ConfigurationProfile {
         self
     }
 
-    /// `Validators`: list of [`Validators`].
+    /// `Validators`: list of [`Validators`](configuration_profile::Validators).
     ///
     /// Items: 0 to 2.
     ///
@@ -410,7 +410,7 @@ impl Deployment {
         self
     }
 
-    /// `DynamicExtensionParameters`: list of [`DynamicExtensionParameters`].
+    /// `DynamicExtensionParameters`: list of [`DynamicExtensionParameters`](deployment::DynamicExtensionParameters).
     ///
     /// Changing it replaces the resource.
     ///
@@ -437,7 +437,7 @@ impl Deployment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](deployment::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -623,7 +623,7 @@ impl DeploymentStrategy {
         self
     }
 
-    /// `GrowthType`: [`GrowthType`].
+    /// `GrowthType`: [`GrowthType`](deployment_strategy::GrowthType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deploymentstrategy.html#cfn-appconfig-deploymentstrategy-growthtype)
     pub fn growth_type(
@@ -634,7 +634,7 @@ impl DeploymentStrategy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](deployment_strategy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deploymentstrategy.html#cfn-appconfig-deploymentstrategy-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<deployment_strategy::Tag>>>) -> Self {
@@ -765,7 +765,7 @@ impl Environment {
         )
     }
 
-    /// `DeletionProtectionCheck`: [`DeletionProtectionCheck`].
+    /// `DeletionProtectionCheck`: [`DeletionProtectionCheck`](environment::DeletionProtectionCheck).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-environment.html#cfn-appconfig-environment-deletionprotectioncheck)
     pub fn deletion_protection_check(
@@ -787,7 +787,7 @@ impl Environment {
         self
     }
 
-    /// `Monitors`: list of [`Monitor`].
+    /// `Monitors`: list of [`Monitor`](environment::Monitor).
     ///
     /// Items: 0 to 5.
     ///
@@ -797,7 +797,7 @@ impl Environment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-environment.html#cfn-appconfig-environment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
@@ -957,7 +957,7 @@ impl Extension {
         self
     }
 
-    /// `Parameters`: map of [`Parameter`].
+    /// `Parameters`: map of [`Parameter`](extension::Parameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extension.html#cfn-appconfig-extension-parameters)
     pub fn parameters(
@@ -968,7 +968,7 @@ impl Extension {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](extension::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extension.html#cfn-appconfig-extension-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<extension::Tag>>>) -> Self {
@@ -1191,7 +1191,7 @@ impl ExtensionAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](extension_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extensionassociation.html#cfn-appconfig-extensionassociation-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<extension_association::Tag>>>) -> Self {

@@ -187,7 +187,7 @@ impl ConnectorProfile {
         self
     }
 
-    /// `ConnectorProfileConfig`: [`ConnectorProfileConfig`].
+    /// `ConnectorProfileConfig`: [`ConnectorProfileConfig`](connector_profile::ConnectorProfileConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-connectorprofile.html#cfn-appflow-connectorprofile-connectorprofileconfig)
     pub fn connector_profile_config(
@@ -2537,7 +2537,7 @@ impl Flow {
         self
     }
 
-    /// `FlowStatus`: [`FlowStatus`].
+    /// `FlowStatus`: [`FlowStatus`](flow::FlowStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-flow.html#cfn-appflow-flow-flowstatus)
     pub fn flow_status(mut self, value: impl Into<crate::Value<flow::FlowStatus>>) -> Self {
@@ -2559,7 +2559,7 @@ impl Flow {
         self
     }
 
-    /// `MetadataCatalogConfig`: [`MetadataCatalogConfig`].
+    /// `MetadataCatalogConfig`: [`MetadataCatalogConfig`](flow::MetadataCatalogConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-flow.html#cfn-appflow-flow-metadatacatalogconfig)
     pub fn metadata_catalog_config(
@@ -2571,7 +2571,7 @@ impl Flow {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](flow::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-flow.html#cfn-appflow-flow-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow::Tag>>>) -> Self {

@@ -35,7 +35,7 @@ impl Application {
         )
     }
 
-    /// `ApplicationConfig`: [`ApplicationConfig`].
+    /// `ApplicationConfig`: [`ApplicationConfig`](application::ApplicationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-applicationconfig)
     pub fn application_config(
@@ -47,7 +47,7 @@ impl Application {
         self
     }
 
-    /// `ApplicationType`: [`ApplicationType`].
+    /// `ApplicationType`: [`ApplicationType`](application::ApplicationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-applicationtype)
     pub fn application_type(
@@ -69,7 +69,7 @@ impl Application {
         self
     }
 
-    /// `IframeConfig`: [`IframeConfig`].
+    /// `IframeConfig`: [`IframeConfig`](application::IframeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-iframeconfig)
     pub fn iframe_config(
@@ -112,7 +112,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -400,7 +400,7 @@ impl DataIntegration {
         self
     }
 
-    /// `FileConfiguration`: [`FileConfiguration`].
+    /// `FileConfiguration`: [`FileConfiguration`](data_integration::FileConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-dataintegration.html#cfn-appintegrations-dataintegration-fileconfiguration)
     pub fn file_configuration(
@@ -431,7 +431,7 @@ impl DataIntegration {
         self
     }
 
-    /// `ScheduleConfig`: [`ScheduleConfig`].
+    /// `ScheduleConfig`: [`ScheduleConfig`](data_integration::ScheduleConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -445,7 +445,7 @@ impl DataIntegration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_integration::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -630,7 +630,7 @@ impl EventIntegration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_integration::Tag).
     ///
     /// Items: 0 to 200.
     ///

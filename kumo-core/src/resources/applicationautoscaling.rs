@@ -45,7 +45,7 @@ impl ScalableTarget {
         self
     }
 
-    /// `ScheduledActions`: list of [`ScheduledAction`].
+    /// `ScheduledActions`: list of [`ScheduledAction`](scalable_target::ScheduledAction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalabletarget.html#cfn-applicationautoscaling-scalabletarget-scheduledactions)
     pub fn scheduled_actions(
@@ -57,7 +57,7 @@ impl ScalableTarget {
         self
     }
 
-    /// `SuspendedState`: [`SuspendedState`].
+    /// `SuspendedState`: [`SuspendedState`](scalable_target::SuspendedState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalabletarget.html#cfn-applicationautoscaling-scalabletarget-suspendedstate)
     pub fn suspended_state(
@@ -469,7 +469,7 @@ impl ScalingPolicy {
         )
     }
 
-    /// `PredictiveScalingPolicyConfiguration`: [`PredictiveScalingPolicyConfiguration`].
+    /// `PredictiveScalingPolicyConfiguration`: [`PredictiveScalingPolicyConfiguration`](scaling_policy::PredictiveScalingPolicyConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration)
     pub fn predictive_scaling_policy_configuration(
@@ -495,7 +495,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `ScalableDimension`: [`ScalableDimension`].
+    /// `ScalableDimension`: [`ScalableDimension`](scaling_policy::ScalableDimension).
     ///
     /// Changing it replaces the resource.
     ///
@@ -520,7 +520,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `ServiceNamespace`: [`ServiceNamespace`].
+    /// `ServiceNamespace`: [`ServiceNamespace`](scaling_policy::ServiceNamespace).
     ///
     /// Changing it replaces the resource.
     ///
@@ -534,7 +534,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `StepScalingPolicyConfiguration`: [`StepScalingPolicyConfiguration`].
+    /// `StepScalingPolicyConfiguration`: [`StepScalingPolicyConfiguration`](scaling_policy::StepScalingPolicyConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration)
     pub fn step_scaling_policy_configuration(
@@ -546,7 +546,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `TargetTrackingScalingPolicyConfiguration`: [`TargetTrackingScalingPolicyConfiguration`].
+    /// `TargetTrackingScalingPolicyConfiguration`: [`TargetTrackingScalingPolicyConfiguration`](scaling_policy::TargetTrackingScalingPolicyConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration)
     pub fn target_tracking_scaling_policy_configuration(

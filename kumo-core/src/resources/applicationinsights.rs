@@ -49,7 +49,7 @@ impl Application {
         self
     }
 
-    /// `ComponentMonitoringSettings`: list of [`ComponentMonitoringSetting`].
+    /// `ComponentMonitoringSettings`: list of [`ComponentMonitoringSetting`](application::ComponentMonitoringSetting).
     ///
     /// Items: at least 1.
     ///
@@ -63,7 +63,7 @@ impl Application {
         self
     }
 
-    /// `CustomComponents`: list of [`CustomComponent`].
+    /// `CustomComponents`: list of [`CustomComponent`](application::CustomComponent).
     ///
     /// Items: at least 1.
     ///
@@ -77,7 +77,7 @@ impl Application {
         self
     }
 
-    /// `GroupingType`: [`GroupingType`].
+    /// `GroupingType`: [`GroupingType`](application::GroupingType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -91,7 +91,7 @@ impl Application {
         self
     }
 
-    /// `LogPatternSets`: list of [`LogPatternSet`].
+    /// `LogPatternSets`: list of [`LogPatternSet`](application::LogPatternSet).
     ///
     /// Items: at least 1.
     ///
@@ -140,7 +140,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// Items: 1 to 200.
     ///

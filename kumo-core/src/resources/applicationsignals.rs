@@ -167,7 +167,7 @@ impl ServiceLevelObjective {
         )
     }
 
-    /// `BurnRateConfigurations`: list of [`BurnRateConfiguration`].
+    /// `BurnRateConfigurations`: list of [`BurnRateConfiguration`](service_level_objective::BurnRateConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-burnrateconfigurations)
     pub fn burn_rate_configurations(
@@ -191,7 +191,7 @@ impl ServiceLevelObjective {
         self
     }
 
-    /// `ExclusionWindows`: list of [`ExclusionWindow`].
+    /// `ExclusionWindows`: list of [`ExclusionWindow`](service_level_objective::ExclusionWindow).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-exclusionwindows)
     pub fn exclusion_windows(
@@ -203,7 +203,7 @@ impl ServiceLevelObjective {
         self
     }
 
-    /// `Goal`: [`Goal`].
+    /// `Goal`: [`Goal`](service_level_objective::Goal).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-goal)
     pub fn goal(mut self, value: impl Into<crate::Value<service_level_objective::Goal>>) -> Self {
@@ -211,7 +211,7 @@ impl ServiceLevelObjective {
         self
     }
 
-    /// `RequestBasedSli`: [`RequestBasedSli`].
+    /// `RequestBasedSli`: [`RequestBasedSli`](service_level_objective::RequestBasedSli).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-requestbasedsli)
     pub fn request_based_sli(
@@ -223,7 +223,7 @@ impl ServiceLevelObjective {
         self
     }
 
-    /// `Sli`: [`Sli`].
+    /// `Sli`: [`Sli`](service_level_objective::Sli).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-sli)
     pub fn sli(mut self, value: impl Into<crate::Value<service_level_objective::Sli>>) -> Self {
@@ -231,7 +231,7 @@ impl ServiceLevelObjective {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service_level_objective::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-tags)
     pub fn tags(

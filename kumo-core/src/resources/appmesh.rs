@@ -60,7 +60,7 @@ impl GatewayRoute {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](gateway_route::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-gatewayroute.html#cfn-appmesh-gatewayroute-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<gateway_route::Tag>>>) -> Self {
@@ -1053,7 +1053,7 @@ impl Mesh {
         self
     }
 
-    /// `Spec`: [`MeshSpec`].
+    /// `Spec`: [`MeshSpec`](mesh::MeshSpec).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-mesh.html#cfn-appmesh-mesh-spec)
     pub fn spec(mut self, value: impl Into<crate::Value<mesh::MeshSpec>>) -> Self {
@@ -1061,7 +1061,7 @@ impl Mesh {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mesh::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-mesh.html#cfn-appmesh-mesh-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<mesh::Tag>>>) -> Self {
@@ -1284,7 +1284,7 @@ impl Route {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](route::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-route.html#cfn-appmesh-route-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<route::Tag>>>) -> Self {
@@ -2380,7 +2380,7 @@ impl VirtualGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](virtual_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualgateway.html#cfn-appmesh-virtualgateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_gateway::Tag>>>) -> Self {
@@ -3558,7 +3558,7 @@ impl VirtualNode {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](virtual_node::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualnode.html#cfn-appmesh-virtualnode-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_node::Tag>>>) -> Self {
@@ -5194,7 +5194,7 @@ impl VirtualRouter {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](virtual_router::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualrouter.html#cfn-appmesh-virtualrouter-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_router::Tag>>>) -> Self {
@@ -5390,7 +5390,7 @@ impl VirtualService {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](virtual_service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualservice.html#cfn-appmesh-virtualservice-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_service::Tag>>>) -> Self {

@@ -80,7 +80,7 @@ impl AutoScalingConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](auto_scaling_configuration::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -219,7 +219,7 @@ impl ObservabilityConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](observability_configuration::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -232,7 +232,7 @@ impl ObservabilityConfiguration {
         self
     }
 
-    /// `TraceConfiguration`: [`TraceConfiguration`].
+    /// `TraceConfiguration`: [`TraceConfiguration`](observability_configuration::TraceConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -410,7 +410,7 @@ impl Service {
         self
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](service::EncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -424,7 +424,7 @@ impl Service {
         self
     }
 
-    /// `HealthCheckConfiguration`: [`HealthCheckConfiguration`].
+    /// `HealthCheckConfiguration`: [`HealthCheckConfiguration`](service::HealthCheckConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-healthcheckconfiguration)
     pub fn health_check_configuration(
@@ -436,7 +436,7 @@ impl Service {
         self
     }
 
-    /// `InstanceConfiguration`: [`InstanceConfiguration`].
+    /// `InstanceConfiguration`: [`InstanceConfiguration`](service::InstanceConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-instanceconfiguration)
     pub fn instance_configuration(
@@ -448,7 +448,7 @@ impl Service {
         self
     }
 
-    /// `NetworkConfiguration`: [`NetworkConfiguration`].
+    /// `NetworkConfiguration`: [`NetworkConfiguration`](service::NetworkConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-networkconfiguration)
     pub fn network_configuration(
@@ -460,7 +460,7 @@ impl Service {
         self
     }
 
-    /// `ObservabilityConfiguration`: [`ServiceObservabilityConfiguration`].
+    /// `ObservabilityConfiguration`: [`ServiceObservabilityConfiguration`](service::ServiceObservabilityConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-observabilityconfiguration)
     pub fn observability_configuration(
@@ -486,7 +486,7 @@ impl Service {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1521,7 +1521,7 @@ impl VpcConnector {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_connector::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1650,7 +1650,7 @@ impl VpcIngressConnection {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_ingress_connection::Tag).
     ///
     /// Changing it replaces the resource.
     ///

@@ -64,7 +64,7 @@ impl AppBlock {
         self
     }
 
-    /// `PackagingType`: [`PackagingType`].
+    /// `PackagingType`: [`PackagingType`](app_block::PackagingType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -78,7 +78,7 @@ impl AppBlock {
         self
     }
 
-    /// `PostSetupScriptDetails`: [`ScriptDetails`].
+    /// `PostSetupScriptDetails`: [`ScriptDetails`](app_block::ScriptDetails).
     ///
     /// Changing it replaces the resource.
     ///
@@ -92,7 +92,7 @@ impl AppBlock {
         self
     }
 
-    /// `SetupScriptDetails`: [`ScriptDetails`].
+    /// `SetupScriptDetails`: [`ScriptDetails`](app_block::ScriptDetails).
     ///
     /// Changing it replaces the resource.
     ///
@@ -280,7 +280,7 @@ impl AppBlockBuilder {
         )
     }
 
-    /// `AccessEndpoints`: list of [`AccessEndpoint`].
+    /// `AccessEndpoints`: list of [`AccessEndpoint`](app_block_builder::AccessEndpoint).
     ///
     /// Items: 1 to 4.
     ///
@@ -342,7 +342,7 @@ impl AppBlockBuilder {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](app_block_builder::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblockbuilder.html#cfn-appstream-appblockbuilder-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_block_builder::Tag>>>) -> Self {
@@ -810,7 +810,7 @@ impl DirectoryConfig {
         )
     }
 
-    /// `CertificateBasedAuthProperties`: [`CertificateBasedAuthProperties`].
+    /// `CertificateBasedAuthProperties`: [`CertificateBasedAuthProperties`](directory_config::CertificateBasedAuthProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-directoryconfig.html#cfn-appstream-directoryconfig-certificatebasedauthproperties)
     pub fn certificate_based_auth_properties(
@@ -1069,7 +1069,7 @@ impl Fleet {
         )
     }
 
-    /// `ComputeCapacity`: [`ComputeCapacity`].
+    /// `ComputeCapacity`: [`ComputeCapacity`](fleet::ComputeCapacity).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-computecapacity)
     pub fn compute_capacity(
@@ -1117,7 +1117,7 @@ impl Fleet {
         self
     }
 
-    /// `DomainJoinInfo`: [`DomainJoinInfo`].
+    /// `DomainJoinInfo`: [`DomainJoinInfo`](fleet::DomainJoinInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-domainjoininfo)
     pub fn domain_join_info(
@@ -1223,7 +1223,7 @@ impl Fleet {
         self
     }
 
-    /// `RootVolumeConfig`: [`VolumeConfig`].
+    /// `RootVolumeConfig`: [`VolumeConfig`](fleet::VolumeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-rootvolumeconfig)
     pub fn root_volume_config(
@@ -1235,7 +1235,7 @@ impl Fleet {
         self
     }
 
-    /// `SessionScriptS3Location`: [`S3Location`].
+    /// `SessionScriptS3Location`: [`S3Location`](fleet::S3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-sessionscripts3location)
     pub fn session_script_s3_location(
@@ -1255,7 +1255,7 @@ impl Fleet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fleet::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<fleet::Tag>>>) -> Self {
@@ -1275,7 +1275,7 @@ impl Fleet {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](fleet::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-vpcconfig)
     pub fn vpc_config(mut self, value: impl Into<crate::Value<fleet::VpcConfig>>) -> Self {
@@ -1529,7 +1529,7 @@ impl ImageBuilder {
         )
     }
 
-    /// `AccessEndpoints`: list of [`AccessEndpoint`].
+    /// `AccessEndpoints`: list of [`AccessEndpoint`](image_builder::AccessEndpoint).
     ///
     /// Items: 1 to 4.
     ///
@@ -1574,7 +1574,7 @@ impl ImageBuilder {
         self
     }
 
-    /// `DomainJoinInfo`: [`DomainJoinInfo`].
+    /// `DomainJoinInfo`: [`DomainJoinInfo`](image_builder::DomainJoinInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-domainjoininfo)
     pub fn domain_join_info(
@@ -1625,7 +1625,7 @@ impl ImageBuilder {
         self
     }
 
-    /// `RootVolumeConfig`: [`VolumeConfig`].
+    /// `RootVolumeConfig`: [`VolumeConfig`](image_builder::VolumeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-rootvolumeconfig)
     pub fn root_volume_config(
@@ -1655,7 +1655,7 @@ impl ImageBuilder {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](image_builder::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<image_builder::Tag>>>) -> Self {
@@ -1663,7 +1663,7 @@ impl ImageBuilder {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](image_builder::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-vpcconfig)
     pub fn vpc_config(mut self, value: impl Into<crate::Value<image_builder::VpcConfig>>) -> Self {
@@ -1890,7 +1890,7 @@ impl Stack {
         Stack(crate::Resource::new("AWS::AppStream::Stack"))
     }
 
-    /// `AccessEndpoints`: list of [`AccessEndpoint`].
+    /// `AccessEndpoints`: list of [`AccessEndpoint`](stack::AccessEndpoint).
     ///
     /// Items: 1 to 4.
     ///
@@ -1904,7 +1904,7 @@ impl Stack {
         self
     }
 
-    /// `ApplicationSettings`: [`ApplicationSettings`].
+    /// `ApplicationSettings`: [`ApplicationSettings`](stack::ApplicationSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-applicationsettings)
     pub fn application_settings(
@@ -1997,7 +1997,7 @@ impl Stack {
         self
     }
 
-    /// `StorageConnectors`: list of [`StorageConnector`].
+    /// `StorageConnectors`: list of [`StorageConnector`](stack::StorageConnector).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-storageconnectors)
     pub fn storage_connectors(
@@ -2009,7 +2009,7 @@ impl Stack {
         self
     }
 
-    /// `StreamingExperienceSettings`: [`StreamingExperienceSettings`].
+    /// `StreamingExperienceSettings`: [`StreamingExperienceSettings`](stack::StreamingExperienceSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-streamingexperiencesettings)
     pub fn streaming_experience_settings(
@@ -2021,7 +2021,7 @@ impl Stack {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stack::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<stack::Tag>>>) -> Self {
@@ -2029,7 +2029,7 @@ impl Stack {
         self
     }
 
-    /// `UserSettings`: list of [`UserSetting`].
+    /// `UserSettings`: list of [`UserSetting`](stack::UserSetting).
     ///
     /// Items: at least 1.
     ///

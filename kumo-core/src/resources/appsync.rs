@@ -32,7 +32,7 @@ impl Api {
         Api(crate::Resource::new("AWS::AppSync::Api").property("Name", name.into().into_json()))
     }
 
-    /// `EventConfig`: [`EventConfig`].
+    /// `EventConfig`: [`EventConfig`](api::EventConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-api.html#cfn-appsync-api-eventconfig)
     pub fn event_config(mut self, value: impl Into<crate::Value<api::EventConfig>>) -> Self {
@@ -49,7 +49,7 @@ impl Api {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](api::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-api.html#cfn-appsync-api-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<api::Tag>>>) -> Self {
@@ -675,7 +675,7 @@ impl ChannelNamespace {
         self
     }
 
-    /// `HandlerConfigs`: [`HandlerConfigs`].
+    /// `HandlerConfigs`: [`HandlerConfigs`](channel_namespace::HandlerConfigs).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-handlerconfigs)
     pub fn handler_configs(
@@ -687,7 +687,7 @@ impl ChannelNamespace {
         self
     }
 
-    /// `PublishAuthModes`: list of [`AuthMode`].
+    /// `PublishAuthModes`: list of [`AuthMode`](channel_namespace::AuthMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-publishauthmodes)
     pub fn publish_auth_modes(
@@ -699,7 +699,7 @@ impl ChannelNamespace {
         self
     }
 
-    /// `SubscribeAuthModes`: list of [`AuthMode`].
+    /// `SubscribeAuthModes`: list of [`AuthMode`](channel_namespace::AuthMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-subscribeauthmodes)
     pub fn subscribe_auth_modes(
@@ -711,7 +711,7 @@ impl ChannelNamespace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](channel_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel_namespace::Tag>>>) -> Self {
@@ -1012,7 +1012,7 @@ impl DataSource {
         self
     }
 
-    /// `DynamoDBConfig`: [`DynamoDbConfig`].
+    /// `DynamoDBConfig`: [`DynamoDbConfig`](data_source::DynamoDbConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-dynamodbconfig)
     pub fn dynamo_db_config(
@@ -1024,7 +1024,7 @@ impl DataSource {
         self
     }
 
-    /// `ElasticsearchConfig`: [`ElasticsearchConfig`].
+    /// `ElasticsearchConfig`: [`ElasticsearchConfig`](data_source::ElasticsearchConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-elasticsearchconfig)
     pub fn elasticsearch_config(
@@ -1036,7 +1036,7 @@ impl DataSource {
         self
     }
 
-    /// `EventBridgeConfig`: [`EventBridgeConfig`].
+    /// `EventBridgeConfig`: [`EventBridgeConfig`](data_source::EventBridgeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-eventbridgeconfig)
     pub fn event_bridge_config(
@@ -1048,7 +1048,7 @@ impl DataSource {
         self
     }
 
-    /// `HttpConfig`: [`HttpConfig`].
+    /// `HttpConfig`: [`HttpConfig`](data_source::HttpConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-httpconfig)
     pub fn http_config(mut self, value: impl Into<crate::Value<data_source::HttpConfig>>) -> Self {
@@ -1056,7 +1056,7 @@ impl DataSource {
         self
     }
 
-    /// `LambdaConfig`: [`LambdaConfig`].
+    /// `LambdaConfig`: [`LambdaConfig`](data_source::LambdaConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-lambdaconfig)
     pub fn lambda_config(
@@ -1068,7 +1068,7 @@ impl DataSource {
         self
     }
 
-    /// `MetricsConfig`: [`MetricsConfig`].
+    /// `MetricsConfig`: [`MetricsConfig`](data_source::MetricsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-metricsconfig)
     pub fn metrics_config(
@@ -1080,7 +1080,7 @@ impl DataSource {
         self
     }
 
-    /// `OpenSearchServiceConfig`: [`OpenSearchServiceConfig`].
+    /// `OpenSearchServiceConfig`: [`OpenSearchServiceConfig`](data_source::OpenSearchServiceConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-opensearchserviceconfig)
     pub fn open_search_service_config(
@@ -1092,7 +1092,7 @@ impl DataSource {
         self
     }
 
-    /// `RelationalDatabaseConfig`: [`RelationalDatabaseConfig`].
+    /// `RelationalDatabaseConfig`: [`RelationalDatabaseConfig`](data_source::RelationalDatabaseConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-relationaldatabaseconfig)
     pub fn relational_database_config(
@@ -1632,7 +1632,7 @@ impl DomainName {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain_name::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-domainname.html#cfn-appsync-domainname-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_name::Tag>>>) -> Self {
@@ -1872,7 +1872,7 @@ impl FunctionConfiguration {
         self
     }
 
-    /// `Runtime`: [`AppSyncRuntime`].
+    /// `Runtime`: [`AppSyncRuntime`](function_configuration::AppSyncRuntime).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-runtime)
     pub fn runtime(
@@ -1883,7 +1883,7 @@ impl FunctionConfiguration {
         self
     }
 
-    /// `SyncConfig`: [`SyncConfig`].
+    /// `SyncConfig`: [`SyncConfig`](function_configuration::SyncConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-syncconfig)
     pub fn sync_config(
@@ -2114,7 +2114,7 @@ impl GraphQlApi {
         )
     }
 
-    /// `AdditionalAuthenticationProviders`: list of [`AdditionalAuthenticationProvider`].
+    /// `AdditionalAuthenticationProviders`: list of [`AdditionalAuthenticationProvider`](graph_ql_api::AdditionalAuthenticationProvider).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-additionalauthenticationproviders)
     pub fn additional_authentication_providers(
@@ -2128,7 +2128,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `ApiType`: [`ApiType`].
+    /// `ApiType`: [`ApiType`](graph_ql_api::ApiType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-apitype)
     pub fn api_type(mut self, value: impl Into<crate::Value<graph_ql_api::ApiType>>) -> Self {
@@ -2136,7 +2136,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `EnhancedMetricsConfig`: [`EnhancedMetricsConfig`].
+    /// `EnhancedMetricsConfig`: [`EnhancedMetricsConfig`](graph_ql_api::EnhancedMetricsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-enhancedmetricsconfig)
     pub fn enhanced_metrics_config(
@@ -2160,7 +2160,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `IntrospectionConfig`: [`IntrospectionConfig`].
+    /// `IntrospectionConfig`: [`IntrospectionConfig`](graph_ql_api::IntrospectionConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-introspectionconfig)
     pub fn introspection_config(
@@ -2172,7 +2172,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `LambdaAuthorizerConfig`: [`LambdaAuthorizerConfig`].
+    /// `LambdaAuthorizerConfig`: [`LambdaAuthorizerConfig`](graph_ql_api::LambdaAuthorizerConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-lambdaauthorizerconfig)
     pub fn lambda_authorizer_config(
@@ -2184,7 +2184,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `LogConfig`: [`LogConfig`].
+    /// `LogConfig`: [`LogConfig`](graph_ql_api::LogConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-logconfig)
     pub fn log_config(mut self, value: impl Into<crate::Value<graph_ql_api::LogConfig>>) -> Self {
@@ -2201,7 +2201,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `OpenIDConnectConfig`: [`OpenIdConnectConfig`].
+    /// `OpenIDConnectConfig`: [`OpenIdConnectConfig`](graph_ql_api::OpenIdConnectConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-openidconnectconfig)
     pub fn open_id_connect_config(
@@ -2244,7 +2244,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](graph_ql_api::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<graph_ql_api::Tag>>>) -> Self {
@@ -2252,7 +2252,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `UserPoolConfig`: [`UserPoolConfig`].
+    /// `UserPoolConfig`: [`UserPoolConfig`](graph_ql_api::UserPoolConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-userpoolconfig)
     pub fn user_pool_config(
@@ -2264,7 +2264,7 @@ impl GraphQlApi {
         self
     }
 
-    /// `Visibility`: [`Visibility`].
+    /// `Visibility`: [`Visibility`](graph_ql_api::Visibility).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-visibility)
     pub fn visibility(mut self, value: impl Into<crate::Value<graph_ql_api::Visibility>>) -> Self {
@@ -3009,7 +3009,7 @@ impl Resolver {
         )
     }
 
-    /// `CachingConfig`: [`CachingConfig`].
+    /// `CachingConfig`: [`CachingConfig`](resolver::CachingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-cachingconfig)
     pub fn caching_config(
@@ -3053,7 +3053,7 @@ impl Resolver {
         self
     }
 
-    /// `Kind`: [`Kind`].
+    /// `Kind`: [`Kind`](resolver::Kind).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-kind)
     pub fn kind(mut self, value: impl Into<crate::Value<resolver::Kind>>) -> Self {
@@ -3072,7 +3072,7 @@ impl Resolver {
         self
     }
 
-    /// `MetricsConfig`: [`MetricsConfig`].
+    /// `MetricsConfig`: [`MetricsConfig`](resolver::MetricsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-metricsconfig)
     pub fn metrics_config(
@@ -3084,7 +3084,7 @@ impl Resolver {
         self
     }
 
-    /// `PipelineConfig`: [`PipelineConfig`].
+    /// `PipelineConfig`: [`PipelineConfig`](resolver::PipelineConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-pipelineconfig)
     pub fn pipeline_config(
@@ -3144,7 +3144,7 @@ impl Resolver {
         self
     }
 
-    /// `Runtime`: [`AppSyncRuntime`].
+    /// `Runtime`: [`AppSyncRuntime`](resolver::AppSyncRuntime).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-runtime)
     pub fn runtime(mut self, value: impl Into<crate::Value<resolver::AppSyncRuntime>>) -> Self {
@@ -3152,7 +3152,7 @@ impl Resolver {
         self
     }
 
-    /// `SyncConfig`: [`SyncConfig`].
+    /// `SyncConfig`: [`SyncConfig`](resolver::SyncConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-syncconfig)
     pub fn sync_config(mut self, value: impl Into<crate::Value<resolver::SyncConfig>>) -> Self {
@@ -3480,7 +3480,7 @@ impl SourceApiAssociation {
         self
     }
 
-    /// `SourceApiAssociationConfig`: [`SourceApiAssociationConfig`].
+    /// `SourceApiAssociationConfig`: [`SourceApiAssociationConfig`](source_api_association::SourceApiAssociationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-sourceapiassociation.html#cfn-appsync-sourceapiassociation-sourceapiassociationconfig)
     pub fn source_api_association_config(

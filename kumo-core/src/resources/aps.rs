@@ -45,7 +45,7 @@ impl AnomalyDetector {
         self
     }
 
-    /// `Labels`: list of [`Label`].
+    /// `Labels`: list of [`Label`](anomaly_detector::Label).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-anomalydetector.html#cfn-aps-anomalydetector-labels)
     pub fn labels(mut self, value: impl Into<crate::Value<Vec<anomaly_detector::Label>>>) -> Self {
@@ -53,7 +53,7 @@ impl AnomalyDetector {
         self
     }
 
-    /// `MissingDataAction`: [`MissingDataAction`].
+    /// `MissingDataAction`: [`MissingDataAction`](anomaly_detector::MissingDataAction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-anomalydetector.html#cfn-aps-anomalydetector-missingdataaction)
     pub fn missing_data_action(
@@ -65,7 +65,7 @@ impl AnomalyDetector {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](anomaly_detector::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-anomalydetector.html#cfn-aps-anomalydetector-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<anomaly_detector::Tag>>>) -> Self {
@@ -388,7 +388,7 @@ impl RuleGroupsNamespace {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rule_groups_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-rulegroupsnamespace.html#cfn-aps-rulegroupsnamespace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule_groups_namespace::Tag>>>) -> Self {
@@ -490,7 +490,7 @@ impl Scraper {
         self
     }
 
-    /// `RoleConfiguration`: [`RoleConfiguration`].
+    /// `RoleConfiguration`: [`RoleConfiguration`](scraper::RoleConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-scraper.html#cfn-aps-scraper-roleconfiguration)
     pub fn role_configuration(
@@ -502,7 +502,7 @@ impl Scraper {
         self
     }
 
-    /// `ScraperLoggingConfiguration`: [`ScraperLoggingConfiguration`].
+    /// `ScraperLoggingConfiguration`: [`ScraperLoggingConfiguration`](scraper::ScraperLoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-scraper.html#cfn-aps-scraper-scraperloggingconfiguration)
     pub fn scraper_logging_configuration(
@@ -514,7 +514,7 @@ impl Scraper {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](scraper::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-scraper.html#cfn-aps-scraper-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<scraper::Tag>>>) -> Self {
@@ -1030,7 +1030,7 @@ impl Workspace {
         self
     }
 
-    /// `LoggingConfiguration`: [`LoggingConfiguration`].
+    /// `LoggingConfiguration`: [`LoggingConfiguration`](workspace::LoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-loggingconfiguration)
     pub fn logging_configuration(
@@ -1042,7 +1042,7 @@ impl Workspace {
         self
     }
 
-    /// `QueryLoggingConfiguration`: [`QueryLoggingConfiguration`].
+    /// `QueryLoggingConfiguration`: [`QueryLoggingConfiguration`](workspace::QueryLoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-queryloggingconfiguration)
     pub fn query_logging_configuration(
@@ -1054,7 +1054,7 @@ impl Workspace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workspace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<workspace::Tag>>>) -> Self {
@@ -1062,7 +1062,7 @@ impl Workspace {
         self
     }
 
-    /// `WorkspaceConfiguration`: [`WorkspaceConfiguration`].
+    /// `WorkspaceConfiguration`: [`WorkspaceConfiguration`](workspace::WorkspaceConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-workspaceconfiguration)
     pub fn workspace_configuration(

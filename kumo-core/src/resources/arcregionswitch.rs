@@ -32,7 +32,7 @@ impl Plan {
         )
     }
 
-    /// `AssociatedAlarms`: map of [`AssociatedAlarm`].
+    /// `AssociatedAlarms`: map of [`AssociatedAlarm`](plan::AssociatedAlarm).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-associatedalarms)
     pub fn associated_alarms(
@@ -76,7 +76,7 @@ impl Plan {
         self
     }
 
-    /// `ReportConfiguration`: [`ReportConfiguration`].
+    /// `ReportConfiguration`: [`ReportConfiguration`](plan::ReportConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-reportconfiguration)
     pub fn report_configuration(
@@ -99,7 +99,7 @@ impl Plan {
         self
     }
 
-    /// `Triggers`: list of [`Trigger`].
+    /// `Triggers`: list of [`Trigger`](plan::Trigger).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-triggers)
     pub fn triggers(mut self, value: impl Into<crate::Value<Vec<plan::Trigger>>>) -> Self {

@@ -96,7 +96,7 @@ impl ZonalAutoshiftConfiguration {
         ))
     }
 
-    /// `PracticeRunConfiguration`: [`PracticeRunConfiguration`].
+    /// `PracticeRunConfiguration`: [`PracticeRunConfiguration`](zonal_autoshift_configuration::PracticeRunConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arczonalshift-zonalautoshiftconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration)
     pub fn practice_run_configuration(
@@ -121,7 +121,7 @@ impl ZonalAutoshiftConfiguration {
         self
     }
 
-    /// `ZonalAutoshiftStatus`: [`ZonalAutoshiftStatus`].
+    /// `ZonalAutoshiftStatus`: [`ZonalAutoshiftStatus`](zonal_autoshift_configuration::ZonalAutoshiftStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arczonalshift-zonalautoshiftconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-zonalautoshiftstatus)
     pub fn zonal_autoshift_status(

@@ -32,7 +32,7 @@ impl CapacityReservation {
         )
     }
 
-    /// `CapacityAssignmentConfiguration`: [`CapacityAssignmentConfiguration`].
+    /// `CapacityAssignmentConfiguration`: [`CapacityAssignmentConfiguration`](capacity_reservation::CapacityAssignmentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-capacityreservation.html#cfn-athena-capacityreservation-capacityassignmentconfiguration)
     pub fn capacity_assignment_configuration(
@@ -44,7 +44,7 @@ impl CapacityReservation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](capacity_reservation::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-capacityreservation.html#cfn-athena-capacityreservation-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<capacity_reservation::Tag>>>) -> Self {
@@ -231,7 +231,7 @@ impl DataCatalog {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](data_catalog::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-status)
     pub fn status(mut self, value: impl Into<crate::Value<data_catalog::Status>>) -> Self {
@@ -239,7 +239,7 @@ impl DataCatalog {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_catalog::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_catalog::Tag>>>) -> Self {
@@ -538,7 +538,7 @@ impl WorkGroup {
         self
     }
 
-    /// `State`: [`State`].
+    /// `State`: [`State`](work_group::State).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-state)
     pub fn state(mut self, value: impl Into<crate::Value<work_group::State>>) -> Self {
@@ -546,7 +546,7 @@ impl WorkGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](work_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<work_group::Tag>>>) -> Self {
@@ -554,7 +554,7 @@ impl WorkGroup {
         self
     }
 
-    /// `WorkGroupConfiguration`: [`WorkGroupConfiguration`].
+    /// `WorkGroupConfiguration`: [`WorkGroupConfiguration`](work_group::WorkGroupConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-workgroupconfiguration)
     pub fn work_group_configuration(
@@ -566,7 +566,7 @@ impl WorkGroup {
         self
     }
 
-    /// `WorkGroupConfigurationUpdates`: [`WorkGroupConfigurationUpdates`].
+    /// `WorkGroupConfigurationUpdates`: [`WorkGroupConfigurationUpdates`](work_group::WorkGroupConfigurationUpdates).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-workgroupconfigurationupdates)
     pub fn work_group_configuration_updates(

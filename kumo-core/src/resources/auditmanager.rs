@@ -17,7 +17,7 @@ impl Assessment {
         Assessment(crate::Resource::new("AWS::AuditManager::Assessment"))
     }
 
-    /// `AssessmentReportsDestination`: [`AssessmentReportsDestination`].
+    /// `AssessmentReportsDestination`: [`AssessmentReportsDestination`](assessment::AssessmentReportsDestination).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-assessmentreportsdestination)
     pub fn assessment_reports_destination(
@@ -29,7 +29,7 @@ impl Assessment {
         self
     }
 
-    /// `AwsAccount`: [`AwsAccount`].
+    /// `AwsAccount`: [`AwsAccount`](assessment::AwsAccount).
     ///
     /// Changing it replaces the resource.
     ///
@@ -39,7 +39,7 @@ impl Assessment {
         self
     }
 
-    /// `Delegations`: list of [`Delegation`].
+    /// `Delegations`: list of [`Delegation`](assessment::Delegation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-delegations)
     pub fn delegations(
@@ -76,7 +76,7 @@ impl Assessment {
         self
     }
 
-    /// `Roles`: list of [`Role`].
+    /// `Roles`: list of [`Role`](assessment::Role).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-roles)
     pub fn roles(mut self, value: impl Into<crate::Value<Vec<assessment::Role>>>) -> Self {
@@ -84,7 +84,7 @@ impl Assessment {
         self
     }
 
-    /// `Scope`: [`Scope`].
+    /// `Scope`: [`Scope`](assessment::Scope).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-scope)
     pub fn scope(mut self, value: impl Into<crate::Value<assessment::Scope>>) -> Self {
@@ -92,7 +92,7 @@ impl Assessment {
         self
     }
 
-    /// `Status`: [`AssessmentStatus`].
+    /// `Status`: [`AssessmentStatus`](assessment::AssessmentStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-status)
     pub fn status(mut self, value: impl Into<crate::Value<assessment::AssessmentStatus>>) -> Self {
@@ -100,7 +100,7 @@ impl Assessment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](assessment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<assessment::Tag>>>) -> Self {

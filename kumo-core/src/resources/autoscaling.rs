@@ -46,7 +46,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `AvailabilityZoneDistribution`: [`AvailabilityZoneDistribution`].
+    /// `AvailabilityZoneDistribution`: [`AvailabilityZoneDistribution`](auto_scaling_group::AvailabilityZoneDistribution).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-availabilityzonedistribution)
     pub fn availability_zone_distribution(
@@ -67,7 +67,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `AvailabilityZoneImpairmentPolicy`: [`AvailabilityZoneImpairmentPolicy`].
+    /// `AvailabilityZoneImpairmentPolicy`: [`AvailabilityZoneImpairmentPolicy`](auto_scaling_group::AvailabilityZoneImpairmentPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-availabilityzoneimpairmentpolicy)
     pub fn availability_zone_impairment_policy(
@@ -97,7 +97,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `CapacityReservationSpecification`: [`CapacityReservationSpecification`].
+    /// `CapacityReservationSpecification`: [`CapacityReservationSpecification`](auto_scaling_group::CapacityReservationSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-capacityreservationspecification)
     pub fn capacity_reservation_specification(
@@ -134,7 +134,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `DeletionProtection`: [`DeletionProtection`].
+    /// `DeletionProtection`: [`DeletionProtection`](auto_scaling_group::DeletionProtection).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-deletionprotection)
     pub fn deletion_protection(
@@ -202,7 +202,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `InstanceLifecyclePolicy`: [`InstanceLifecyclePolicy`].
+    /// `InstanceLifecyclePolicy`: [`InstanceLifecyclePolicy`](auto_scaling_group::InstanceLifecyclePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-instancelifecyclepolicy)
     pub fn instance_lifecycle_policy(
@@ -214,7 +214,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `InstanceMaintenancePolicy`: [`InstanceMaintenancePolicy`].
+    /// `InstanceMaintenancePolicy`: [`InstanceMaintenancePolicy`](auto_scaling_group::InstanceMaintenancePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-instancemaintenancepolicy)
     pub fn instance_maintenance_policy(
@@ -237,7 +237,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `LaunchTemplate`: [`LaunchTemplateSpecification`].
+    /// `LaunchTemplate`: [`LaunchTemplateSpecification`](auto_scaling_group::LaunchTemplateSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-launchtemplate)
     pub fn launch_template(
@@ -249,7 +249,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `LifecycleHookSpecificationList`: list of [`LifecycleHookSpecification`].
+    /// `LifecycleHookSpecificationList`: list of [`LifecycleHookSpecification`](auto_scaling_group::LifecycleHookSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-lifecyclehookspecificationlist)
     pub fn lifecycle_hook_specification_list(
@@ -279,7 +279,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `MetricsCollection`: list of [`MetricsCollection`].
+    /// `MetricsCollection`: list of [`MetricsCollection`](auto_scaling_group::MetricsCollection).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-metricscollection)
     pub fn metrics_collection(
@@ -291,7 +291,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `MixedInstancesPolicy`: [`MixedInstancesPolicy`].
+    /// `MixedInstancesPolicy`: [`MixedInstancesPolicy`](auto_scaling_group::MixedInstancesPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-mixedinstancespolicy)
     pub fn mixed_instances_policy(
@@ -315,7 +315,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `NotificationConfiguration`: [`NotificationConfiguration`].
+    /// `NotificationConfiguration`: [`NotificationConfiguration`](auto_scaling_group::NotificationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-notificationconfiguration)
     pub fn notification_configuration(
@@ -327,7 +327,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `NotificationConfigurations`: list of [`NotificationConfiguration`].
+    /// `NotificationConfigurations`: list of [`NotificationConfiguration`](auto_scaling_group::NotificationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-notificationconfigurations)
     pub fn notification_configurations(
@@ -370,7 +370,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `Tags`: list of [`TagProperty`].
+    /// `Tags`: list of [`TagProperty`](auto_scaling_group::TagProperty).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-tags)
     pub fn tags(
@@ -399,7 +399,7 @@ impl AutoScalingGroup {
         self
     }
 
-    /// `TrafficSources`: list of [`TrafficSourceIdentifier`].
+    /// `TrafficSources`: list of [`TrafficSourceIdentifier`](auto_scaling_group::TrafficSourceIdentifier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-trafficsources)
     pub fn traffic_sources(
@@ -2282,7 +2282,7 @@ impl LaunchConfiguration {
         self
     }
 
-    /// `BlockDeviceMappings`: list of [`BlockDeviceMapping`].
+    /// `BlockDeviceMappings`: list of [`BlockDeviceMapping`](launch_configuration::BlockDeviceMapping).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2407,7 +2407,7 @@ impl LaunchConfiguration {
         self
     }
 
-    /// `MetadataOptions`: [`MetadataOptions`].
+    /// `MetadataOptions`: [`MetadataOptions`](launch_configuration::MetadataOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2778,7 +2778,7 @@ impl LifecycleHook {
         )
     }
 
-    /// `DefaultResult`: [`DefaultResult`].
+    /// `DefaultResult`: [`DefaultResult`](lifecycle_hook::DefaultResult).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-lifecyclehook.html#cfn-autoscaling-lifecyclehook-defaultresult)
     pub fn default_result(
@@ -2931,7 +2931,7 @@ impl ScalingPolicy {
         )
     }
 
-    /// `AdjustmentType`: [`AdjustmentType`].
+    /// `AdjustmentType`: [`AdjustmentType`](scaling_policy::AdjustmentType).
     ///
     /// Length: 1 to 255.
     ///
@@ -2962,7 +2962,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `MetricAggregationType`: [`MetricAggregationType`].
+    /// `MetricAggregationType`: [`MetricAggregationType`](scaling_policy::MetricAggregationType).
     ///
     /// Length: 1 to 32.
     ///
@@ -2985,7 +2985,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `PolicyType`: [`PolicyType`].
+    /// `PolicyType`: [`PolicyType`](scaling_policy::PolicyType).
     ///
     /// Length: 1 to 64.
     ///
@@ -2998,7 +2998,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `PredictiveScalingConfiguration`: [`PredictiveScalingConfiguration`].
+    /// `PredictiveScalingConfiguration`: [`PredictiveScalingConfiguration`](scaling_policy::PredictiveScalingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-predictivescalingconfiguration)
     pub fn predictive_scaling_configuration(
@@ -3019,7 +3019,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `StepAdjustments`: list of [`StepAdjustment`].
+    /// `StepAdjustments`: list of [`StepAdjustment`](scaling_policy::StepAdjustment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-stepadjustments)
     pub fn step_adjustments(
@@ -3031,7 +3031,7 @@ impl ScalingPolicy {
         self
     }
 
-    /// `TargetTrackingConfiguration`: [`TargetTrackingConfiguration`].
+    /// `TargetTrackingConfiguration`: [`TargetTrackingConfiguration`](scaling_policy::TargetTrackingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-targettrackingconfiguration)
     pub fn target_tracking_configuration(
@@ -4286,7 +4286,7 @@ impl WarmPool {
         ))
     }
 
-    /// `InstanceReusePolicy`: [`InstanceReusePolicy`].
+    /// `InstanceReusePolicy`: [`InstanceReusePolicy`](warm_pool::InstanceReusePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-warmpool.html#cfn-autoscaling-warmpool-instancereusepolicy)
     pub fn instance_reuse_policy(
@@ -4319,7 +4319,7 @@ impl WarmPool {
         self
     }
 
-    /// `PoolState`: [`PoolState`].
+    /// `PoolState`: [`PoolState`](warm_pool::PoolState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-warmpool.html#cfn-autoscaling-warmpool-poolstate)
     pub fn pool_state(mut self, value: impl Into<crate::Value<warm_pool::PoolState>>) -> Self {

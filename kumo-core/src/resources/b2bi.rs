@@ -33,7 +33,7 @@ impl Capability {
         )
     }
 
-    /// `InstructionsDocuments`: list of [`S3Location`].
+    /// `InstructionsDocuments`: list of [`S3Location`](capability::S3Location).
     ///
     /// Items: 0 to 5.
     ///
@@ -47,7 +47,7 @@ impl Capability {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](capability::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -208,7 +208,7 @@ impl Partnership {
         )
     }
 
-    /// `CapabilityOptions`: [`CapabilityOptions`].
+    /// `CapabilityOptions`: [`CapabilityOptions`](partnership::CapabilityOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-partnership.html#cfn-b2bi-partnership-capabilityoptions)
     pub fn capability_options(
@@ -234,7 +234,7 @@ impl Partnership {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](partnership::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -524,7 +524,7 @@ impl Profile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](profile::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -657,7 +657,7 @@ impl Transformer {
         self
     }
 
-    /// `FileFormat`: [`FileFormat`].
+    /// `FileFormat`: [`FileFormat`](transformer::FileFormat).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-fileformat)
     pub fn file_format(mut self, value: impl Into<crate::Value<transformer::FileFormat>>) -> Self {
@@ -665,7 +665,7 @@ impl Transformer {
         self
     }
 
-    /// `InputConversion`: [`InputConversion`].
+    /// `InputConversion`: [`InputConversion`](transformer::InputConversion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-inputconversion)
     pub fn input_conversion(
@@ -677,7 +677,7 @@ impl Transformer {
         self
     }
 
-    /// `Mapping`: [`Mapping`].
+    /// `Mapping`: [`Mapping`](transformer::Mapping).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-mapping)
     pub fn mapping(mut self, value: impl Into<crate::Value<transformer::Mapping>>) -> Self {
@@ -696,7 +696,7 @@ impl Transformer {
         self
     }
 
-    /// `OutputConversion`: [`OutputConversion`].
+    /// `OutputConversion`: [`OutputConversion`](transformer::OutputConversion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-outputconversion)
     pub fn output_conversion(
@@ -719,7 +719,7 @@ impl Transformer {
         self
     }
 
-    /// `SampleDocuments`: [`SampleDocuments`].
+    /// `SampleDocuments`: [`SampleDocuments`](transformer::SampleDocuments).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-sampledocuments)
     pub fn sample_documents(
@@ -731,7 +731,7 @@ impl Transformer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transformer::Tag).
     ///
     /// Items: 0 to 200.
     ///

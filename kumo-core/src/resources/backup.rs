@@ -879,7 +879,7 @@ impl BackupVault {
         self
     }
 
-    /// `LockConfiguration`: [`LockConfigurationType`].
+    /// `LockConfiguration`: [`LockConfigurationType`](backup_vault::LockConfigurationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupvault.html#cfn-backup-backupvault-lockconfiguration)
     pub fn lock_configuration(
@@ -891,7 +891,7 @@ impl BackupVault {
         self
     }
 
-    /// `Notifications`: [`NotificationObjectType`].
+    /// `Notifications`: [`NotificationObjectType`](backup_vault::NotificationObjectType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupvault.html#cfn-backup-backupvault-notifications)
     pub fn notifications(
@@ -1049,7 +1049,7 @@ impl Framework {
         self
     }
 
-    /// `FrameworkTags`: list of [`Tag`].
+    /// `FrameworkTags`: list of [`Tag`](framework::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-framework.html#cfn-backup-framework-frameworktags)
     pub fn framework_tags(mut self, value: impl Into<crate::Value<Vec<framework::Tag>>>) -> Self {
@@ -1338,7 +1338,7 @@ impl LogicallyAirGappedBackupVault {
         self
     }
 
-    /// `Notifications`: [`NotificationObjectType`].
+    /// `Notifications`: [`NotificationObjectType`](logically_air_gapped_backup_vault::NotificationObjectType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-logicallyairgappedbackupvault.html#cfn-backup-logicallyairgappedbackupvault-notifications)
     pub fn notifications(
@@ -1476,7 +1476,7 @@ impl ReportPlan {
         self
     }
 
-    /// `ReportPlanTags`: list of [`Tag`].
+    /// `ReportPlanTags`: list of [`Tag`](report_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-reportplan.html#cfn-backup-reportplan-reportplantags)
     pub fn report_plan_tags(
@@ -1705,7 +1705,7 @@ impl RestoreTestingPlan {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](restore_testing_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingplan.html#cfn-backup-restoretestingplan-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<restore_testing_plan::Tag>>>) -> Self {
@@ -1903,7 +1903,7 @@ impl RestoreTestingSelection {
         self
     }
 
-    /// `ProtectedResourceConditions`: [`ProtectedResourceConditions`].
+    /// `ProtectedResourceConditions`: [`ProtectedResourceConditions`](restore_testing_selection::ProtectedResourceConditions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-protectedresourceconditions)
     pub fn protected_resource_conditions(

@@ -79,7 +79,7 @@ impl Hypervisor {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](hypervisor::Tag).
     ///
     /// Changing it replaces the resource.
     ///

@@ -41,7 +41,7 @@ impl ComputeEnvironment {
         self
     }
 
-    /// `ComputeResources`: [`ComputeResources`].
+    /// `ComputeResources`: [`ComputeResources`](compute_environment::ComputeResources).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-computeresources)
     pub fn compute_resources(
@@ -61,7 +61,7 @@ impl ComputeEnvironment {
         self
     }
 
-    /// `EksConfiguration`: [`EksConfiguration`].
+    /// `EksConfiguration`: [`EksConfiguration`](compute_environment::EksConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -124,7 +124,7 @@ impl ComputeEnvironment {
         self
     }
 
-    /// `UpdatePolicy`: [`UpdatePolicy`].
+    /// `UpdatePolicy`: [`UpdatePolicy`](compute_environment::UpdatePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-updatepolicy)
     pub fn update_policy_property(
@@ -785,7 +785,7 @@ impl JobDefinition {
         )
     }
 
-    /// `ConsumableResourceProperties`: [`ConsumableResourceProperties`].
+    /// `ConsumableResourceProperties`: [`ConsumableResourceProperties`](job_definition::ConsumableResourceProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-consumableresourceproperties)
     pub fn consumable_resource_properties(
@@ -797,7 +797,7 @@ impl JobDefinition {
         self
     }
 
-    /// `ContainerProperties`: [`ContainerProperties`].
+    /// `ContainerProperties`: [`ContainerProperties`](job_definition::ContainerProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-containerproperties)
     pub fn container_properties(
@@ -809,7 +809,7 @@ impl JobDefinition {
         self
     }
 
-    /// `EcsProperties`: [`EcsProperties`].
+    /// `EcsProperties`: [`EcsProperties`](job_definition::EcsProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-ecsproperties)
     pub fn ecs_properties(
@@ -821,7 +821,7 @@ impl JobDefinition {
         self
     }
 
-    /// `EksProperties`: [`EksProperties`].
+    /// `EksProperties`: [`EksProperties`](job_definition::EksProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-eksproperties)
     pub fn eks_properties(
@@ -846,7 +846,7 @@ impl JobDefinition {
         self
     }
 
-    /// `NodeProperties`: [`NodeProperties`].
+    /// `NodeProperties`: [`NodeProperties`](job_definition::NodeProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-nodeproperties)
     pub fn node_properties(
@@ -887,7 +887,7 @@ impl JobDefinition {
         self
     }
 
-    /// `ResourceRetentionPolicy`: [`ResourceRetentionPolicy`].
+    /// `ResourceRetentionPolicy`: [`ResourceRetentionPolicy`](job_definition::ResourceRetentionPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-resourceretentionpolicy)
     pub fn resource_retention_policy(
@@ -899,7 +899,7 @@ impl JobDefinition {
         self
     }
 
-    /// `RetryStrategy`: [`RetryStrategy`].
+    /// `RetryStrategy`: [`RetryStrategy`](job_definition::RetryStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-retrystrategy)
     pub fn retry_strategy(
@@ -931,7 +931,7 @@ impl JobDefinition {
         self
     }
 
-    /// `Timeout`: [`JobTimeout`].
+    /// `Timeout`: [`JobTimeout`](job_definition::JobTimeout).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-timeout)
     pub fn timeout(mut self, value: impl Into<crate::Value<job_definition::JobTimeout>>) -> Self {
@@ -3723,7 +3723,7 @@ impl JobQueue {
         )
     }
 
-    /// `ComputeEnvironmentOrder`: list of [`ComputeEnvironmentOrder`].
+    /// `ComputeEnvironmentOrder`: list of [`ComputeEnvironmentOrder`](job_queue::ComputeEnvironmentOrder).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-computeenvironmentorder)
     pub fn compute_environment_order(
@@ -3759,7 +3759,7 @@ impl JobQueue {
         self
     }
 
-    /// `JobStateTimeLimitActions`: list of [`JobStateTimeLimitAction`].
+    /// `JobStateTimeLimitActions`: list of [`JobStateTimeLimitAction`](job_queue::JobStateTimeLimitAction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-jobstatetimelimitactions)
     pub fn job_state_time_limit_actions(
@@ -3780,7 +3780,7 @@ impl JobQueue {
         self
     }
 
-    /// `ServiceEnvironmentOrder`: list of [`ServiceEnvironmentOrder`].
+    /// `ServiceEnvironmentOrder`: list of [`ServiceEnvironmentOrder`](job_queue::ServiceEnvironmentOrder).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-serviceenvironmentorder)
     pub fn service_environment_order(
@@ -3792,7 +3792,7 @@ impl JobQueue {
         self
     }
 
-    /// `State`: [`JobQueueState`].
+    /// `State`: [`JobQueueState`](job_queue::JobQueueState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-state)
     pub fn state(mut self, value: impl Into<crate::Value<job_queue::JobQueueState>>) -> Self {
@@ -4002,7 +4002,7 @@ impl QuotaShare {
         )
     }
 
-    /// `State`: [`State`].
+    /// `State`: [`State`](quota_share::State).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-quotashare.html#cfn-batch-quotashare-state)
     pub fn state(mut self, value: impl Into<crate::Value<quota_share::State>>) -> Self {
@@ -4162,7 +4162,7 @@ impl SchedulingPolicy {
         SchedulingPolicy(crate::Resource::new("AWS::Batch::SchedulingPolicy"))
     }
 
-    /// `FairsharePolicy`: [`FairsharePolicy`].
+    /// `FairsharePolicy`: [`FairsharePolicy`](scheduling_policy::FairsharePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-schedulingpolicy.html#cfn-batch-schedulingpolicy-fairsharepolicy)
     pub fn fairshare_policy(
@@ -4186,7 +4186,7 @@ impl SchedulingPolicy {
         self
     }
 
-    /// `QuotaSharePolicy`: [`QuotaSharePolicy`].
+    /// `QuotaSharePolicy`: [`QuotaSharePolicy`](scheduling_policy::QuotaSharePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-schedulingpolicy.html#cfn-batch-schedulingpolicy-quotasharepolicy)
     pub fn quota_share_policy(

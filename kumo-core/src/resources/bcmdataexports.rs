@@ -22,7 +22,7 @@ impl Export {
         )
     }
 
-    /// `Tags`: list of [`ResourceTag`].
+    /// `Tags`: list of [`ResourceTag`](export::ResourceTag).
     ///
     /// Items: 0 to 200.
     ///

@@ -45,7 +45,7 @@ impl BillScenario {
         self
     }
 
-    /// `GroupSharingPreference`: [`GroupSharingPreference`].
+    /// `GroupSharingPreference`: [`GroupSharingPreference`](bill_scenario::GroupSharingPreference).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bcmpricingcalculator-billscenario.html#cfn-bcmpricingcalculator-billscenario-groupsharingpreference)
     pub fn group_sharing_preference(
@@ -69,7 +69,7 @@ impl BillScenario {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](bill_scenario::Tag).
     ///
     /// Items: at most 200.
     ///

@@ -43,7 +43,7 @@ impl Agent {
         )
     }
 
-    /// `ActionGroups`: list of [`AgentActionGroup`].
+    /// `ActionGroups`: list of [`AgentActionGroup`](agent::AgentActionGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-actiongroups)
     pub fn action_groups(
@@ -55,7 +55,7 @@ impl Agent {
         self
     }
 
-    /// `AgentCollaboration`: [`AgentCollaboration`].
+    /// `AgentCollaboration`: [`AgentCollaboration`](agent::AgentCollaboration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-agentcollaboration)
     pub fn agent_collaboration(
@@ -67,7 +67,7 @@ impl Agent {
         self
     }
 
-    /// `AgentCollaborators`: list of [`AgentCollaborator`].
+    /// `AgentCollaborators`: list of [`AgentCollaborator`](agent::AgentCollaborator).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-agentcollaborators)
     pub fn agent_collaborators(
@@ -100,7 +100,7 @@ impl Agent {
         self
     }
 
-    /// `CustomOrchestration`: [`CustomOrchestration`].
+    /// `CustomOrchestration`: [`CustomOrchestration`](agent::CustomOrchestration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-customorchestration)
     pub fn custom_orchestration(
@@ -144,7 +144,7 @@ impl Agent {
         self
     }
 
-    /// `GuardrailConfiguration`: [`GuardrailConfiguration`].
+    /// `GuardrailConfiguration`: [`GuardrailConfiguration`](agent::GuardrailConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-guardrailconfiguration)
     pub fn guardrail_configuration(
@@ -177,7 +177,7 @@ impl Agent {
         self
     }
 
-    /// `KnowledgeBases`: list of [`AgentKnowledgeBase`].
+    /// `KnowledgeBases`: list of [`AgentKnowledgeBase`](agent::AgentKnowledgeBase).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-knowledgebases)
     pub fn knowledge_bases(
@@ -189,7 +189,7 @@ impl Agent {
         self
     }
 
-    /// `MemoryConfiguration`: [`MemoryConfiguration`].
+    /// `MemoryConfiguration`: [`MemoryConfiguration`](agent::MemoryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-memoryconfiguration)
     pub fn memory_configuration(
@@ -201,7 +201,7 @@ impl Agent {
         self
     }
 
-    /// `OrchestrationType`: [`OrchestrationType`].
+    /// `OrchestrationType`: [`OrchestrationType`](agent::OrchestrationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-orchestrationtype)
     pub fn orchestration_type(
@@ -213,7 +213,7 @@ impl Agent {
         self
     }
 
-    /// `PromptOverrideConfiguration`: [`PromptOverrideConfiguration`].
+    /// `PromptOverrideConfiguration`: [`PromptOverrideConfiguration`](agent::PromptOverrideConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-promptoverrideconfiguration)
     pub fn prompt_override_configuration(
@@ -1337,7 +1337,7 @@ impl AgentAlias {
         self
     }
 
-    /// `RoutingConfiguration`: list of [`AgentAliasRoutingConfigurationListItem`].
+    /// `RoutingConfiguration`: list of [`AgentAliasRoutingConfigurationListItem`](agent_alias::AgentAliasRoutingConfigurationListItem).
     ///
     /// Items: at most 1.
     ///
@@ -1483,7 +1483,7 @@ impl ApplicationInferenceProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application_inference_profile::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1633,7 +1633,7 @@ impl AutomatedReasoningPolicy {
         self
     }
 
-    /// `PolicyDefinition`: [`PolicyDefinition`].
+    /// `PolicyDefinition`: [`PolicyDefinition`](automated_reasoning_policy::PolicyDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicy.html#cfn-bedrock-automatedreasoningpolicy-policydefinition)
     pub fn policy_definition(
@@ -1645,7 +1645,7 @@ impl AutomatedReasoningPolicy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](automated_reasoning_policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicy.html#cfn-bedrock-automatedreasoningpolicy-tags)
     pub fn tags(
@@ -1964,7 +1964,7 @@ impl AutomatedReasoningPolicyVersion {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](automated_reasoning_policy_version::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2109,7 +2109,7 @@ impl Blueprint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](blueprint::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2231,7 +2231,7 @@ impl DataAutomationLibrary {
         )
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](data_automation_library::EncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2256,7 +2256,7 @@ impl DataAutomationLibrary {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_automation_library::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2391,7 +2391,7 @@ impl DataAutomationProject {
         )
     }
 
-    /// `CustomOutputConfiguration`: [`CustomOutputConfiguration`].
+    /// `CustomOutputConfiguration`: [`CustomOutputConfiguration`](data_automation_project::CustomOutputConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-customoutputconfiguration)
     pub fn custom_output_configuration(
@@ -2425,7 +2425,7 @@ impl DataAutomationProject {
         self
     }
 
-    /// `OverrideConfiguration`: [`OverrideConfiguration`].
+    /// `OverrideConfiguration`: [`OverrideConfiguration`](data_automation_project::OverrideConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-overrideconfiguration)
     pub fn override_configuration(
@@ -2446,7 +2446,7 @@ impl DataAutomationProject {
         self
     }
 
-    /// `ProjectType`: [`ProjectType`].
+    /// `ProjectType`: [`ProjectType`](data_automation_project::ProjectType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2459,7 +2459,7 @@ impl DataAutomationProject {
         self
     }
 
-    /// `StandardOutputConfiguration`: [`StandardOutputConfiguration`].
+    /// `StandardOutputConfiguration`: [`StandardOutputConfiguration`](data_automation_project::StandardOutputConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-standardoutputconfiguration)
     pub fn standard_output_configuration(
@@ -2471,7 +2471,7 @@ impl DataAutomationProject {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_automation_project::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -4543,7 +4543,7 @@ impl DataSource {
         )
     }
 
-    /// `DataDeletionPolicy`: [`DataDeletionPolicy`].
+    /// `DataDeletionPolicy`: [`DataDeletionPolicy`](data_source::DataDeletionPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-datasource.html#cfn-bedrock-datasource-datadeletionpolicy)
     pub fn data_deletion_policy(
@@ -4565,7 +4565,7 @@ impl DataSource {
         self
     }
 
-    /// `ServerSideEncryptionConfiguration`: [`ServerSideEncryptionConfiguration`].
+    /// `ServerSideEncryptionConfiguration`: [`ServerSideEncryptionConfiguration`](data_source::ServerSideEncryptionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-datasource.html#cfn-bedrock-datasource-serversideencryptionconfiguration)
     pub fn server_side_encryption_configuration(
@@ -4579,7 +4579,7 @@ impl DataSource {
         self
     }
 
-    /// `VectorIngestionConfiguration`: [`VectorIngestionConfiguration`].
+    /// `VectorIngestionConfiguration`: [`VectorIngestionConfiguration`](data_source::VectorIngestionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-datasource.html#cfn-bedrock-datasource-vectoringestionconfiguration)
     pub fn vector_ingestion_configuration(
@@ -6365,7 +6365,7 @@ impl EnforcedGuardrailConfiguration {
         )
     }
 
-    /// `ModelEnforcement`: [`ModelEnforcement`].
+    /// `ModelEnforcement`: [`ModelEnforcement`](enforced_guardrail_configuration::ModelEnforcement).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-enforcedguardrailconfiguration.html#cfn-bedrock-enforcedguardrailconfiguration-modelenforcement)
     pub fn model_enforcement(
@@ -6377,7 +6377,7 @@ impl EnforcedGuardrailConfiguration {
         self
     }
 
-    /// `SelectiveContentGuarding`: [`SelectiveContentGuarding`].
+    /// `SelectiveContentGuarding`: [`SelectiveContentGuarding`](enforced_guardrail_configuration::SelectiveContentGuarding).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-enforcedguardrailconfiguration.html#cfn-bedrock-enforcedguardrailconfiguration-selectivecontentguarding)
     pub fn selective_content_guarding(
@@ -6592,7 +6592,7 @@ impl Flow {
         self
     }
 
-    /// `Definition`: [`FlowDefinition`].
+    /// `Definition`: [`FlowDefinition`](flow::FlowDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-definition)
     pub fn definition(mut self, value: impl Into<crate::Value<flow::FlowDefinition>>) -> Self {
@@ -6600,7 +6600,7 @@ impl Flow {
         self
     }
 
-    /// `DefinitionS3Location`: [`S3Location`].
+    /// `DefinitionS3Location`: [`S3Location`](flow::S3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-definitions3location)
     pub fn definition_s3_location(
@@ -7113,7 +7113,7 @@ impl FlowAlias {
         )
     }
 
-    /// `ConcurrencyConfiguration`: [`FlowAliasConcurrencyConfiguration`].
+    /// `ConcurrencyConfiguration`: [`FlowAliasConcurrencyConfiguration`](flow_alias::FlowAliasConcurrencyConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flowalias.html#cfn-bedrock-flowalias-concurrencyconfiguration)
     pub fn concurrency_configuration(
@@ -7400,7 +7400,7 @@ impl Guardrail {
         )
     }
 
-    /// `AutomatedReasoningPolicyConfig`: [`AutomatedReasoningPolicyConfig`].
+    /// `AutomatedReasoningPolicyConfig`: [`AutomatedReasoningPolicyConfig`](guardrail::AutomatedReasoningPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-automatedreasoningpolicyconfig)
     pub fn automated_reasoning_policy_config(
@@ -7412,7 +7412,7 @@ impl Guardrail {
         self
     }
 
-    /// `ContentPolicyConfig`: [`ContentPolicyConfig`].
+    /// `ContentPolicyConfig`: [`ContentPolicyConfig`](guardrail::ContentPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-contentpolicyconfig)
     pub fn content_policy_config(
@@ -7424,7 +7424,7 @@ impl Guardrail {
         self
     }
 
-    /// `ContextualGroundingPolicyConfig`: [`ContextualGroundingPolicyConfig`].
+    /// `ContextualGroundingPolicyConfig`: [`ContextualGroundingPolicyConfig`](guardrail::ContextualGroundingPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-contextualgroundingpolicyconfig)
     pub fn contextual_grounding_policy_config(
@@ -7436,7 +7436,7 @@ impl Guardrail {
         self
     }
 
-    /// `CrossRegionConfig`: [`GuardrailCrossRegionConfig`].
+    /// `CrossRegionConfig`: [`GuardrailCrossRegionConfig`](guardrail::GuardrailCrossRegionConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-crossregionconfig)
     pub fn cross_region_config(
@@ -7470,7 +7470,7 @@ impl Guardrail {
         self
     }
 
-    /// `SensitiveInformationPolicyConfig`: [`SensitiveInformationPolicyConfig`].
+    /// `SensitiveInformationPolicyConfig`: [`SensitiveInformationPolicyConfig`](guardrail::SensitiveInformationPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-sensitiveinformationpolicyconfig)
     pub fn sensitive_information_policy_config(
@@ -7482,7 +7482,7 @@ impl Guardrail {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](guardrail::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -7492,7 +7492,7 @@ impl Guardrail {
         self
     }
 
-    /// `TopicPolicyConfig`: [`TopicPolicyConfig`].
+    /// `TopicPolicyConfig`: [`TopicPolicyConfig`](guardrail::TopicPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-topicpolicyconfig)
     pub fn topic_policy_config(
@@ -7504,7 +7504,7 @@ impl Guardrail {
         self
     }
 
-    /// `WordPolicyConfig`: [`WordPolicyConfig`].
+    /// `WordPolicyConfig`: [`WordPolicyConfig`](guardrail::WordPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-wordpolicyconfig)
     pub fn word_policy_config(
@@ -8828,7 +8828,7 @@ impl IntelligentPromptRouter {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](intelligent_prompt_router::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -9005,7 +9005,7 @@ impl KnowledgeBase {
         self
     }
 
-    /// `StorageConfiguration`: [`StorageConfiguration`].
+    /// `StorageConfiguration`: [`StorageConfiguration`](knowledge_base::StorageConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -10913,7 +10913,7 @@ impl Prompt {
         self
     }
 
-    /// `Variants`: list of [`PromptVariant`].
+    /// `Variants`: list of [`PromptVariant`](prompt::PromptVariant).
     ///
     /// Items: 0 to 1.
     ///

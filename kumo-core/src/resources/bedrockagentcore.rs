@@ -48,7 +48,7 @@ impl ApiKeyCredentialProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](api_key_credential_provider::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -156,7 +156,7 @@ impl BrowserCustom {
         )
     }
 
-    /// `BrowserSigning`: [`BrowserSigning`].
+    /// `BrowserSigning`: [`BrowserSigning`](browser_custom::BrowserSigning).
     ///
     /// Changing it replaces the resource.
     ///
@@ -170,7 +170,7 @@ impl BrowserCustom {
         self
     }
 
-    /// `Certificates`: list of [`Certificate`].
+    /// `Certificates`: list of [`Certificate`](browser_custom::Certificate).
     ///
     /// Changing it replaces the resource.
     ///
@@ -194,7 +194,7 @@ impl BrowserCustom {
         self
     }
 
-    /// `EnterprisePolicies`: list of [`BrowserEnterprisePolicy`].
+    /// `EnterprisePolicies`: list of [`BrowserEnterprisePolicy`](browser_custom::BrowserEnterprisePolicy).
     ///
     /// Changing it replaces the resource.
     ///
@@ -219,7 +219,7 @@ impl BrowserCustom {
         self
     }
 
-    /// `RecordingConfig`: [`RecordingConfig`].
+    /// `RecordingConfig`: [`RecordingConfig`](browser_custom::RecordingConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -693,7 +693,7 @@ impl CodeInterpreterCustom {
         )
     }
 
-    /// `Certificates`: list of [`Certificate`].
+    /// `Certificates`: list of [`Certificate`](code_interpreter_custom::Certificate).
     ///
     /// Changing it replaces the resource.
     ///
@@ -970,7 +970,7 @@ impl Evaluator {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](evaluator::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1466,7 +1466,7 @@ impl Gateway {
         self
     }
 
-    /// `ExceptionLevel`: [`ExceptionLevel`].
+    /// `ExceptionLevel`: [`ExceptionLevel`](gateway::ExceptionLevel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-exceptionlevel)
     pub fn exception_level(
@@ -1478,7 +1478,7 @@ impl Gateway {
         self
     }
 
-    /// `InterceptorConfigurations`: list of [`GatewayInterceptorConfiguration`].
+    /// `InterceptorConfigurations`: list of [`GatewayInterceptorConfiguration`](gateway::GatewayInterceptorConfiguration).
     ///
     /// Items: 1 to 2.
     ///
@@ -1504,7 +1504,7 @@ impl Gateway {
         self
     }
 
-    /// `PolicyEngineConfiguration`: [`GatewayPolicyEngineConfiguration`].
+    /// `PolicyEngineConfiguration`: [`GatewayPolicyEngineConfiguration`](gateway::GatewayPolicyEngineConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-policyengineconfiguration)
     pub fn policy_engine_configuration(
@@ -1800,7 +1800,7 @@ impl GatewayTarget {
         )
     }
 
-    /// `CredentialProviderConfigurations`: list of [`CredentialProviderConfiguration`].
+    /// `CredentialProviderConfigurations`: list of [`CredentialProviderConfiguration`](gateway_target::CredentialProviderConfiguration).
     ///
     /// Items: 1 to 1.
     ///
@@ -1837,7 +1837,7 @@ impl GatewayTarget {
         self
     }
 
-    /// `MetadataConfiguration`: [`MetadataConfiguration`].
+    /// `MetadataConfiguration`: [`MetadataConfiguration`](gateway_target::MetadataConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gatewaytarget.html#cfn-bedrockagentcore-gatewaytarget-metadataconfiguration)
     pub fn metadata_configuration(
@@ -2066,7 +2066,7 @@ impl Memory {
         self
     }
 
-    /// `IndexedKeys`: list of [`IndexedKey`].
+    /// `IndexedKeys`: list of [`IndexedKey`](memory::IndexedKey).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-indexedkeys)
     pub fn indexed_keys(mut self, value: impl Into<crate::Value<Vec<memory::IndexedKey>>>) -> Self {
@@ -2083,7 +2083,7 @@ impl Memory {
         self
     }
 
-    /// `MemoryStrategies`: list of [`MemoryStrategy`].
+    /// `MemoryStrategies`: list of [`MemoryStrategy`](memory::MemoryStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-memorystrategies)
     pub fn memory_strategies(
@@ -2095,7 +2095,7 @@ impl Memory {
         self
     }
 
-    /// `StreamDeliveryResources`: [`StreamDeliveryResources`].
+    /// `StreamDeliveryResources`: [`StreamDeliveryResources`](memory::StreamDeliveryResources).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-streamdeliveryresources)
     pub fn stream_delivery_resources(
@@ -4430,7 +4430,7 @@ impl OAuth2CredentialProvider {
         )
     }
 
-    /// `Oauth2ProviderConfigInput`: [`Oauth2ProviderConfigInput`].
+    /// `Oauth2ProviderConfigInput`: [`Oauth2ProviderConfigInput`](o_auth2_credential_provider::Oauth2ProviderConfigInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-oauth2credentialprovider.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput)
     pub fn oauth2_provider_config_input(
@@ -4442,7 +4442,7 @@ impl OAuth2CredentialProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](o_auth2_credential_provider::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -5298,7 +5298,7 @@ impl OnlineEvaluationConfig {
         self
     }
 
-    /// `ExecutionStatus`: [`ExecutionStatus`].
+    /// `ExecutionStatus`: [`ExecutionStatus`](online_evaluation_config::ExecutionStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-onlineevaluationconfig.html#cfn-bedrockagentcore-onlineevaluationconfig-executionstatus)
     pub fn execution_status(
@@ -5310,7 +5310,7 @@ impl OnlineEvaluationConfig {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](online_evaluation_config::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-onlineevaluationconfig.html#cfn-bedrockagentcore-onlineevaluationconfig-tags)
     pub fn tags(
@@ -5722,7 +5722,7 @@ impl Policy {
         self
     }
 
-    /// `ValidationMode`: [`PolicyValidationMode`].
+    /// `ValidationMode`: [`PolicyValidationMode`](policy::PolicyValidationMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-policy.html#cfn-bedrockagentcore-policy-validationmode)
     pub fn validation_mode(
@@ -5894,7 +5894,7 @@ impl PolicyEngine {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](policy_engine::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -6016,7 +6016,7 @@ impl Runtime {
         )
     }
 
-    /// `AuthorizerConfiguration`: [`AuthorizerConfiguration`].
+    /// `AuthorizerConfiguration`: [`AuthorizerConfiguration`](runtime::AuthorizerConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-authorizerconfiguration)
     pub fn authorizer_configuration(
@@ -6048,7 +6048,7 @@ impl Runtime {
         self
     }
 
-    /// `FilesystemConfigurations`: list of [`FilesystemConfiguration`].
+    /// `FilesystemConfigurations`: list of [`FilesystemConfiguration`](runtime::FilesystemConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-filesystemconfigurations)
     pub fn filesystem_configurations(
@@ -6060,7 +6060,7 @@ impl Runtime {
         self
     }
 
-    /// `LifecycleConfiguration`: [`LifecycleConfiguration`].
+    /// `LifecycleConfiguration`: [`LifecycleConfiguration`](runtime::LifecycleConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-lifecycleconfiguration)
     pub fn lifecycle_configuration(
@@ -6072,7 +6072,7 @@ impl Runtime {
         self
     }
 
-    /// `ProtocolConfiguration`: [`ProtocolConfiguration`].
+    /// `ProtocolConfiguration`: [`ProtocolConfiguration`](runtime::ProtocolConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-protocolconfiguration)
     pub fn protocol_configuration(
@@ -6084,7 +6084,7 @@ impl Runtime {
         self
     }
 
-    /// `RequestHeaderConfiguration`: [`RequestHeaderConfiguration`].
+    /// `RequestHeaderConfiguration`: [`RequestHeaderConfiguration`](runtime::RequestHeaderConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-requestheaderconfiguration)
     pub fn request_header_configuration(
@@ -6973,7 +6973,7 @@ impl WorkloadIdentity {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workload_identity::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-workloadidentity.html#cfn-bedrockagentcore-workloadidentity-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<workload_identity::Tag>>>) -> Self {

@@ -22,7 +22,7 @@ impl Project {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// Items: 0 to 200.
     ///

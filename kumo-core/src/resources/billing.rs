@@ -26,7 +26,7 @@ impl BillingView {
         )
     }
 
-    /// `DataFilterExpression`: [`DataFilterExpression`].
+    /// `DataFilterExpression`: [`DataFilterExpression`](billing_view::DataFilterExpression).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billing-billingview.html#cfn-billing-billingview-datafilterexpression)
     pub fn data_filter_expression(
@@ -52,7 +52,7 @@ impl BillingView {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](billing_view::Tag).
     ///
     /// Items: at most 200.
     ///

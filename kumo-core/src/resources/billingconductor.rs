@@ -59,7 +59,7 @@ impl BillingGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](billing_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-billinggroup.html#cfn-billingconductor-billinggroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<billing_group::Tag>>>) -> Self {
@@ -258,7 +258,7 @@ impl CustomLineItem {
         self
     }
 
-    /// `BillingPeriodRange`: [`BillingPeriodRange`].
+    /// `BillingPeriodRange`: [`BillingPeriodRange`](custom_line_item::BillingPeriodRange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-billingperiodrange)
     pub fn billing_period_range(
@@ -270,7 +270,7 @@ impl CustomLineItem {
         self
     }
 
-    /// `ComputationRule`: [`ComputationRule`].
+    /// `ComputationRule`: [`ComputationRule`](custom_line_item::ComputationRule).
     ///
     /// Changing it replaces the resource.
     ///
@@ -284,7 +284,7 @@ impl CustomLineItem {
         self
     }
 
-    /// `CustomLineItemChargeDetails`: [`CustomLineItemChargeDetails`].
+    /// `CustomLineItemChargeDetails`: [`CustomLineItemChargeDetails`](custom_line_item::CustomLineItemChargeDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-customlineitemchargedetails)
     pub fn custom_line_item_charge_details(
@@ -306,7 +306,7 @@ impl CustomLineItem {
         self
     }
 
-    /// `PresentationDetails`: [`PresentationDetails`].
+    /// `PresentationDetails`: [`PresentationDetails`](custom_line_item::PresentationDetails).
     ///
     /// Changing it replaces the resource.
     ///
@@ -320,7 +320,7 @@ impl CustomLineItem {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](custom_line_item::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<custom_line_item::Tag>>>) -> Self {
@@ -768,7 +768,7 @@ impl PricingPlan {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](pricing_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingplan.html#cfn-billingconductor-pricingplan-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<pricing_plan::Tag>>>) -> Self {
@@ -870,7 +870,7 @@ impl PricingRule {
         )
     }
 
-    /// `BillingEntity`: [`BillingEntity`].
+    /// `BillingEntity`: [`BillingEntity`](pricing_rule::BillingEntity).
     ///
     /// Changing it replaces the resource.
     ///
@@ -933,7 +933,7 @@ impl PricingRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](pricing_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<pricing_rule::Tag>>>) -> Self {
@@ -941,7 +941,7 @@ impl PricingRule {
         self
     }
 
-    /// `Tiering`: [`Tiering`].
+    /// `Tiering`: [`Tiering`](pricing_rule::Tiering).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-tiering)
     pub fn tiering(mut self, value: impl Into<crate::Value<pricing_rule::Tiering>>) -> Self {

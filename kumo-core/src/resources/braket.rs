@@ -26,7 +26,7 @@ impl SpendingLimit {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](spending_limit::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-braket-spendinglimit.html#cfn-braket-spendinglimit-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<spending_limit::Tag>>>) -> Self {
@@ -34,7 +34,7 @@ impl SpendingLimit {
         self
     }
 
-    /// `TimePeriod`: [`TimePeriod`].
+    /// `TimePeriod`: [`TimePeriod`](spending_limit::TimePeriod).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-braket-spendinglimit.html#cfn-braket-spendinglimit-timeperiod)
     pub fn time_period(

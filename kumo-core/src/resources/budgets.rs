@@ -22,7 +22,7 @@ impl Budget {
         )
     }
 
-    /// `NotificationsWithSubscribers`: list of [`NotificationWithSubscribers`].
+    /// `NotificationsWithSubscribers`: list of [`NotificationWithSubscribers`](budget::NotificationWithSubscribers).
     ///
     /// Changing it replaces the resource.
     ///
@@ -36,7 +36,7 @@ impl Budget {
         self
     }
 
-    /// `ResourceTags`: list of [`ResourceTag`].
+    /// `ResourceTags`: list of [`ResourceTag`](budget::ResourceTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-budgets-budget.html#cfn-budgets-budget-resourcetags)
     pub fn resource_tags(
@@ -796,7 +796,7 @@ impl BudgetsAction {
         )
     }
 
-    /// `ApprovalModel`: [`ApprovalModel`].
+    /// `ApprovalModel`: [`ApprovalModel`](budgets_action::ApprovalModel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-budgets-budgetsaction.html#cfn-budgets-budgetsaction-approvalmodel)
     pub fn approval_model(
@@ -808,7 +808,7 @@ impl BudgetsAction {
         self
     }
 
-    /// `ResourceTags`: list of [`ResourceTag`].
+    /// `ResourceTags`: list of [`ResourceTag`](budgets_action::ResourceTag).
     ///
     /// Items: 0 to 200.
     ///

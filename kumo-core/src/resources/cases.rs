@@ -54,7 +54,7 @@ impl CaseRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](case_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-caserule.html#cfn-cases-caserule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<case_rule::Tag>>>) -> Self {
@@ -147,7 +147,7 @@ impl Domain {
         Domain(crate::Resource::new("AWS::Cases::Domain").property("Name", name.into().into_json()))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-domain.html#cfn-cases-domain-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
@@ -247,7 +247,7 @@ impl Field {
         )
     }
 
-    /// `Attributes`: [`FieldAttributes`].
+    /// `Attributes`: [`FieldAttributes`](field::FieldAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-field.html#cfn-cases-field-attributes)
     pub fn attributes(mut self, value: impl Into<crate::Value<field::FieldAttributes>>) -> Self {
@@ -277,7 +277,7 @@ impl Field {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](field::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-field.html#cfn-cases-field-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<field::Tag>>>) -> Self {
@@ -476,7 +476,7 @@ impl Layout {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](layout::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-layout.html#cfn-cases-layout-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<layout::Tag>>>) -> Self {
@@ -593,7 +593,7 @@ impl Template {
         self
     }
 
-    /// `LayoutConfiguration`: [`LayoutConfiguration`].
+    /// `LayoutConfiguration`: [`LayoutConfiguration`](template::LayoutConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-layoutconfiguration)
     pub fn layout_configuration(
@@ -605,7 +605,7 @@ impl Template {
         self
     }
 
-    /// `RequiredFields`: list of [`RequiredField`].
+    /// `RequiredFields`: list of [`RequiredField`](template::RequiredField).
     ///
     /// Items: at most 100.
     ///
@@ -619,7 +619,7 @@ impl Template {
         self
     }
 
-    /// `Rules`: list of [`TemplateRule`].
+    /// `Rules`: list of [`TemplateRule`](template::TemplateRule).
     ///
     /// Items: at most 50.
     ///
@@ -629,7 +629,7 @@ impl Template {
         self
     }
 
-    /// `Status`: [`TemplateStatus`].
+    /// `Status`: [`TemplateStatus`](template::TemplateStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-status)
     pub fn status(mut self, value: impl Into<crate::Value<template::TemplateStatus>>) -> Self {
@@ -637,7 +637,7 @@ impl Template {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<template::Tag>>>) -> Self {

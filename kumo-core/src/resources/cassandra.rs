@@ -43,7 +43,7 @@ impl Keyspace {
         self
     }
 
-    /// `ReplicationSpecification`: [`ReplicationSpecification`].
+    /// `ReplicationSpecification`: [`ReplicationSpecification`](keyspace::ReplicationSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-keyspace.html#cfn-cassandra-keyspace-replicationspecification)
     pub fn replication_specification(
@@ -55,7 +55,7 @@ impl Keyspace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](keyspace::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -273,7 +273,7 @@ impl Table {
         )
     }
 
-    /// `AutoScalingSpecifications`: [`AutoScalingSpecification`].
+    /// `AutoScalingSpecifications`: [`AutoScalingSpecification`](table::AutoScalingSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-autoscalingspecifications)
     pub fn auto_scaling_specifications(
@@ -285,7 +285,7 @@ impl Table {
         self
     }
 
-    /// `BillingMode`: [`BillingMode`].
+    /// `BillingMode`: [`BillingMode`](table::BillingMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-billingmode)
     pub fn billing_mode(mut self, value: impl Into<crate::Value<table::BillingMode>>) -> Self {
@@ -293,7 +293,7 @@ impl Table {
         self
     }
 
-    /// `CdcSpecification`: [`CdcSpecification`].
+    /// `CdcSpecification`: [`CdcSpecification`](table::CdcSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-cdcspecification)
     pub fn cdc_specification(
@@ -316,7 +316,7 @@ impl Table {
         self
     }
 
-    /// `ClusteringKeyColumns`: list of [`ClusteringKeyColumn`].
+    /// `ClusteringKeyColumns`: list of [`ClusteringKeyColumn`](table::ClusteringKeyColumn).
     ///
     /// Changing it replaces the resource.
     ///
@@ -341,7 +341,7 @@ impl Table {
         self
     }
 
-    /// `EncryptionSpecification`: [`EncryptionSpecification`].
+    /// `EncryptionSpecification`: [`EncryptionSpecification`](table::EncryptionSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-encryptionspecification)
     pub fn encryption_specification(
@@ -362,7 +362,7 @@ impl Table {
         self
     }
 
-    /// `RegularColumns`: list of [`Column`].
+    /// `RegularColumns`: list of [`Column`](table::Column).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-regularcolumns)
     pub fn regular_columns(mut self, value: impl Into<crate::Value<Vec<table::Column>>>) -> Self {
@@ -371,7 +371,7 @@ impl Table {
         self
     }
 
-    /// `ReplicaSpecifications`: list of [`ReplicaSpecification`].
+    /// `ReplicaSpecifications`: list of [`ReplicaSpecification`](table::ReplicaSpecification).
     ///
     /// Items: at least 1.
     ///
@@ -397,7 +397,7 @@ impl Table {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](table::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -407,7 +407,7 @@ impl Table {
         self
     }
 
-    /// `WarmThroughput`: [`WarmThroughput`].
+    /// `WarmThroughput`: [`WarmThroughput`](table::WarmThroughput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-warmthroughput)
     pub fn warm_throughput(

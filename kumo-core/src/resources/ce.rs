@@ -30,7 +30,7 @@ impl AnomalyMonitor {
         )
     }
 
-    /// `MonitorDimension`: [`MonitorDimension`].
+    /// `MonitorDimension`: [`MonitorDimension`](anomaly_monitor::MonitorDimension).
     ///
     /// Changing it replaces the resource.
     ///
@@ -55,7 +55,7 @@ impl AnomalyMonitor {
         self
     }
 
-    /// `ResourceTags`: list of [`ResourceTag`].
+    /// `ResourceTags`: list of [`ResourceTag`](anomaly_monitor::ResourceTag).
     ///
     /// Items: 0 to 200.
     ///
@@ -219,7 +219,7 @@ impl AnomalySubscription {
         )
     }
 
-    /// `ResourceTags`: list of [`ResourceTag`].
+    /// `ResourceTags`: list of [`ResourceTag`](anomaly_subscription::ResourceTag).
     ///
     /// Items: 0 to 200.
     ///
@@ -448,7 +448,7 @@ impl CostCategory {
         self
     }
 
-    /// `Tags`: list of [`ResourceTag`].
+    /// `Tags`: list of [`ResourceTag`](cost_category::ResourceTag).
     ///
     /// Items: 0 to 200.
     ///

@@ -141,7 +141,7 @@ impl Certificate {
         self
     }
 
-    /// `DomainValidationOptions`: list of [`DomainValidationOption`].
+    /// `DomainValidationOptions`: list of [`DomainValidationOption`](certificate::DomainValidationOption).
     ///
     /// Changing it replaces the resource.
     ///
@@ -180,7 +180,7 @@ impl Certificate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<certificate::Tag>>>) -> Self {

@@ -42,7 +42,7 @@ impl CustomAction {
         self
     }
 
-    /// `Attachments`: list of [`CustomActionAttachment`].
+    /// `Attachments`: list of [`CustomActionAttachment`](custom_action::CustomActionAttachment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-customaction.html#cfn-chatbot-customaction-attachments)
     pub fn attachments(
@@ -53,7 +53,7 @@ impl CustomAction {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](custom_action::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -337,7 +337,7 @@ impl MicrosoftTeamsChannelConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](microsoft_teams_channel_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html#cfn-chatbot-microsoftteamschannelconfiguration-tags)
     pub fn tags(
@@ -499,7 +499,7 @@ impl SlackChannelConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](slack_channel_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html#cfn-chatbot-slackchannelconfiguration-tags)
     pub fn tags(

@@ -32,7 +32,7 @@ impl AppInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](app_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chime-appinstance.html#cfn-chime-appinstance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_instance::Tag>>>) -> Self {
@@ -151,7 +151,7 @@ impl AppInstanceBot {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](app_instance_bot::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chime-appinstancebot.html#cfn-chime-appinstancebot-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_instance_bot::Tag>>>) -> Self {

@@ -42,7 +42,7 @@ impl AnalysisTemplate {
         )
     }
 
-    /// `AnalysisParameters`: list of [`AnalysisParameter`].
+    /// `AnalysisParameters`: list of [`AnalysisParameter`](analysis_template::AnalysisParameter).
     ///
     /// Items: 0 to 50.
     ///
@@ -70,7 +70,7 @@ impl AnalysisTemplate {
         self
     }
 
-    /// `ErrorMessageConfiguration`: [`ErrorMessageConfiguration`].
+    /// `ErrorMessageConfiguration`: [`ErrorMessageConfiguration`](analysis_template::ErrorMessageConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-errormessageconfiguration)
     pub fn error_message_configuration(
@@ -82,7 +82,7 @@ impl AnalysisTemplate {
         self
     }
 
-    /// `Schema`: [`AnalysisSchema`].
+    /// `Schema`: [`AnalysisSchema`](analysis_template::AnalysisSchema).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-schema)
     pub fn schema(
@@ -114,7 +114,7 @@ impl AnalysisTemplate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](analysis_template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<analysis_template::Tag>>>) -> Self {
@@ -442,7 +442,7 @@ impl Collaboration {
         )
     }
 
-    /// `AllowedResultRegions`: list of [`SupportedS3Region`].
+    /// `AllowedResultRegions`: list of [`SupportedS3Region`](collaboration::SupportedS3Region).
     ///
     /// Changing it replaces the resource.
     ///
@@ -456,7 +456,7 @@ impl Collaboration {
         self
     }
 
-    /// `AnalyticsEngine`: [`AnalyticsEngine`].
+    /// `AnalyticsEngine`: [`AnalyticsEngine`](collaboration::AnalyticsEngine).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-analyticsengine)
     pub fn analytics_engine(
@@ -468,7 +468,7 @@ impl Collaboration {
         self
     }
 
-    /// `AutoApprovedChangeTypes`: list of [`AutoApprovedChangeType`].
+    /// `AutoApprovedChangeTypes`: list of [`AutoApprovedChangeType`](collaboration::AutoApprovedChangeType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -482,7 +482,7 @@ impl Collaboration {
         self
     }
 
-    /// `CreatorMLMemberAbilities`: [`MlMemberAbilities`].
+    /// `CreatorMLMemberAbilities`: [`MlMemberAbilities`](collaboration::MlMemberAbilities).
     ///
     /// Changing it replaces the resource.
     ///
@@ -496,7 +496,7 @@ impl Collaboration {
         self
     }
 
-    /// `CreatorMemberAbilities`: list of [`MemberAbility`].
+    /// `CreatorMemberAbilities`: list of [`MemberAbility`](collaboration::MemberAbility).
     ///
     /// Changing it replaces the resource.
     ///
@@ -510,7 +510,7 @@ impl Collaboration {
         self
     }
 
-    /// `CreatorPaymentConfiguration`: [`PaymentConfiguration`].
+    /// `CreatorPaymentConfiguration`: [`PaymentConfiguration`](collaboration::PaymentConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -524,7 +524,7 @@ impl Collaboration {
         self
     }
 
-    /// `DataEncryptionMetadata`: [`DataEncryptionMetadata`].
+    /// `DataEncryptionMetadata`: [`DataEncryptionMetadata`](collaboration::DataEncryptionMetadata).
     ///
     /// Changing it replaces the resource.
     ///
@@ -547,7 +547,7 @@ impl Collaboration {
         self
     }
 
-    /// `JobLogStatus`: [`CollaborationJobLogStatus`].
+    /// `JobLogStatus`: [`CollaborationJobLogStatus`](collaboration::CollaborationJobLogStatus).
     ///
     /// Changing it replaces the resource.
     ///
@@ -561,7 +561,7 @@ impl Collaboration {
         self
     }
 
-    /// `Members`: list of [`MemberSpecification`].
+    /// `Members`: list of [`MemberSpecification`](collaboration::MemberSpecification).
     ///
     /// Items: 0 to 9.
     ///
@@ -576,7 +576,7 @@ impl Collaboration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](collaboration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<collaboration::Tag>>>) -> Self {
@@ -1248,7 +1248,7 @@ impl ConfiguredTable {
         )
     }
 
-    /// `AnalysisRules`: list of [`AnalysisRule`].
+    /// `AnalysisRules`: list of [`AnalysisRule`](configured_table::AnalysisRule).
     ///
     /// Items: 1 to 1.
     ///
@@ -1274,7 +1274,7 @@ impl ConfiguredTable {
         self
     }
 
-    /// `SelectedAnalysisMethods`: list of [`SelectedAnalysisMethod`].
+    /// `SelectedAnalysisMethods`: list of [`SelectedAnalysisMethod`](configured_table::SelectedAnalysisMethod).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtable.html#cfn-cleanrooms-configuredtable-selectedanalysismethods)
     pub fn selected_analysis_methods(
@@ -1286,7 +1286,7 @@ impl ConfiguredTable {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](configured_table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtable.html#cfn-cleanrooms-configuredtable-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<configured_table::Tag>>>) -> Self {
@@ -1493,7 +1493,7 @@ impl ConfiguredTableAssociation {
         )
     }
 
-    /// `ConfiguredTableAssociationAnalysisRules`: list of [`ConfiguredTableAssociationAnalysisRule`].
+    /// `ConfiguredTableAssociationAnalysisRules`: list of [`ConfiguredTableAssociationAnalysisRule`](configured_table_association::ConfiguredTableAssociationAnalysisRule).
     ///
     /// Items: 1 to 1.
     ///
@@ -1523,7 +1523,7 @@ impl ConfiguredTableAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](configured_table_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtableassociation.html#cfn-cleanrooms-configuredtableassociation-tags)
     pub fn tags(
@@ -1719,7 +1719,7 @@ impl IdMappingTable {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](id_mapping_table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idmappingtable.html#cfn-cleanrooms-idmappingtable-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<id_mapping_table::Tag>>>) -> Self {
@@ -1883,7 +1883,7 @@ impl IdNamespaceAssociation {
         self
     }
 
-    /// `IdMappingConfig`: [`IdMappingConfig`].
+    /// `IdMappingConfig`: [`IdMappingConfig`](id_namespace_association::IdMappingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idnamespaceassociation.html#cfn-cleanrooms-idnamespaceassociation-idmappingconfig)
     pub fn id_mapping_config(
@@ -1895,7 +1895,7 @@ impl IdNamespaceAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](id_namespace_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idnamespaceassociation.html#cfn-cleanrooms-idnamespaceassociation-tags)
     pub fn tags(
@@ -2065,7 +2065,7 @@ impl Membership {
         )
     }
 
-    /// `DefaultJobResultConfiguration`: [`MembershipProtectedJobResultConfiguration`].
+    /// `DefaultJobResultConfiguration`: [`MembershipProtectedJobResultConfiguration`](membership::MembershipProtectedJobResultConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-defaultjobresultconfiguration)
     pub fn default_job_result_configuration(
@@ -2077,7 +2077,7 @@ impl Membership {
         self
     }
 
-    /// `DefaultResultConfiguration`: [`MembershipProtectedQueryResultConfiguration`].
+    /// `DefaultResultConfiguration`: [`MembershipProtectedQueryResultConfiguration`](membership::MembershipProtectedQueryResultConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-defaultresultconfiguration)
     pub fn default_result_configuration(
@@ -2098,7 +2098,7 @@ impl Membership {
         self
     }
 
-    /// `JobLogStatus`: [`MembershipJobLogStatus`].
+    /// `JobLogStatus`: [`MembershipJobLogStatus`](membership::MembershipJobLogStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-joblogstatus)
     pub fn job_log_status(
@@ -2110,7 +2110,7 @@ impl Membership {
         self
     }
 
-    /// `PaymentConfiguration`: [`MembershipPaymentConfiguration`].
+    /// `PaymentConfiguration`: [`MembershipPaymentConfiguration`](membership::MembershipPaymentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-paymentconfiguration)
     pub fn payment_configuration(
@@ -2122,7 +2122,7 @@ impl Membership {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](membership::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<membership::Tag>>>) -> Self {
@@ -2681,7 +2681,7 @@ impl PrivacyBudgetTemplate {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](privacy_budget_template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-privacybudgettemplate.html#cfn-cleanrooms-privacybudgettemplate-tags)
     pub fn tags(

@@ -44,7 +44,7 @@ impl ConfiguredModelAlgorithm {
         self
     }
 
-    /// `InferenceContainerConfig`: [`InferenceContainerConfig`].
+    /// `InferenceContainerConfig`: [`InferenceContainerConfig`](configured_model_algorithm::InferenceContainerConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -72,7 +72,7 @@ impl ConfiguredModelAlgorithm {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](configured_model_algorithm::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithm.html#cfn-cleanroomsml-configuredmodelalgorithm-tags)
     pub fn tags(
@@ -83,7 +83,7 @@ impl ConfiguredModelAlgorithm {
         self
     }
 
-    /// `TrainingContainerConfig`: [`ContainerConfig`].
+    /// `TrainingContainerConfig`: [`ContainerConfig`](configured_model_algorithm::ContainerConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -308,7 +308,7 @@ impl ConfiguredModelAlgorithmAssociation {
         self
     }
 
-    /// `PrivacyConfiguration`: [`PrivacyConfiguration`].
+    /// `PrivacyConfiguration`: [`PrivacyConfiguration`](configured_model_algorithm_association::PrivacyConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -322,7 +322,7 @@ impl ConfiguredModelAlgorithmAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](configured_model_algorithm_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithmassociation.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-tags)
     pub fn tags(
@@ -983,7 +983,7 @@ impl TrainingDataset {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](training_dataset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-trainingdataset.html#cfn-cleanroomsml-trainingdataset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<training_dataset::Tag>>>) -> Self {

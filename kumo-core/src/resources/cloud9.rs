@@ -74,7 +74,7 @@ impl EnvironmentEc2 {
         self
     }
 
-    /// `Repositories`: list of [`Repository`].
+    /// `Repositories`: list of [`Repository`](environment_ec2::Repository).
     ///
     /// Changing it replaces the resource.
     ///
@@ -98,7 +98,7 @@ impl EnvironmentEc2 {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment_ec2::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment_ec2::Tag>>>) -> Self {

@@ -114,7 +114,7 @@ impl GuardHook {
         self
     }
 
-    /// `Options`: [`Options`].
+    /// `Options`: [`Options`](guard_hook::Options).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-guardhook.html#cfn-cloudformation-guardhook-options)
     pub fn options(mut self, value: impl Into<crate::Value<guard_hook::Options>>) -> Self {
@@ -122,7 +122,7 @@ impl GuardHook {
         self
     }
 
-    /// `StackFilters`: [`StackFilters`].
+    /// `StackFilters`: [`StackFilters`](guard_hook::StackFilters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-guardhook.html#cfn-cloudformation-guardhook-stackfilters)
     pub fn stack_filters(
@@ -534,7 +534,7 @@ impl HookTypeConfig {
         self
     }
 
-    /// `ConfigurationAlias`: [`ConfigurationAlias`].
+    /// `ConfigurationAlias`: [`ConfigurationAlias`](hook_type_config::ConfigurationAlias).
     ///
     /// Pattern: `^[a-zA-Z0-9]{1,256}$`.
     ///
@@ -663,7 +663,7 @@ impl HookVersion {
         self
     }
 
-    /// `LoggingConfig`: [`LoggingConfig`].
+    /// `LoggingConfig`: [`LoggingConfig`](hook_version::LoggingConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -807,7 +807,7 @@ impl LambdaHook {
         )
     }
 
-    /// `StackFilters`: [`StackFilters`].
+    /// `StackFilters`: [`StackFilters`](lambda_hook::StackFilters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-lambdahook.html#cfn-cloudformation-lambdahook-stackfilters)
     pub fn stack_filters(
@@ -1344,7 +1344,7 @@ impl PublicTypeVersion {
         self
     }
 
-    /// `Type`: [`Type`].
+    /// `Type`: [`Type`](public_type_version::Type).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1634,7 +1634,7 @@ impl ResourceVersion {
         self
     }
 
-    /// `LoggingConfig`: [`LoggingConfig`].
+    /// `LoggingConfig`: [`LoggingConfig`](resource_version::LoggingConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1793,7 +1793,7 @@ impl Stack {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stack::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1902,7 +1902,7 @@ impl StackSet {
         self
     }
 
-    /// `AutoDeployment`: [`AutoDeployment`].
+    /// `AutoDeployment`: [`AutoDeployment`](stack_set::AutoDeployment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-autodeployment)
     pub fn auto_deployment(
@@ -1914,7 +1914,7 @@ impl StackSet {
         self
     }
 
-    /// `CallAs`: [`CallAs`].
+    /// `CallAs`: [`CallAs`](stack_set::CallAs).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-callas)
     pub fn call_as(mut self, value: impl Into<crate::Value<stack_set::CallAs>>) -> Self {
@@ -1922,7 +1922,7 @@ impl StackSet {
         self
     }
 
-    /// `Capabilities`: list of [`Capability`].
+    /// `Capabilities`: list of [`Capability`](stack_set::Capability).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-capabilities)
     pub fn capabilities(
@@ -1957,7 +1957,7 @@ impl StackSet {
         self
     }
 
-    /// `ManagedExecution`: [`ManagedExecution`].
+    /// `ManagedExecution`: [`ManagedExecution`](stack_set::ManagedExecution).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-managedexecution)
     pub fn managed_execution(
@@ -1969,7 +1969,7 @@ impl StackSet {
         self
     }
 
-    /// `OperationPreferences`: [`OperationPreferences`].
+    /// `OperationPreferences`: [`OperationPreferences`](stack_set::OperationPreferences).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-operationpreferences)
     pub fn operation_preferences(
@@ -1981,7 +1981,7 @@ impl StackSet {
         self
     }
 
-    /// `Parameters`: list of [`Parameter`].
+    /// `Parameters`: list of [`Parameter`](stack_set::Parameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-parameters)
     pub fn parameters(mut self, value: impl Into<crate::Value<Vec<stack_set::Parameter>>>) -> Self {
@@ -1989,7 +1989,7 @@ impl StackSet {
         self
     }
 
-    /// `StackInstancesGroup`: list of [`StackInstances`].
+    /// `StackInstancesGroup`: list of [`StackInstances`](stack_set::StackInstances).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-stackinstancesgroup)
     pub fn stack_instances_group(
@@ -2001,7 +2001,7 @@ impl StackSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stack_set::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2546,7 +2546,7 @@ impl TypeActivation {
         self
     }
 
-    /// `LoggingConfig`: [`LoggingConfig`].
+    /// `LoggingConfig`: [`LoggingConfig`](type_activation::LoggingConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2596,7 +2596,7 @@ impl TypeActivation {
         self
     }
 
-    /// `Type`: [`Type`].
+    /// `Type`: [`Type`](type_activation::Type).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-type)
     pub fn r#type(mut self, value: impl Into<crate::Value<type_activation::Type>>) -> Self {
@@ -2627,7 +2627,7 @@ impl TypeActivation {
         self
     }
 
-    /// `VersionBump`: [`VersionBump`].
+    /// `VersionBump`: [`VersionBump`](type_activation::VersionBump).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-versionbump)
     pub fn version_bump(

@@ -47,7 +47,7 @@ impl AnycastIpList {
         )
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](anycast_ip_list::IpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-anycastiplist.html#cfn-cloudfront-anycastiplist-ipaddresstype)
     pub fn ip_address_type(
@@ -59,7 +59,7 @@ impl AnycastIpList {
         self
     }
 
-    /// `IpamCidrConfigs`: list of [`IpamCidrConfig`].
+    /// `IpamCidrConfigs`: list of [`IpamCidrConfig`](anycast_ip_list::IpamCidrConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-anycastiplist.html#cfn-cloudfront-anycastiplist-ipamcidrconfigs)
     pub fn ipam_cidr_configs(
@@ -71,7 +71,7 @@ impl AnycastIpList {
         self
     }
 
-    /// `Tags`: [`Tags`].
+    /// `Tags`: [`Tags`](anycast_ip_list::Tags).
     ///
     /// Changing it replaces the resource.
     ///
@@ -603,7 +603,7 @@ impl ConnectionFunction {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connection_function::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-connectionfunction.html#cfn-cloudfront-connectionfunction-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection_function::Tag>>>) -> Self {
@@ -816,7 +816,7 @@ impl ConnectionGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connection_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-connectiongroup.html#cfn-cloudfront-connectiongroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection_group::Tag>>>) -> Self {
@@ -1298,7 +1298,7 @@ impl Distribution {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](distribution::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distribution.html#cfn-cloudfront-distribution-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<distribution::Tag>>>) -> Self {
@@ -3715,7 +3715,7 @@ impl DistributionTenant {
         self
     }
 
-    /// `Customizations`: [`Customizations`].
+    /// `Customizations`: [`Customizations`](distribution_tenant::Customizations).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-customizations)
     pub fn customizations(
@@ -3735,7 +3735,7 @@ impl DistributionTenant {
         self
     }
 
-    /// `ManagedCertificateRequest`: [`ManagedCertificateRequest`].
+    /// `ManagedCertificateRequest`: [`ManagedCertificateRequest`](distribution_tenant::ManagedCertificateRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-managedcertificaterequest)
     pub fn managed_certificate_request(
@@ -3747,7 +3747,7 @@ impl DistributionTenant {
         self
     }
 
-    /// `Parameters`: list of [`Parameter`].
+    /// `Parameters`: list of [`Parameter`](distribution_tenant::Parameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-parameters)
     pub fn parameters(
@@ -3758,7 +3758,7 @@ impl DistributionTenant {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](distribution_tenant::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<distribution_tenant::Tag>>>) -> Self {
@@ -4200,7 +4200,7 @@ impl Function {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](function::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-function.html#cfn-cloudfront-function-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<function::Tag>>>) -> Self {
@@ -4467,7 +4467,7 @@ impl KeyValueStore {
         self
     }
 
-    /// `ImportSource`: [`ImportSource`].
+    /// `ImportSource`: [`ImportSource`](key_value_store::ImportSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-keyvaluestore.html#cfn-cloudfront-keyvaluestore-importsource)
     pub fn import_source(
@@ -4479,7 +4479,7 @@ impl KeyValueStore {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](key_value_store::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-keyvaluestore.html#cfn-cloudfront-keyvaluestore-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<key_value_store::Tag>>>) -> Self {
@@ -6215,7 +6215,7 @@ impl TrustStore {
         )
     }
 
-    /// `CaCertificatesBundleSource`: [`CaCertificatesBundleSource`].
+    /// `CaCertificatesBundleSource`: [`CaCertificatesBundleSource`](trust_store::CaCertificatesBundleSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-truststore.html#cfn-cloudfront-truststore-cacertificatesbundlesource)
     pub fn ca_certificates_bundle_source(
@@ -6227,7 +6227,7 @@ impl TrustStore {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](trust_store::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-truststore.html#cfn-cloudfront-truststore-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<trust_store::Tag>>>) -> Self {
@@ -6407,7 +6407,7 @@ impl VpcOrigin {
         ))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_origin::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-vpcorigin.html#cfn-cloudfront-vpcorigin-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_origin::Tag>>>) -> Self {

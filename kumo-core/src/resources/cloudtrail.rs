@@ -23,7 +23,7 @@ impl Channel {
         Channel(crate::Resource::new("AWS::CloudTrail::Channel"))
     }
 
-    /// `Destinations`: list of [`Destination`].
+    /// `Destinations`: list of [`Destination`](channel::Destination).
     ///
     /// Items: 1 to 10.
     ///
@@ -59,7 +59,7 @@ impl Channel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](channel::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -195,7 +195,7 @@ impl Dashboard {
         self
     }
 
-    /// `RefreshSchedule`: [`RefreshSchedule`].
+    /// `RefreshSchedule`: [`RefreshSchedule`](dashboard::RefreshSchedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-dashboard.html#cfn-cloudtrail-dashboard-refreshschedule)
     pub fn refresh_schedule(
@@ -207,7 +207,7 @@ impl Dashboard {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dashboard::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-dashboard.html#cfn-cloudtrail-dashboard-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<dashboard::Tag>>>) -> Self {
@@ -224,7 +224,7 @@ impl Dashboard {
         self
     }
 
-    /// `Widgets`: list of [`Widget`].
+    /// `Widgets`: list of [`Widget`](dashboard::Widget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-dashboard.html#cfn-cloudtrail-dashboard-widgets)
     pub fn widgets(mut self, value: impl Into<crate::Value<Vec<dashboard::Widget>>>) -> Self {
@@ -479,7 +479,7 @@ impl EventDataStore {
         EventDataStore(crate::Resource::new("AWS::CloudTrail::EventDataStore"))
     }
 
-    /// `AdvancedEventSelectors`: list of [`AdvancedEventSelector`].
+    /// `AdvancedEventSelectors`: list of [`AdvancedEventSelector`](event_data_store::AdvancedEventSelector).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-advancedeventselectors)
     pub fn advanced_event_selectors(
@@ -491,7 +491,7 @@ impl EventDataStore {
         self
     }
 
-    /// `BillingMode`: [`BillingMode`].
+    /// `BillingMode`: [`BillingMode`](event_data_store::BillingMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-billingmode)
     pub fn billing_mode(
@@ -502,7 +502,7 @@ impl EventDataStore {
         self
     }
 
-    /// `ContextKeySelectors`: list of [`ContextKeySelector`].
+    /// `ContextKeySelectors`: list of [`ContextKeySelector`](event_data_store::ContextKeySelector).
     ///
     /// Items: 0 to 2.
     ///
@@ -543,7 +543,7 @@ impl EventDataStore {
         self
     }
 
-    /// `InsightSelectors`: list of [`InsightSelector`].
+    /// `InsightSelectors`: list of [`InsightSelector`](event_data_store::InsightSelector).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-insightselectors)
     pub fn insight_selectors(
@@ -580,7 +580,7 @@ impl EventDataStore {
         self
     }
 
-    /// `MaxEventSize`: [`MaxEventSize`].
+    /// `MaxEventSize`: [`MaxEventSize`](event_data_store::MaxEventSize).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-maxeventsize)
     pub fn max_event_size(
@@ -633,7 +633,7 @@ impl EventDataStore {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_data_store::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_data_store::Tag>>>) -> Self {
@@ -1032,7 +1032,7 @@ impl Trail {
         )
     }
 
-    /// `AdvancedEventSelectors`: list of [`AdvancedEventSelector`].
+    /// `AdvancedEventSelectors`: list of [`AdvancedEventSelector`](trail::AdvancedEventSelector).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-advancedeventselectors)
     pub fn advanced_event_selectors(
@@ -1044,7 +1044,7 @@ impl Trail {
         self
     }
 
-    /// `AggregationConfigurations`: list of [`AggregationConfiguration`].
+    /// `AggregationConfigurations`: list of [`AggregationConfiguration`](trail::AggregationConfiguration).
     ///
     /// Items: 0 to 1.
     ///
@@ -1088,7 +1088,7 @@ impl Trail {
         self
     }
 
-    /// `EventSelectors`: list of [`EventSelector`].
+    /// `EventSelectors`: list of [`EventSelector`](trail::EventSelector).
     ///
     /// Items: at most 5.
     ///
@@ -1111,7 +1111,7 @@ impl Trail {
         self
     }
 
-    /// `InsightSelectors`: list of [`InsightSelector`].
+    /// `InsightSelectors`: list of [`InsightSelector`](trail::InsightSelector).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-insightselectors)
     pub fn insight_selectors(
@@ -1170,7 +1170,7 @@ impl Trail {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](trail::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<trail::Tag>>>) -> Self {

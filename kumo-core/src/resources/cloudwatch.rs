@@ -71,7 +71,7 @@ impl Alarm {
         self
     }
 
-    /// `ComparisonOperator`: [`ComparisonOperator`].
+    /// `ComparisonOperator`: [`ComparisonOperator`](alarm::ComparisonOperator).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-comparisonoperator)
     pub fn comparison_operator(
@@ -94,7 +94,7 @@ impl Alarm {
         self
     }
 
-    /// `Dimensions`: list of [`Dimension`].
+    /// `Dimensions`: list of [`Dimension`](alarm::Dimension).
     ///
     /// Items: 0 to 30.
     ///
@@ -118,7 +118,7 @@ impl Alarm {
         self
     }
 
-    /// `EvaluationCriteria`: [`EvaluationCriteria`].
+    /// `EvaluationCriteria`: [`EvaluationCriteria`](alarm::EvaluationCriteria).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-evaluationcriteria)
     pub fn evaluation_criteria(
@@ -185,7 +185,7 @@ impl Alarm {
         self
     }
 
-    /// `Metrics`: list of [`MetricDataQuery`].
+    /// `Metrics`: list of [`MetricDataQuery`](alarm::MetricDataQuery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-metrics)
     pub fn metrics(mut self, value: impl Into<crate::Value<Vec<alarm::MetricDataQuery>>>) -> Self {
@@ -225,7 +225,7 @@ impl Alarm {
         self
     }
 
-    /// `Statistic`: [`Statistic`].
+    /// `Statistic`: [`Statistic`](alarm::Statistic).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-statistic)
     pub fn statistic(mut self, value: impl Into<crate::Value<alarm::Statistic>>) -> Self {
@@ -233,7 +233,7 @@ impl Alarm {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](alarm::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -262,7 +262,7 @@ impl Alarm {
         self
     }
 
-    /// `TreatMissingData`: [`TreatMissingData`].
+    /// `TreatMissingData`: [`TreatMissingData`](alarm::TreatMissingData).
     ///
     /// Length: 1 to 255.
     ///
@@ -276,7 +276,7 @@ impl Alarm {
         self
     }
 
-    /// `Unit`: [`AlarmUnit`].
+    /// `Unit`: [`AlarmUnit`](alarm::AlarmUnit).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-unit)
     pub fn unit(mut self, value: impl Into<crate::Value<alarm::AlarmUnit>>) -> Self {
@@ -925,7 +925,7 @@ impl AlarmMuteRule {
         self
     }
 
-    /// `MuteTargets`: [`MuteTargets`].
+    /// `MuteTargets`: [`MuteTargets`](alarm_mute_rule::MuteTargets).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html#cfn-cloudwatch-alarmmuterule-mutetargets)
     pub fn mute_targets(
@@ -956,7 +956,7 @@ impl AlarmMuteRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](alarm_mute_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html#cfn-cloudwatch-alarmmuterule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<alarm_mute_rule::Tag>>>) -> Self {
@@ -1127,7 +1127,7 @@ impl AnomalyDetector {
         AnomalyDetector(crate::Resource::new("AWS::CloudWatch::AnomalyDetector"))
     }
 
-    /// `Configuration`: [`Configuration`].
+    /// `Configuration`: [`Configuration`](anomaly_detector::Configuration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-configuration)
     pub fn configuration(
@@ -1139,7 +1139,7 @@ impl AnomalyDetector {
         self
     }
 
-    /// `Dimensions`: list of [`Dimension`].
+    /// `Dimensions`: list of [`Dimension`](anomaly_detector::Dimension).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1152,7 +1152,7 @@ impl AnomalyDetector {
         self
     }
 
-    /// `MetricCharacteristics`: [`MetricCharacteristics`].
+    /// `MetricCharacteristics`: [`MetricCharacteristics`](anomaly_detector::MetricCharacteristics).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1166,7 +1166,7 @@ impl AnomalyDetector {
         self
     }
 
-    /// `MetricMathAnomalyDetector`: [`MetricMathAnomalyDetector`].
+    /// `MetricMathAnomalyDetector`: [`MetricMathAnomalyDetector`](anomaly_detector::MetricMathAnomalyDetector).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1200,7 +1200,7 @@ impl AnomalyDetector {
         self
     }
 
-    /// `SingleMetricAnomalyDetector`: [`SingleMetricAnomalyDetector`].
+    /// `SingleMetricAnomalyDetector`: [`SingleMetricAnomalyDetector`](anomaly_detector::SingleMetricAnomalyDetector).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1741,7 +1741,7 @@ impl CompositeAlarm {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](composite_alarm::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1886,7 +1886,7 @@ impl InsightRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](insight_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-insightrule.html#cfn-cloudwatch-insightrule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<insight_rule::Tag>>>) -> Self {
@@ -1967,7 +1967,7 @@ impl MetricStream {
         MetricStream(crate::Resource::new("AWS::CloudWatch::MetricStream"))
     }
 
-    /// `ExcludeFilters`: list of [`MetricStreamFilter`].
+    /// `ExcludeFilters`: list of [`MetricStreamFilter`](metric_stream::MetricStreamFilter).
     ///
     /// Items: at most 1000.
     ///
@@ -1991,7 +1991,7 @@ impl MetricStream {
         self
     }
 
-    /// `IncludeFilters`: list of [`MetricStreamFilter`].
+    /// `IncludeFilters`: list of [`MetricStreamFilter`](metric_stream::MetricStreamFilter).
     ///
     /// Items: at most 1000.
     ///
@@ -2026,7 +2026,7 @@ impl MetricStream {
         self
     }
 
-    /// `OutputFormat`: [`OutputFormat`].
+    /// `OutputFormat`: [`OutputFormat`](metric_stream::OutputFormat).
     ///
     /// Length: 1 to 255.
     ///
@@ -2050,7 +2050,7 @@ impl MetricStream {
         self
     }
 
-    /// `StatisticsConfigurations`: list of [`MetricStreamStatisticsConfiguration`].
+    /// `StatisticsConfigurations`: list of [`MetricStreamStatisticsConfiguration`](metric_stream::MetricStreamStatisticsConfiguration).
     ///
     /// Items: at most 100.
     ///
@@ -2064,7 +2064,7 @@ impl MetricStream {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](metric_stream::Tag).
     ///
     /// Items: at most 50.
     ///

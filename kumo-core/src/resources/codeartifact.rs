@@ -40,7 +40,7 @@ impl Domain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -178,7 +178,7 @@ impl PackageGroup {
         self
     }
 
-    /// `OriginConfiguration`: [`OriginConfiguration`].
+    /// `OriginConfiguration`: [`OriginConfiguration`](package_group::OriginConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-packagegroup.html#cfn-codeartifact-packagegroup-originconfiguration)
     pub fn origin_configuration(
@@ -190,7 +190,7 @@ impl PackageGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](package_group::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -441,7 +441,7 @@ impl Repository {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](repository::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -33,7 +33,7 @@ impl Fleet {
         self
     }
 
-    /// `ComputeConfiguration`: [`ComputeConfiguration`].
+    /// `ComputeConfiguration`: [`ComputeConfiguration`](fleet::ComputeConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-computeconfiguration)
     pub fn compute_configuration(
@@ -45,7 +45,7 @@ impl Fleet {
         self
     }
 
-    /// `ComputeType`: [`ComputeType`].
+    /// `ComputeType`: [`ComputeType`](fleet::ComputeType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-computetype)
     pub fn compute_type(mut self, value: impl Into<crate::Value<fleet::ComputeType>>) -> Self {
@@ -53,7 +53,7 @@ impl Fleet {
         self
     }
 
-    /// `EnvironmentType`: [`EnvironmentType`].
+    /// `EnvironmentType`: [`EnvironmentType`](fleet::EnvironmentType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-environmenttype)
     pub fn environment_type(
@@ -65,7 +65,7 @@ impl Fleet {
         self
     }
 
-    /// `FleetProxyConfiguration`: [`ProxyConfiguration`].
+    /// `FleetProxyConfiguration`: [`ProxyConfiguration`](fleet::ProxyConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-fleetproxyconfiguration)
     pub fn fleet_proxy_configuration(
@@ -90,7 +90,7 @@ impl Fleet {
         self
     }
 
-    /// `FleetVpcConfig`: [`VpcConfig`].
+    /// `FleetVpcConfig`: [`VpcConfig`](fleet::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-fleetvpcconfig)
     pub fn fleet_vpc_config(mut self, value: impl Into<crate::Value<fleet::VpcConfig>>) -> Self {
@@ -123,7 +123,7 @@ impl Fleet {
         self
     }
 
-    /// `OverflowBehavior`: [`OverflowBehavior`].
+    /// `OverflowBehavior`: [`OverflowBehavior`](fleet::OverflowBehavior).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-overflowbehavior)
     pub fn overflow_behavior(
@@ -135,7 +135,7 @@ impl Fleet {
         self
     }
 
-    /// `ScalingConfiguration`: [`ScalingConfigurationInput`].
+    /// `ScalingConfiguration`: [`ScalingConfigurationInput`](fleet::ScalingConfigurationInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-scalingconfiguration)
     pub fn scaling_configuration(
@@ -147,7 +147,7 @@ impl Fleet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fleet::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -736,7 +736,7 @@ impl Project {
         self
     }
 
-    /// `BuildBatchConfig`: [`ProjectBuildBatchConfig`].
+    /// `BuildBatchConfig`: [`ProjectBuildBatchConfig`](project::ProjectBuildBatchConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-buildbatchconfig)
     pub fn build_batch_config(
@@ -748,7 +748,7 @@ impl Project {
         self
     }
 
-    /// `Cache`: [`ProjectCache`].
+    /// `Cache`: [`ProjectCache`](project::ProjectCache).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-cache)
     pub fn cache(mut self, value: impl Into<crate::Value<project::ProjectCache>>) -> Self {
@@ -782,7 +782,7 @@ impl Project {
         self
     }
 
-    /// `FileSystemLocations`: list of [`ProjectFileSystemLocation`].
+    /// `FileSystemLocations`: list of [`ProjectFileSystemLocation`](project::ProjectFileSystemLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-filesystemlocations)
     pub fn file_system_locations(
@@ -794,7 +794,7 @@ impl Project {
         self
     }
 
-    /// `LogsConfig`: [`LogsConfig`].
+    /// `LogsConfig`: [`LogsConfig`](project::LogsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-logsconfig)
     pub fn logs_config(mut self, value: impl Into<crate::Value<project::LogsConfig>>) -> Self {
@@ -832,7 +832,7 @@ impl Project {
         self
     }
 
-    /// `SecondaryArtifacts`: list of [`Artifacts`].
+    /// `SecondaryArtifacts`: list of [`Artifacts`](project::Artifacts).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-secondaryartifacts)
     pub fn secondary_artifacts(
@@ -844,7 +844,7 @@ impl Project {
         self
     }
 
-    /// `SecondarySourceVersions`: list of [`ProjectSourceVersion`].
+    /// `SecondarySourceVersions`: list of [`ProjectSourceVersion`](project::ProjectSourceVersion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-secondarysourceversions)
     pub fn secondary_source_versions(
@@ -856,7 +856,7 @@ impl Project {
         self
     }
 
-    /// `SecondarySources`: list of [`Source`].
+    /// `SecondarySources`: list of [`Source`](project::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-secondarysources)
     pub fn secondary_sources(
@@ -877,7 +877,7 @@ impl Project {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
@@ -896,7 +896,7 @@ impl Project {
         self
     }
 
-    /// `Triggers`: [`ProjectTriggers`].
+    /// `Triggers`: [`ProjectTriggers`](project::ProjectTriggers).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-triggers)
     pub fn triggers(mut self, value: impl Into<crate::Value<project::ProjectTriggers>>) -> Self {
@@ -912,7 +912,7 @@ impl Project {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](project::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-vpcconfig)
     pub fn vpc_config(mut self, value: impl Into<crate::Value<project::VpcConfig>>) -> Self {
@@ -2060,7 +2060,7 @@ impl ReportGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](report_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-reportgroup.html#cfn-codebuild-reportgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<report_group::Tag>>>) -> Self {

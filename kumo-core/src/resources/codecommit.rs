@@ -22,7 +22,7 @@ impl Repository {
         )
     }
 
-    /// `Code`: [`Code`].
+    /// `Code`: [`Code`](repository::Code).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html#cfn-codecommit-repository-code)
     pub fn code(mut self, value: impl Into<crate::Value<repository::Code>>) -> Self {
@@ -47,7 +47,7 @@ impl Repository {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](repository::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html#cfn-codecommit-repository-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<repository::Tag>>>) -> Self {
@@ -55,7 +55,7 @@ impl Repository {
         self
     }
 
-    /// `Triggers`: list of [`RepositoryTrigger`].
+    /// `Triggers`: list of [`RepositoryTrigger`](repository::RepositoryTrigger).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html#cfn-codecommit-repository-triggers)
     pub fn triggers(

@@ -36,7 +36,7 @@ impl Connection {
         self
     }
 
-    /// `ProviderType`: [`ProviderType`].
+    /// `ProviderType`: [`ProviderType`](connection::ProviderType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -50,7 +50,7 @@ impl Connection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connection::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -34,7 +34,7 @@ impl Application {
         self
     }
 
-    /// `ComputePlatform`: [`ComputePlatform`].
+    /// `ComputePlatform`: [`ComputePlatform`](application::ComputePlatform).
     ///
     /// Changing it replaces the resource.
     ///
@@ -48,7 +48,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-application.html#cfn-codedeploy-application-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
@@ -143,7 +143,7 @@ impl DeploymentConfig {
         DeploymentConfig(crate::Resource::new("AWS::CodeDeploy::DeploymentConfig"))
     }
 
-    /// `ComputePlatform`: [`ComputePlatform`].
+    /// `ComputePlatform`: [`ComputePlatform`](deployment_config::ComputePlatform).
     ///
     /// Changing it replaces the resource.
     ///
@@ -170,7 +170,7 @@ impl DeploymentConfig {
         self
     }
 
-    /// `MinimumHealthyHosts`: [`MinimumHealthyHosts`].
+    /// `MinimumHealthyHosts`: [`MinimumHealthyHosts`](deployment_config::MinimumHealthyHosts).
     ///
     /// Changing it replaces the resource.
     ///
@@ -184,7 +184,7 @@ impl DeploymentConfig {
         self
     }
 
-    /// `TrafficRoutingConfig`: [`TrafficRoutingConfig`].
+    /// `TrafficRoutingConfig`: [`TrafficRoutingConfig`](deployment_config::TrafficRoutingConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -198,7 +198,7 @@ impl DeploymentConfig {
         self
     }
 
-    /// `ZonalConfig`: [`ZonalConfig`].
+    /// `ZonalConfig`: [`ZonalConfig`](deployment_config::ZonalConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -561,7 +561,7 @@ impl DeploymentGroup {
         )
     }
 
-    /// `AlarmConfiguration`: [`AlarmConfiguration`].
+    /// `AlarmConfiguration`: [`AlarmConfiguration`](deployment_group::AlarmConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-alarmconfiguration)
     pub fn alarm_configuration(
@@ -573,7 +573,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `AutoRollbackConfiguration`: [`AutoRollbackConfiguration`].
+    /// `AutoRollbackConfiguration`: [`AutoRollbackConfiguration`](deployment_group::AutoRollbackConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-autorollbackconfiguration)
     pub fn auto_rollback_configuration(
@@ -594,7 +594,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `BlueGreenDeploymentConfiguration`: [`BlueGreenDeploymentConfiguration`].
+    /// `BlueGreenDeploymentConfiguration`: [`BlueGreenDeploymentConfiguration`](deployment_group::BlueGreenDeploymentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-bluegreendeploymentconfiguration)
     pub fn blue_green_deployment_configuration(
@@ -606,7 +606,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `Deployment`: [`Deployment`].
+    /// `Deployment`: [`Deployment`](deployment_group::Deployment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-deployment)
     pub fn deployment(
@@ -641,7 +641,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `DeploymentStyle`: [`DeploymentStyle`].
+    /// `DeploymentStyle`: [`DeploymentStyle`](deployment_group::DeploymentStyle).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-deploymentstyle)
     pub fn deployment_style(
@@ -653,7 +653,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `ECSServices`: list of [`EcsService`].
+    /// `ECSServices`: list of [`EcsService`](deployment_group::EcsService).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-ecsservices)
     pub fn ecs_services(
@@ -664,7 +664,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `Ec2TagFilters`: list of [`Ec2TagFilter`].
+    /// `Ec2TagFilters`: list of [`Ec2TagFilter`](deployment_group::Ec2TagFilter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-ec2tagfilters)
     pub fn ec2_tag_filters(
@@ -676,7 +676,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `Ec2TagSet`: [`Ec2TagSet`].
+    /// `Ec2TagSet`: [`Ec2TagSet`](deployment_group::Ec2TagSet).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-ec2tagset)
     pub fn ec2_tag_set(
@@ -687,7 +687,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `LoadBalancerInfo`: [`LoadBalancerInfo`].
+    /// `LoadBalancerInfo`: [`LoadBalancerInfo`](deployment_group::LoadBalancerInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-loadbalancerinfo)
     pub fn load_balancer_info(
@@ -699,7 +699,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `OnPremisesInstanceTagFilters`: list of [`TagFilter`].
+    /// `OnPremisesInstanceTagFilters`: list of [`TagFilter`](deployment_group::TagFilter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-onpremisesinstancetagfilters)
     pub fn on_premises_instance_tag_filters(
@@ -711,7 +711,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `OnPremisesTagSet`: [`OnPremisesTagSet`].
+    /// `OnPremisesTagSet`: [`OnPremisesTagSet`](deployment_group::OnPremisesTagSet).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-onpremisestagset)
     pub fn on_premises_tag_set(
@@ -723,7 +723,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `OutdatedInstancesStrategy`: [`OutdatedInstancesStrategy`].
+    /// `OutdatedInstancesStrategy`: [`OutdatedInstancesStrategy`](deployment_group::OutdatedInstancesStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-outdatedinstancesstrategy)
     pub fn outdated_instances_strategy(
@@ -735,7 +735,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](deployment_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<deployment_group::Tag>>>) -> Self {
@@ -752,7 +752,7 @@ impl DeploymentGroup {
         self
     }
 
-    /// `TriggerConfigurations`: list of [`TriggerConfig`].
+    /// `TriggerConfigurations`: list of [`TriggerConfig`](deployment_group::TriggerConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-triggerconfigurations)
     pub fn trigger_configurations(

@@ -24,7 +24,7 @@ impl ProfilingGroup {
         )
     }
 
-    /// `AgentPermissions`: [`AgentPermissions`].
+    /// `AgentPermissions`: [`AgentPermissions`](profiling_group::AgentPermissions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeguruprofiler-profilinggroup.html#cfn-codeguruprofiler-profilinggroup-agentpermissions)
     pub fn agent_permissions(
@@ -36,7 +36,7 @@ impl ProfilingGroup {
         self
     }
 
-    /// `AnomalyDetectionNotificationConfiguration`: list of [`Channel`].
+    /// `AnomalyDetectionNotificationConfiguration`: list of [`Channel`](profiling_group::Channel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeguruprofiler-profilinggroup.html#cfn-codeguruprofiler-profilinggroup-anomalydetectionnotificationconfiguration)
     pub fn anomaly_detection_notification_configuration(
@@ -50,7 +50,7 @@ impl ProfilingGroup {
         self
     }
 
-    /// `ComputePlatform`: [`ComputePlatform`].
+    /// `ComputePlatform`: [`ComputePlatform`](profiling_group::ComputePlatform).
     ///
     /// Changing it replaces the resource.
     ///
@@ -64,7 +64,7 @@ impl ProfilingGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](profiling_group::Tag).
     ///
     /// Items: at most 50.
     ///

@@ -69,7 +69,7 @@ impl RepositoryAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](repository_association::Tag).
     ///
     /// Items: at most 50.
     ///

@@ -42,7 +42,7 @@ impl CustomActionType {
         )
     }
 
-    /// `ConfigurationProperties`: list of [`ConfigurationProperties`].
+    /// `ConfigurationProperties`: list of [`ConfigurationProperties`](custom_action_type::ConfigurationProperties).
     ///
     /// Items: 0 to 10.
     ///
@@ -58,7 +58,7 @@ impl CustomActionType {
         self
     }
 
-    /// `Settings`: [`Settings`].
+    /// `Settings`: [`Settings`](custom_action_type::Settings).
     ///
     /// Changing it replaces the resource.
     ///
@@ -71,7 +71,7 @@ impl CustomActionType {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](custom_action_type::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-customactiontype.html#cfn-codepipeline-customactiontype-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<custom_action_type::Tag>>>) -> Self {
@@ -368,7 +368,7 @@ impl Pipeline {
         )
     }
 
-    /// `ArtifactStore`: [`ArtifactStore`].
+    /// `ArtifactStore`: [`ArtifactStore`](pipeline::ArtifactStore).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-artifactstore)
     pub fn artifact_store(
@@ -380,7 +380,7 @@ impl Pipeline {
         self
     }
 
-    /// `ArtifactStores`: list of [`ArtifactStoreMap`].
+    /// `ArtifactStores`: list of [`ArtifactStoreMap`](pipeline::ArtifactStoreMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-artifactstores)
     pub fn artifact_stores(
@@ -392,7 +392,7 @@ impl Pipeline {
         self
     }
 
-    /// `DisableInboundStageTransitions`: list of [`StageTransition`].
+    /// `DisableInboundStageTransitions`: list of [`StageTransition`](pipeline::StageTransition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-disableinboundstagetransitions)
     pub fn disable_inbound_stage_transitions(
@@ -404,7 +404,7 @@ impl Pipeline {
         self
     }
 
-    /// `ExecutionMode`: [`ExecutionMode`].
+    /// `ExecutionMode`: [`ExecutionMode`](pipeline::ExecutionMode).
     ///
     /// Default: `"SUPERSEDED"`.
     ///
@@ -428,7 +428,7 @@ impl Pipeline {
         self
     }
 
-    /// `PipelineType`: [`PipelineType`].
+    /// `PipelineType`: [`PipelineType`](pipeline::PipelineType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-pipelinetype)
     pub fn pipeline_type(mut self, value: impl Into<crate::Value<pipeline::PipelineType>>) -> Self {
@@ -446,7 +446,7 @@ impl Pipeline {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](pipeline::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<pipeline::Tag>>>) -> Self {
@@ -454,7 +454,7 @@ impl Pipeline {
         self
     }
 
-    /// `Triggers`: list of [`PipelineTriggerDeclaration`].
+    /// `Triggers`: list of [`PipelineTriggerDeclaration`](pipeline::PipelineTriggerDeclaration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-triggers)
     pub fn triggers(
@@ -465,7 +465,7 @@ impl Pipeline {
         self
     }
 
-    /// `Variables`: list of [`VariableDeclaration`].
+    /// `Variables`: list of [`VariableDeclaration`](pipeline::VariableDeclaration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-variables)
     pub fn variables(

@@ -26,7 +26,7 @@ impl GitHubRepository {
         )
     }
 
-    /// `Code`: [`Code`].
+    /// `Code`: [`Code`](git_hub_repository::Code).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestar-githubrepository.html#cfn-codestar-githubrepository-code)
     pub fn code(mut self, value: impl Into<crate::Value<git_hub_repository::Code>>) -> Self {

@@ -40,7 +40,7 @@ impl Connection {
         self
     }
 
-    /// `ProviderType`: [`ProviderType`].
+    /// `ProviderType`: [`ProviderType`](connection::ProviderType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -54,7 +54,7 @@ impl Connection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connection::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -194,7 +194,7 @@ impl RepositoryLink {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](repository_link::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -299,7 +299,7 @@ impl SyncConfiguration {
         )
     }
 
-    /// `PublishDeploymentStatus`: [`PublishDeploymentStatus`].
+    /// `PublishDeploymentStatus`: [`PublishDeploymentStatus`](sync_configuration::PublishDeploymentStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-syncconfiguration.html#cfn-codestarconnections-syncconfiguration-publishdeploymentstatus)
     pub fn publish_deployment_status(
@@ -311,7 +311,7 @@ impl SyncConfiguration {
         self
     }
 
-    /// `TriggerResourceUpdateOn`: [`TriggerResourceUpdateOn`].
+    /// `TriggerResourceUpdateOn`: [`TriggerResourceUpdateOn`](sync_configuration::TriggerResourceUpdateOn).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-syncconfiguration.html#cfn-codestarconnections-syncconfiguration-triggerresourceupdateon)
     pub fn trigger_resource_update_on(

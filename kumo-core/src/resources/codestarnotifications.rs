@@ -52,7 +52,7 @@ impl NotificationRule {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](notification_rule::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarnotifications-notificationrule.html#cfn-codestarnotifications-notificationrule-status)
     pub fn status(mut self, value: impl Into<crate::Value<notification_rule::Status>>) -> Self {

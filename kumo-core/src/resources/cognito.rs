@@ -57,7 +57,7 @@ impl IdentityPool {
         self
     }
 
-    /// `CognitoIdentityProviders`: list of [`CognitoIdentityProvider`].
+    /// `CognitoIdentityProviders`: list of [`CognitoIdentityProvider`](identity_pool::CognitoIdentityProvider).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-cognitoidentityproviders)
     pub fn cognito_identity_providers(
@@ -69,7 +69,7 @@ impl IdentityPool {
         self
     }
 
-    /// `CognitoStreams`: [`CognitoStreams`].
+    /// `CognitoStreams`: [`CognitoStreams`](identity_pool::CognitoStreams).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-cognitostreams)
     pub fn cognito_streams(
@@ -99,7 +99,7 @@ impl IdentityPool {
         self
     }
 
-    /// `IdentityPoolTags`: list of [`Tag`].
+    /// `IdentityPoolTags`: list of [`Tag`](identity_pool::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-identitypooltags)
     pub fn identity_pool_tags(
@@ -123,7 +123,7 @@ impl IdentityPool {
         self
     }
 
-    /// `PushSync`: [`PushSync`].
+    /// `PushSync`: [`PushSync`](identity_pool::PushSync).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-pushsync)
     pub fn push_sync(mut self, value: impl Into<crate::Value<identity_pool::PushSync>>) -> Self {
@@ -468,7 +468,7 @@ impl LogDeliveryConfiguration {
         )
     }
 
-    /// `LogConfigurations`: list of [`LogConfiguration`].
+    /// `LogConfigurations`: list of [`LogConfiguration`](log_delivery_configuration::LogConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-logdeliveryconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfigurations)
     pub fn log_configurations(
@@ -684,7 +684,7 @@ impl ManagedLoginBranding {
         )
     }
 
-    /// `Assets`: list of [`AssetType`].
+    /// `Assets`: list of [`AssetType`](managed_login_branding::AssetType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-managedloginbranding.html#cfn-cognito-managedloginbranding-assets)
     pub fn assets(
@@ -1021,7 +1021,7 @@ impl UserPool {
         UserPool(crate::Resource::new("AWS::Cognito::UserPool"))
     }
 
-    /// `AccountRecoverySetting`: [`AccountRecoverySetting`].
+    /// `AccountRecoverySetting`: [`AccountRecoverySetting`](user_pool::AccountRecoverySetting).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-accountrecoverysetting)
     pub fn account_recovery_setting(
@@ -1033,7 +1033,7 @@ impl UserPool {
         self
     }
 
-    /// `AdminCreateUserConfig`: [`AdminCreateUserConfig`].
+    /// `AdminCreateUserConfig`: [`AdminCreateUserConfig`](user_pool::AdminCreateUserConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-admincreateuserconfig)
     pub fn admin_create_user_config(
@@ -1072,7 +1072,7 @@ impl UserPool {
         self
     }
 
-    /// `DeviceConfiguration`: [`DeviceConfiguration`].
+    /// `DeviceConfiguration`: [`DeviceConfiguration`](user_pool::DeviceConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-deviceconfiguration)
     pub fn device_configuration(
@@ -1106,7 +1106,7 @@ impl UserPool {
         self
     }
 
-    /// `EmailConfiguration`: [`EmailConfiguration`].
+    /// `EmailConfiguration`: [`EmailConfiguration`](user_pool::EmailConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-emailconfiguration)
     pub fn email_configuration(
@@ -1148,7 +1148,7 @@ impl UserPool {
         self
     }
 
-    /// `LambdaConfig`: [`LambdaConfig`].
+    /// `LambdaConfig`: [`LambdaConfig`](user_pool::LambdaConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-lambdaconfig)
     pub fn lambda_config(
@@ -1169,7 +1169,7 @@ impl UserPool {
         self
     }
 
-    /// `Policies`: [`Policies`].
+    /// `Policies`: [`Policies`](user_pool::Policies).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-policies)
     pub fn policies(mut self, value: impl Into<crate::Value<user_pool::Policies>>) -> Self {
@@ -1177,7 +1177,7 @@ impl UserPool {
         self
     }
 
-    /// `Schema`: list of [`SchemaAttribute`].
+    /// `Schema`: list of [`SchemaAttribute`](user_pool::SchemaAttribute).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-schema)
     pub fn schema(
@@ -1199,7 +1199,7 @@ impl UserPool {
         self
     }
 
-    /// `SmsConfiguration`: [`SmsConfiguration`].
+    /// `SmsConfiguration`: [`SmsConfiguration`](user_pool::SmsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-smsconfiguration)
     pub fn sms_configuration(
@@ -1222,7 +1222,7 @@ impl UserPool {
         self
     }
 
-    /// `UserAttributeUpdateSettings`: [`UserAttributeUpdateSettings`].
+    /// `UserAttributeUpdateSettings`: [`UserAttributeUpdateSettings`](user_pool::UserAttributeUpdateSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userattributeupdatesettings)
     pub fn user_attribute_update_settings(
@@ -1234,7 +1234,7 @@ impl UserPool {
         self
     }
 
-    /// `UserPoolAddOns`: [`UserPoolAddOns`].
+    /// `UserPoolAddOns`: [`UserPoolAddOns`](user_pool::UserPoolAddOns).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userpooladdons)
     pub fn user_pool_add_ons(
@@ -1269,7 +1269,7 @@ impl UserPool {
         self
     }
 
-    /// `UserPoolTier`: [`UserPoolTier`].
+    /// `UserPoolTier`: [`UserPoolTier`](user_pool::UserPoolTier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userpooltier)
     pub fn user_pool_tier(
@@ -1290,7 +1290,7 @@ impl UserPool {
         self
     }
 
-    /// `UsernameConfiguration`: [`UsernameConfiguration`].
+    /// `UsernameConfiguration`: [`UsernameConfiguration`](user_pool::UsernameConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-usernameconfiguration)
     pub fn username_configuration(
@@ -1302,7 +1302,7 @@ impl UserPool {
         self
     }
 
-    /// `VerificationMessageTemplate`: [`VerificationMessageTemplate`].
+    /// `VerificationMessageTemplate`: [`VerificationMessageTemplate`](user_pool::VerificationMessageTemplate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-verificationmessagetemplate)
     pub fn verification_message_template(
@@ -1314,7 +1314,7 @@ impl UserPool {
         self
     }
 
-    /// `WebAuthnFactorConfiguration`: [`WebAuthnFactorConfiguration`].
+    /// `WebAuthnFactorConfiguration`: [`WebAuthnFactorConfiguration`](user_pool::WebAuthnFactorConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-webauthnfactorconfiguration)
     pub fn web_authn_factor_configuration(
@@ -2666,7 +2666,7 @@ impl UserPoolClient {
         self
     }
 
-    /// `AnalyticsConfiguration`: [`AnalyticsConfiguration`].
+    /// `AnalyticsConfiguration`: [`AnalyticsConfiguration`](user_pool_client::AnalyticsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-analyticsconfiguration)
     pub fn analytics_configuration(
@@ -2797,7 +2797,7 @@ impl UserPoolClient {
         self
     }
 
-    /// `RefreshTokenRotation`: [`RefreshTokenRotation`].
+    /// `RefreshTokenRotation`: [`RefreshTokenRotation`](user_pool_client::RefreshTokenRotation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-refreshtokenrotation)
     pub fn refresh_token_rotation(
@@ -2832,7 +2832,7 @@ impl UserPoolClient {
         self
     }
 
-    /// `TokenValidityUnits`: [`TokenValidityUnits`].
+    /// `TokenValidityUnits`: [`TokenValidityUnits`](user_pool_client::TokenValidityUnits).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-tokenvalidityunits)
     pub fn token_validity_units(
@@ -3084,7 +3084,7 @@ impl UserPoolDomain {
         )
     }
 
-    /// `CustomDomainConfig`: [`CustomDomainConfigType`].
+    /// `CustomDomainConfig`: [`CustomDomainConfigType`](user_pool_domain::CustomDomainConfigType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooldomain.html#cfn-cognito-userpooldomain-customdomainconfig)
     pub fn custom_domain_config(
@@ -3327,7 +3327,7 @@ impl UserPoolResourceServer {
         )
     }
 
-    /// `Scopes`: list of [`ResourceServerScopeType`].
+    /// `Scopes`: list of [`ResourceServerScopeType`](user_pool_resource_server::ResourceServerScopeType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolresourceserver.html#cfn-cognito-userpoolresourceserver-scopes)
     pub fn scopes(
@@ -3410,7 +3410,7 @@ impl UserPoolRiskConfigurationAttachment {
         )
     }
 
-    /// `AccountTakeoverRiskConfiguration`: [`AccountTakeoverRiskConfigurationType`].
+    /// `AccountTakeoverRiskConfiguration`: [`AccountTakeoverRiskConfigurationType`](user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolriskconfigurationattachment.html#cfn-cognito-userpoolriskconfigurationattachment-accounttakeoverriskconfiguration)
     pub fn account_takeover_risk_configuration(
@@ -3426,7 +3426,7 @@ impl UserPoolRiskConfigurationAttachment {
         self
     }
 
-    /// `CompromisedCredentialsRiskConfiguration`: [`CompromisedCredentialsRiskConfigurationType`].
+    /// `CompromisedCredentialsRiskConfiguration`: [`CompromisedCredentialsRiskConfigurationType`](user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolriskconfigurationattachment.html#cfn-cognito-userpoolriskconfigurationattachment-compromisedcredentialsriskconfiguration)
     pub fn compromised_credentials_risk_configuration(
@@ -3440,7 +3440,7 @@ impl UserPoolRiskConfigurationAttachment {
         self
     }
 
-    /// `RiskExceptionConfiguration`: [`RiskExceptionConfigurationType`].
+    /// `RiskExceptionConfiguration`: [`RiskExceptionConfigurationType`](user_pool_risk_configuration_attachment::RiskExceptionConfigurationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolriskconfigurationattachment.html#cfn-cognito-userpoolriskconfigurationattachment-riskexceptionconfiguration)
     pub fn risk_exception_configuration(
@@ -3905,7 +3905,7 @@ impl UserPoolUser {
         self
     }
 
-    /// `UserAttributes`: list of [`AttributeType`].
+    /// `UserAttributes`: list of [`AttributeType`](user_pool_user::AttributeType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3929,7 +3929,7 @@ impl UserPoolUser {
         self
     }
 
-    /// `ValidationData`: list of [`AttributeType`].
+    /// `ValidationData`: list of [`AttributeType`](user_pool_user::AttributeType).
     ///
     /// Changing it replaces the resource.
     ///

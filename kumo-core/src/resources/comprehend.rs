@@ -38,7 +38,7 @@ impl DocumentClassifier {
         )
     }
 
-    /// `Mode`: [`Mode`].
+    /// `Mode`: [`Mode`](document_classifier::Mode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -71,7 +71,7 @@ impl DocumentClassifier {
         self
     }
 
-    /// `OutputDataConfig`: [`DocumentClassifierOutputDataConfig`].
+    /// `OutputDataConfig`: [`DocumentClassifierOutputDataConfig`](document_classifier::DocumentClassifierOutputDataConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -85,7 +85,7 @@ impl DocumentClassifier {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](document_classifier::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<document_classifier::Tag>>>) -> Self {
@@ -118,7 +118,7 @@ impl DocumentClassifier {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](document_classifier::VpcConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -669,7 +669,7 @@ impl Flywheel {
         self
     }
 
-    /// `DataSecurityConfig`: [`DataSecurityConfig`].
+    /// `DataSecurityConfig`: [`DataSecurityConfig`](flywheel::DataSecurityConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-flywheel.html#cfn-comprehend-flywheel-datasecurityconfig)
     pub fn data_security_config(
@@ -681,7 +681,7 @@ impl Flywheel {
         self
     }
 
-    /// `ModelType`: [`ModelType`].
+    /// `ModelType`: [`ModelType`](flywheel::ModelType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -691,7 +691,7 @@ impl Flywheel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](flywheel::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-flywheel.html#cfn-comprehend-flywheel-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<flywheel::Tag>>>) -> Self {
@@ -699,7 +699,7 @@ impl Flywheel {
         self
     }
 
-    /// `TaskConfig`: [`TaskConfig`].
+    /// `TaskConfig`: [`TaskConfig`](flywheel::TaskConfig).
     ///
     /// Changing it replaces the resource.
     ///

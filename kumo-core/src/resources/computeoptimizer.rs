@@ -35,7 +35,7 @@ impl AutomationRule {
         )
     }
 
-    /// `Criteria`: [`Criteria`].
+    /// `Criteria`: [`Criteria`](automation_rule::Criteria).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-computeoptimizer-automationrule.html#cfn-computeoptimizer-automationrule-criteria)
     pub fn criteria(mut self, value: impl Into<crate::Value<automation_rule::Criteria>>) -> Self {
@@ -55,7 +55,7 @@ impl AutomationRule {
         self
     }
 
-    /// `OrganizationConfiguration`: [`OrganizationConfiguration`].
+    /// `OrganizationConfiguration`: [`OrganizationConfiguration`](automation_rule::OrganizationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-computeoptimizer-automationrule.html#cfn-computeoptimizer-automationrule-organizationconfiguration)
     pub fn organization_configuration(
@@ -75,7 +75,7 @@ impl AutomationRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](automation_rule::Tag).
     ///
     /// Items: at most 200.
     ///

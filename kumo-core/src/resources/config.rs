@@ -43,7 +43,7 @@ impl AggregationAuthorization {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](aggregation_authorization::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -151,7 +151,7 @@ impl ConfigRule {
         self
     }
 
-    /// `EvaluationModes`: list of [`EvaluationModeConfiguration`].
+    /// `EvaluationModes`: list of [`EvaluationModeConfiguration`](config_rule::EvaluationModeConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-evaluationmodes)
     pub fn evaluation_modes(
@@ -181,7 +181,7 @@ impl ConfigRule {
         self
     }
 
-    /// `Scope`: [`Scope`].
+    /// `Scope`: [`Scope`](config_rule::Scope).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-scope)
     pub fn scope(mut self, value: impl Into<crate::Value<config_rule::Scope>>) -> Self {
@@ -467,7 +467,7 @@ impl ConfigurationAggregator {
         ConfigurationAggregator(crate::Resource::new("AWS::Config::ConfigurationAggregator"))
     }
 
-    /// `AccountAggregationSources`: list of [`AccountAggregationSource`].
+    /// `AccountAggregationSources`: list of [`AccountAggregationSource`](configuration_aggregator::AccountAggregationSource).
     ///
     /// Items: 0 to 1.
     ///
@@ -496,7 +496,7 @@ impl ConfigurationAggregator {
         self
     }
 
-    /// `OrganizationAggregationSource`: [`OrganizationAggregationSource`].
+    /// `OrganizationAggregationSource`: [`OrganizationAggregationSource`](configuration_aggregator::OrganizationAggregationSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationaggregator.html#cfn-config-configurationaggregator-organizationaggregationsource)
     pub fn organization_aggregation_source(
@@ -508,7 +508,7 @@ impl ConfigurationAggregator {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](configuration_aggregator::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -694,7 +694,7 @@ impl ConfigurationRecorder {
         self
     }
 
-    /// `RecordingGroup`: [`RecordingGroup`].
+    /// `RecordingGroup`: [`RecordingGroup`](configuration_recorder::RecordingGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-recordinggroup)
     pub fn recording_group(
@@ -706,7 +706,7 @@ impl ConfigurationRecorder {
         self
     }
 
-    /// `RecordingMode`: [`RecordingMode`].
+    /// `RecordingMode`: [`RecordingMode`](configuration_recorder::RecordingMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-recordingmode)
     pub fn recording_mode(
@@ -965,7 +965,7 @@ impl ConformancePack {
         )
     }
 
-    /// `ConformancePackInputParameters`: list of [`ConformancePackInputParameter`].
+    /// `ConformancePackInputParameters`: list of [`ConformancePackInputParameter`](conformance_pack::ConformancePackInputParameter).
     ///
     /// Items: 0 to 60.
     ///
@@ -1025,7 +1025,7 @@ impl ConformancePack {
         self
     }
 
-    /// `TemplateSSMDocumentDetails`: [`TemplateSsmDocumentDetails`].
+    /// `TemplateSSMDocumentDetails`: [`TemplateSsmDocumentDetails`](conformance_pack::TemplateSsmDocumentDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-conformancepack.html#cfn-config-conformancepack-templatessmdocumentdetails)
     pub fn template_ssm_document_details(
@@ -1153,7 +1153,7 @@ impl DeliveryChannel {
         )
     }
 
-    /// `ConfigSnapshotDeliveryProperties`: [`ConfigSnapshotDeliveryProperties`].
+    /// `ConfigSnapshotDeliveryProperties`: [`ConfigSnapshotDeliveryProperties`](delivery_channel::ConfigSnapshotDeliveryProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html#cfn-config-deliverychannel-configsnapshotdeliveryproperties)
     pub fn config_snapshot_delivery_properties(
@@ -1286,7 +1286,7 @@ impl OrganizationConfigRule {
         self
     }
 
-    /// `OrganizationCustomPolicyRuleMetadata`: [`OrganizationCustomPolicyRuleMetadata`].
+    /// `OrganizationCustomPolicyRuleMetadata`: [`OrganizationCustomPolicyRuleMetadata`](organization_config_rule::OrganizationCustomPolicyRuleMetadata).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconfigrule.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata)
     pub fn organization_custom_policy_rule_metadata(
@@ -1300,7 +1300,7 @@ impl OrganizationConfigRule {
         self
     }
 
-    /// `OrganizationCustomRuleMetadata`: [`OrganizationCustomRuleMetadata`].
+    /// `OrganizationCustomRuleMetadata`: [`OrganizationCustomRuleMetadata`](organization_config_rule::OrganizationCustomRuleMetadata).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconfigrule.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata)
     pub fn organization_custom_rule_metadata(
@@ -1312,7 +1312,7 @@ impl OrganizationConfigRule {
         self
     }
 
-    /// `OrganizationManagedRuleMetadata`: [`OrganizationManagedRuleMetadata`].
+    /// `OrganizationManagedRuleMetadata`: [`OrganizationManagedRuleMetadata`](organization_config_rule::OrganizationManagedRuleMetadata).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconfigrule.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata)
     pub fn organization_managed_rule_metadata(
@@ -1684,7 +1684,7 @@ impl OrganizationConformancePack {
         )
     }
 
-    /// `ConformancePackInputParameters`: list of [`ConformancePackInputParameter`].
+    /// `ConformancePackInputParameters`: list of [`ConformancePackInputParameter`](organization_conformance_pack::ConformancePackInputParameter).
     ///
     /// Items: 0 to 60.
     ///
@@ -1842,7 +1842,7 @@ impl RemediationConfiguration {
         self
     }
 
-    /// `ExecutionControls`: [`ExecutionControls`].
+    /// `ExecutionControls`: [`ExecutionControls`](remediation_configuration::ExecutionControls).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-remediationconfiguration.html#cfn-config-remediationconfiguration-executioncontrols)
     pub fn execution_controls(
@@ -2033,7 +2033,7 @@ impl StoredQuery {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stored_query::Tag).
     ///
     /// Items: 0 to 50.
     ///

@@ -93,7 +93,7 @@ impl AgentStatus {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](agent_status::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -103,7 +103,7 @@ impl AgentStatus {
         self
     }
 
-    /// `Type`: [`Type`].
+    /// `Type`: [`Type`](agent_status::Type).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-agentstatus.html#cfn-connect-agentstatus-type)
     pub fn r#type(mut self, value: impl Into<crate::Value<agent_status::Type>>) -> Self {
@@ -291,7 +291,7 @@ impl ContactFlow {
         self
     }
 
-    /// `State`: [`State`].
+    /// `State`: [`State`](contact_flow::State).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflow.html#cfn-connect-contactflow-state)
     pub fn state(mut self, value: impl Into<crate::Value<contact_flow::State>>) -> Self {
@@ -299,7 +299,7 @@ impl ContactFlow {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](contact_flow::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -460,7 +460,7 @@ impl ContactFlowModule {
         self
     }
 
-    /// `ExternalInvocationConfiguration`: [`ExternalInvocationConfiguration`].
+    /// `ExternalInvocationConfiguration`: [`ExternalInvocationConfiguration`](contact_flow_module::ExternalInvocationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmodule.html#cfn-connect-contactflowmodule-externalinvocationconfiguration)
     pub fn external_invocation_configuration(
@@ -492,7 +492,7 @@ impl ContactFlowModule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](contact_flow_module::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -838,7 +838,7 @@ impl DataTable {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](data_table::Status).
     ///
     /// Changing it replaces the resource.
     ///
@@ -848,7 +848,7 @@ impl DataTable {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_table::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -866,7 +866,7 @@ impl DataTable {
         self
     }
 
-    /// `ValueLockLevel`: [`ValueLockLevel`].
+    /// `ValueLockLevel`: [`ValueLockLevel`](data_table::ValueLockLevel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatable.html#cfn-connect-datatable-valuelocklevel)
     pub fn value_lock_level(
@@ -1069,7 +1069,7 @@ impl DataTableAttribute {
         self
     }
 
-    /// `Validation`: [`Validation`].
+    /// `Validation`: [`Validation`](data_table_attribute::Validation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-validation)
     pub fn validation(
@@ -1080,7 +1080,7 @@ impl DataTableAttribute {
         self
     }
 
-    /// `ValueType`: [`ValueType`].
+    /// `ValueType`: [`ValueType`](data_table_attribute::ValueType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-valuetype)
     pub fn value_type(
@@ -1340,7 +1340,7 @@ impl DataTableRecord {
         self
     }
 
-    /// `DataTableRecord`: [`DataTableRecord`].
+    /// `DataTableRecord`: [`DataTableRecord`](data_table_record::DataTableRecord).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatablerecord.html#cfn-connect-datatablerecord-datatablerecord)
     pub fn data_table_record(
@@ -1492,7 +1492,7 @@ impl EmailAddress {
         )
     }
 
-    /// `AliasConfigurations`: list of [`AliasConfiguration`].
+    /// `AliasConfigurations`: list of [`AliasConfiguration`](email_address::AliasConfiguration).
     ///
     /// Items: at most 1.
     ///
@@ -1530,7 +1530,7 @@ impl EmailAddress {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](email_address::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1643,7 +1643,7 @@ impl EvaluationForm {
         )
     }
 
-    /// `AutoEvaluationConfiguration`: [`AutoEvaluationConfiguration`].
+    /// `AutoEvaluationConfiguration`: [`AutoEvaluationConfiguration`](evaluation_form::AutoEvaluationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-autoevaluationconfiguration)
     pub fn auto_evaluation_configuration(
@@ -1665,7 +1665,7 @@ impl EvaluationForm {
         self
     }
 
-    /// `LanguageConfiguration`: [`EvaluationFormLanguageConfiguration`].
+    /// `LanguageConfiguration`: [`EvaluationFormLanguageConfiguration`](evaluation_form::EvaluationFormLanguageConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-languageconfiguration)
     pub fn language_configuration(
@@ -1677,7 +1677,7 @@ impl EvaluationForm {
         self
     }
 
-    /// `ReviewConfiguration`: [`EvaluationReviewConfiguration`].
+    /// `ReviewConfiguration`: [`EvaluationReviewConfiguration`](evaluation_form::EvaluationReviewConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-reviewconfiguration)
     pub fn review_configuration(
@@ -1689,7 +1689,7 @@ impl EvaluationForm {
         self
     }
 
-    /// `ScoringStrategy`: [`ScoringStrategy`].
+    /// `ScoringStrategy`: [`ScoringStrategy`](evaluation_form::ScoringStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-scoringstrategy)
     pub fn scoring_strategy(
@@ -1701,7 +1701,7 @@ impl EvaluationForm {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](evaluation_form::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1711,7 +1711,7 @@ impl EvaluationForm {
         self
     }
 
-    /// `TargetConfiguration`: [`EvaluationFormTargetConfiguration`].
+    /// `TargetConfiguration`: [`EvaluationFormTargetConfiguration`](evaluation_form::EvaluationFormTargetConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-targetconfiguration)
     pub fn target_configuration(
@@ -3513,7 +3513,7 @@ impl HoursOfOperation {
         )
     }
 
-    /// `ChildHoursOfOperations`: list of [`HoursOfOperationsIdentifier`].
+    /// `ChildHoursOfOperations`: list of [`HoursOfOperationsIdentifier`](hours_of_operation::HoursOfOperationsIdentifier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-hoursofoperation.html#cfn-connect-hoursofoperation-childhoursofoperations)
     pub fn child_hours_of_operations(
@@ -3537,7 +3537,7 @@ impl HoursOfOperation {
         self
     }
 
-    /// `HoursOfOperationOverrides`: list of [`HoursOfOperationOverride`].
+    /// `HoursOfOperationOverrides`: list of [`HoursOfOperationOverride`](hours_of_operation::HoursOfOperationOverride).
     ///
     /// Items: at most 50.
     ///
@@ -3551,7 +3551,7 @@ impl HoursOfOperation {
         self
     }
 
-    /// `ParentHoursOfOperations`: list of [`HoursOfOperationsIdentifier`].
+    /// `ParentHoursOfOperations`: list of [`HoursOfOperationsIdentifier`](hours_of_operation::HoursOfOperationsIdentifier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-hoursofoperation.html#cfn-connect-hoursofoperation-parenthoursofoperations)
     pub fn parent_hours_of_operations(
@@ -3563,7 +3563,7 @@ impl HoursOfOperation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](hours_of_operation::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -4098,7 +4098,7 @@ impl Instance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instance.html#cfn-connect-instance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance::Tag>>>) -> Self {
@@ -4360,7 +4360,7 @@ impl InstanceStorageConfig {
         )
     }
 
-    /// `KinesisFirehoseConfig`: [`KinesisFirehoseConfig`].
+    /// `KinesisFirehoseConfig`: [`KinesisFirehoseConfig`](instance_storage_config::KinesisFirehoseConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-kinesisfirehoseconfig)
     pub fn kinesis_firehose_config(
@@ -4372,7 +4372,7 @@ impl InstanceStorageConfig {
         self
     }
 
-    /// `KinesisStreamConfig`: [`KinesisStreamConfig`].
+    /// `KinesisStreamConfig`: [`KinesisStreamConfig`](instance_storage_config::KinesisStreamConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-kinesisstreamconfig)
     pub fn kinesis_stream_config(
@@ -4384,7 +4384,7 @@ impl InstanceStorageConfig {
         self
     }
 
-    /// `KinesisVideoStreamConfig`: [`KinesisVideoStreamConfig`].
+    /// `KinesisVideoStreamConfig`: [`KinesisVideoStreamConfig`](instance_storage_config::KinesisVideoStreamConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-kinesisvideostreamconfig)
     pub fn kinesis_video_stream_config(
@@ -4396,7 +4396,7 @@ impl InstanceStorageConfig {
         self
     }
 
-    /// `S3Config`: [`S3Config`].
+    /// `S3Config`: [`S3Config`](instance_storage_config::S3Config).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-s3config)
     pub fn s3_config(
@@ -4761,7 +4761,7 @@ impl Notification {
         self
     }
 
-    /// `Priority`: [`Priority`].
+    /// `Priority`: [`Priority`](notification::Priority).
     ///
     /// Changing it replaces the resource.
     ///
@@ -4781,7 +4781,7 @@ impl Notification {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](notification::Tag).
     ///
     /// Items: at most 200.
     ///
@@ -5045,7 +5045,7 @@ impl PhoneNumber {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](phone_number::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -5150,7 +5150,7 @@ impl PredefinedAttribute {
         )
     }
 
-    /// `AttributeConfiguration`: [`AttributeConfiguration`].
+    /// `AttributeConfiguration`: [`AttributeConfiguration`](predefined_attribute::AttributeConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-predefinedattribute.html#cfn-connect-predefinedattribute-attributeconfiguration)
     pub fn attribute_configuration(
@@ -5172,7 +5172,7 @@ impl PredefinedAttribute {
         self
     }
 
-    /// `Values`: [`Values`].
+    /// `Values`: [`Values`](predefined_attribute::Values).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-predefinedattribute.html#cfn-connect-predefinedattribute-values)
     pub fn values(mut self, value: impl Into<crate::Value<predefined_attribute::Values>>) -> Self {
@@ -5329,7 +5329,7 @@ impl Prompt {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](prompt::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-prompt.html#cfn-connect-prompt-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<prompt::Tag>>>) -> Self {
@@ -5419,7 +5419,7 @@ impl Queue {
         )
     }
 
-    /// `AdditionalEmailAddresses`: list of [`EmailAddress`].
+    /// `AdditionalEmailAddresses`: list of [`EmailAddress`](queue::EmailAddress).
     ///
     /// Items: 0 to 50.
     ///
@@ -5453,7 +5453,7 @@ impl Queue {
         self
     }
 
-    /// `OutboundCallerConfig`: [`OutboundCallerConfig`].
+    /// `OutboundCallerConfig`: [`OutboundCallerConfig`](queue::OutboundCallerConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-outboundcallerconfig)
     pub fn outbound_caller_config(
@@ -5465,7 +5465,7 @@ impl Queue {
         self
     }
 
-    /// `OutboundEmailConfig`: [`OutboundEmailConfig`].
+    /// `OutboundEmailConfig`: [`OutboundEmailConfig`](queue::OutboundEmailConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-outboundemailconfig)
     pub fn outbound_email_config(
@@ -5488,7 +5488,7 @@ impl Queue {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](queue::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-status)
     pub fn status(mut self, value: impl Into<crate::Value<queue::Status>>) -> Self {
@@ -5496,7 +5496,7 @@ impl Queue {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](queue::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -5724,7 +5724,7 @@ impl QuickConnect {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](quick_connect::Tag).
     ///
     /// Items: at most 200.
     ///
@@ -5982,7 +5982,7 @@ impl RoutingProfile {
         )
     }
 
-    /// `AgentAvailabilityTimer`: [`AgentAvailabilityTimer`].
+    /// `AgentAvailabilityTimer`: [`AgentAvailabilityTimer`](routing_profile::AgentAvailabilityTimer).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-routingprofile.html#cfn-connect-routingprofile-agentavailabilitytimer)
     pub fn agent_availability_timer(
@@ -5994,7 +5994,7 @@ impl RoutingProfile {
         self
     }
 
-    /// `ManualAssignmentQueueConfigs`: list of [`RoutingProfileManualAssignmentQueueConfig`].
+    /// `ManualAssignmentQueueConfigs`: list of [`RoutingProfileManualAssignmentQueueConfig`](routing_profile::RoutingProfileManualAssignmentQueueConfig).
     ///
     /// Items: 1 to 10.
     ///
@@ -6008,7 +6008,7 @@ impl RoutingProfile {
         self
     }
 
-    /// `QueueConfigs`: list of [`RoutingProfileQueueConfig`].
+    /// `QueueConfigs`: list of [`RoutingProfileQueueConfig`](routing_profile::RoutingProfileQueueConfig).
     ///
     /// Items: at least 1.
     ///
@@ -6022,7 +6022,7 @@ impl RoutingProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](routing_profile::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -6316,7 +6316,7 @@ impl Rule {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rule::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -7028,7 +7028,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `AllowedAccessControlTags`: list of [`Tag`].
+    /// `AllowedAccessControlTags`: list of [`Tag`](security_profile::Tag).
     ///
     /// Items: at most 2.
     ///
@@ -7042,7 +7042,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `AllowedFlowModules`: list of [`FlowModule`].
+    /// `AllowedFlowModules`: list of [`FlowModule`](security_profile::FlowModule).
     ///
     /// Items: 0 to 10.
     ///
@@ -7056,7 +7056,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `Applications`: list of [`Application`].
+    /// `Applications`: list of [`Application`](security_profile::Application).
     ///
     /// Items: 0 to 10.
     ///
@@ -7080,7 +7080,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `GranularAccessControlConfiguration`: [`GranularAccessControlConfiguration`].
+    /// `GranularAccessControlConfiguration`: [`GranularAccessControlConfiguration`](security_profile::GranularAccessControlConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-granularaccesscontrolconfiguration)
     pub fn granular_access_control_configuration(
@@ -7129,7 +7129,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](security_profile::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -7459,7 +7459,7 @@ impl TaskTemplate {
         self
     }
 
-    /// `Constraints`: [`Constraints`].
+    /// `Constraints`: [`Constraints`](task_template::Constraints).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-constraints)
     pub fn constraints(
@@ -7481,7 +7481,7 @@ impl TaskTemplate {
         self
     }
 
-    /// `Defaults`: list of [`DefaultFieldValue`].
+    /// `Defaults`: list of [`DefaultFieldValue`](task_template::DefaultFieldValue).
     ///
     /// Items: at most 50.
     ///
@@ -7504,7 +7504,7 @@ impl TaskTemplate {
         self
     }
 
-    /// `Fields`: list of [`Field`].
+    /// `Fields`: list of [`Field`](task_template::Field).
     ///
     /// Items: at most 50.
     ///
@@ -7535,7 +7535,7 @@ impl TaskTemplate {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](task_template::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-status)
     pub fn status(mut self, value: impl Into<crate::Value<task_template::Status>>) -> Self {
@@ -7543,7 +7543,7 @@ impl TaskTemplate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](task_template::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -7934,7 +7934,7 @@ impl TrafficDistributionGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](traffic_distribution_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -8041,7 +8041,7 @@ impl User {
         )
     }
 
-    /// `AfterContactWorkConfigs`: list of [`AfterContactWorkConfigPerChannel`].
+    /// `AfterContactWorkConfigs`: list of [`AfterContactWorkConfigPerChannel`](user::AfterContactWorkConfigPerChannel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-aftercontactworkconfigs)
     pub fn after_contact_work_configs(
@@ -8053,7 +8053,7 @@ impl User {
         self
     }
 
-    /// `AutoAcceptConfigs`: list of [`AutoAcceptConfig`].
+    /// `AutoAcceptConfigs`: list of [`AutoAcceptConfig`](user::AutoAcceptConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-autoacceptconfigs)
     pub fn auto_accept_configs(
@@ -8085,7 +8085,7 @@ impl User {
         self
     }
 
-    /// `IdentityInfo`: [`UserIdentityInfo`].
+    /// `IdentityInfo`: [`UserIdentityInfo`](user::UserIdentityInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-identityinfo)
     pub fn identity_info(mut self, value: impl Into<crate::Value<user::UserIdentityInfo>>) -> Self {
@@ -8104,7 +8104,7 @@ impl User {
         self
     }
 
-    /// `PersistentConnectionConfigs`: list of [`PersistentConnectionConfig`].
+    /// `PersistentConnectionConfigs`: list of [`PersistentConnectionConfig`](user::PersistentConnectionConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-persistentconnectionconfigs)
     pub fn persistent_connection_configs(
@@ -8116,7 +8116,7 @@ impl User {
         self
     }
 
-    /// `PhoneConfig`: [`UserPhoneConfig`].
+    /// `PhoneConfig`: [`UserPhoneConfig`](user::UserPhoneConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-phoneconfig)
     pub fn phone_config(mut self, value: impl Into<crate::Value<user::UserPhoneConfig>>) -> Self {
@@ -8124,7 +8124,7 @@ impl User {
         self
     }
 
-    /// `PhoneNumberConfigs`: list of [`PhoneNumberConfig`].
+    /// `PhoneNumberConfigs`: list of [`PhoneNumberConfig`](user::PhoneNumberConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-phonenumberconfigs)
     pub fn phone_number_configs(
@@ -8136,7 +8136,7 @@ impl User {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -8146,7 +8146,7 @@ impl User {
         self
     }
 
-    /// `UserProficiencies`: list of [`UserProficiency`].
+    /// `UserProficiencies`: list of [`UserProficiency`](user::UserProficiency).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-userproficiencies)
     pub fn user_proficiencies(
@@ -8158,7 +8158,7 @@ impl User {
         self
     }
 
-    /// `VoiceEnhancementConfigs`: list of [`VoiceEnhancementConfig`].
+    /// `VoiceEnhancementConfigs`: list of [`VoiceEnhancementConfig`](user::VoiceEnhancementConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-voiceenhancementconfigs)
     pub fn voice_enhancement_configs(
@@ -8689,7 +8689,7 @@ impl UserHierarchyGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user_hierarchy_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -8772,7 +8772,7 @@ impl UserHierarchyStructure {
         )
     }
 
-    /// `UserHierarchyStructure`: [`UserHierarchyStructure`].
+    /// `UserHierarchyStructure`: [`UserHierarchyStructure`](user_hierarchy_structure::UserHierarchyStructure).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-userhierarchystructure.html#cfn-connect-userhierarchystructure-userhierarchystructure)
     pub fn user_hierarchy_structure(
@@ -9116,7 +9116,7 @@ impl View {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](view::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -9311,7 +9311,7 @@ impl Workspace {
         self
     }
 
-    /// `Media`: list of [`MediaItem`].
+    /// `Media`: list of [`MediaItem`](workspace::MediaItem).
     ///
     /// Items: at most 4.
     ///
@@ -9321,7 +9321,7 @@ impl Workspace {
         self
     }
 
-    /// `Pages`: list of [`WorkspacePage`].
+    /// `Pages`: list of [`WorkspacePage`](workspace::WorkspacePage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-pages)
     pub fn pages(mut self, value: impl Into<crate::Value<Vec<workspace::WorkspacePage>>>) -> Self {
@@ -9329,7 +9329,7 @@ impl Workspace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workspace::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -9339,7 +9339,7 @@ impl Workspace {
         self
     }
 
-    /// `Theme`: [`WorkspaceTheme`].
+    /// `Theme`: [`WorkspaceTheme`](workspace::WorkspaceTheme).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-theme)
     pub fn theme(mut self, value: impl Into<crate::Value<workspace::WorkspaceTheme>>) -> Self {
@@ -9359,7 +9359,7 @@ impl Workspace {
         self
     }
 
-    /// `Visibility`: [`Visibility`].
+    /// `Visibility`: [`Visibility`](workspace::Visibility).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-visibility)
     pub fn visibility(mut self, value: impl Into<crate::Value<workspace::Visibility>>) -> Self {

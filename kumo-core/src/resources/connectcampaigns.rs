@@ -36,7 +36,7 @@ impl Campaign {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](campaign::Tag).
     ///
     /// Items: at most 50.
     ///

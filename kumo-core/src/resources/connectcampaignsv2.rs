@@ -26,7 +26,7 @@ impl Campaign {
         )
     }
 
-    /// `ChannelSubtypeConfig`: [`ChannelSubtypeConfig`].
+    /// `ChannelSubtypeConfig`: [`ChannelSubtypeConfig`](campaign::ChannelSubtypeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-channelsubtypeconfig)
     pub fn channel_subtype_config(
@@ -38,7 +38,7 @@ impl Campaign {
         self
     }
 
-    /// `CommunicationLimitsOverride`: [`CommunicationLimitsConfig`].
+    /// `CommunicationLimitsOverride`: [`CommunicationLimitsConfig`](campaign::CommunicationLimitsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-communicationlimitsoverride)
     pub fn communication_limits_override(
@@ -50,7 +50,7 @@ impl Campaign {
         self
     }
 
-    /// `CommunicationTimeConfig`: [`CommunicationTimeConfig`].
+    /// `CommunicationTimeConfig`: [`CommunicationTimeConfig`](campaign::CommunicationTimeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-communicationtimeconfig)
     pub fn communication_time_config(
@@ -71,7 +71,7 @@ impl Campaign {
         self
     }
 
-    /// `EntryLimitsConfig`: [`EntryLimitsConfig`].
+    /// `EntryLimitsConfig`: [`EntryLimitsConfig`](campaign::EntryLimitsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-entrylimitsconfig)
     pub fn entry_limits_config(
@@ -83,7 +83,7 @@ impl Campaign {
         self
     }
 
-    /// `Schedule`: [`Schedule`].
+    /// `Schedule`: [`Schedule`](campaign::Schedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-schedule)
     pub fn schedule(mut self, value: impl Into<crate::Value<campaign::Schedule>>) -> Self {
@@ -91,7 +91,7 @@ impl Campaign {
         self
     }
 
-    /// `Source`: [`Source`].
+    /// `Source`: [`Source`](campaign::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-source)
     pub fn source(mut self, value: impl Into<crate::Value<campaign::Source>>) -> Self {
@@ -99,7 +99,7 @@ impl Campaign {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](campaign::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -109,7 +109,7 @@ impl Campaign {
         self
     }
 
-    /// `Type`: [`CampaignType`].
+    /// `Type`: [`CampaignType`](campaign::CampaignType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-type)
     pub fn r#type(mut self, value: impl Into<crate::Value<campaign::CampaignType>>) -> Self {

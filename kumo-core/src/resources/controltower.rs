@@ -32,7 +32,7 @@ impl EnabledBaseline {
         )
     }
 
-    /// `Parameters`: list of [`Parameter`].
+    /// `Parameters`: list of [`Parameter`](enabled_baseline::Parameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-enabledbaseline.html#cfn-controltower-enabledbaseline-parameters)
     pub fn parameters(
@@ -43,7 +43,7 @@ impl EnabledBaseline {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](enabled_baseline::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-enabledbaseline.html#cfn-controltower-enabledbaseline-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<enabled_baseline::Tag>>>) -> Self {
@@ -179,7 +179,7 @@ impl EnabledControl {
         )
     }
 
-    /// `Parameters`: list of [`EnabledControlParameter`].
+    /// `Parameters`: list of [`EnabledControlParameter`](enabled_control::EnabledControlParameter).
     ///
     /// Items: at least 1.
     ///
@@ -192,7 +192,7 @@ impl EnabledControl {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](enabled_control::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -296,7 +296,7 @@ impl LandingZone {
         )
     }
 
-    /// `RemediationTypes`: list of [`RemediationTypes`].
+    /// `RemediationTypes`: list of [`RemediationTypes`](landing_zone::RemediationTypes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-landingzone.html#cfn-controltower-landingzone-remediationtypes)
     pub fn remediation_types(
@@ -308,7 +308,7 @@ impl LandingZone {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](landing_zone::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-landingzone.html#cfn-controltower-landingzone-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<landing_zone::Tag>>>) -> Self {

@@ -44,7 +44,7 @@ impl ReportDefinition {
         )
     }
 
-    /// `AdditionalArtifacts`: list of [`AdditionalArtifacts`].
+    /// `AdditionalArtifacts`: list of [`AdditionalArtifacts`](report_definition::AdditionalArtifacts).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cur-reportdefinition.html#cfn-cur-reportdefinition-additionalartifacts)
     pub fn additional_artifacts(
@@ -56,7 +56,7 @@ impl ReportDefinition {
         self
     }
 
-    /// `AdditionalSchemaElements`: list of [`AdditionalSchemaElements`].
+    /// `AdditionalSchemaElements`: list of [`AdditionalSchemaElements`](report_definition::AdditionalSchemaElements).
     ///
     /// Changing it replaces the resource.
     ///
@@ -87,7 +87,7 @@ impl ReportDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](report_definition::Tag).
     ///
     /// Items: 0 to 100.
     ///

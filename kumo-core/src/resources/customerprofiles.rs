@@ -42,7 +42,7 @@ impl CalculatedAttributeDefinition {
         )
     }
 
-    /// `Conditions`: [`Conditions`].
+    /// `Conditions`: [`Conditions`](calculated_attribute_definition::Conditions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-calculatedattributedefinition.html#cfn-customerprofiles-calculatedattributedefinition-conditions)
     pub fn conditions(
@@ -69,7 +69,7 @@ impl CalculatedAttributeDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](calculated_attribute_definition::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-calculatedattributedefinition.html#cfn-customerprofiles-calculatedattributedefinition-tags)
     pub fn tags(
@@ -467,7 +467,7 @@ impl Domain {
         )
     }
 
-    /// `DataStore`: [`DataStore`].
+    /// `DataStore`: [`DataStore`](domain::DataStore).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-datastore)
     pub fn data_store(mut self, value: impl Into<crate::Value<domain::DataStore>>) -> Self {
@@ -497,7 +497,7 @@ impl Domain {
         self
     }
 
-    /// `Matching`: [`Matching`].
+    /// `Matching`: [`Matching`](domain::Matching).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-matching)
     pub fn matching(mut self, value: impl Into<crate::Value<domain::Matching>>) -> Self {
@@ -505,7 +505,7 @@ impl Domain {
         self
     }
 
-    /// `RuleBasedMatching`: [`RuleBasedMatching`].
+    /// `RuleBasedMatching`: [`RuleBasedMatching`](domain::RuleBasedMatching).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-rulebasedmatching)
     pub fn rule_based_matching(
@@ -517,7 +517,7 @@ impl Domain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1235,7 +1235,7 @@ impl EventStream {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_stream::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1352,7 +1352,7 @@ impl EventTrigger {
         self
     }
 
-    /// `EventTriggerLimits`: [`EventTriggerLimits`].
+    /// `EventTriggerLimits`: [`EventTriggerLimits`](event_trigger::EventTriggerLimits).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-eventtrigger.html#cfn-customerprofiles-eventtrigger-eventtriggerlimits)
     pub fn event_trigger_limits(
@@ -1373,7 +1373,7 @@ impl EventTrigger {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_trigger::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-eventtrigger.html#cfn-customerprofiles-eventtrigger-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_trigger::Tag>>>) -> Self {
@@ -1760,7 +1760,7 @@ impl Integration {
         self
     }
 
-    /// `FlowDefinition`: [`FlowDefinition`].
+    /// `FlowDefinition`: [`FlowDefinition`](integration::FlowDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-flowdefinition)
     pub fn flow_definition(
@@ -1785,7 +1785,7 @@ impl Integration {
         self
     }
 
-    /// `ObjectTypeNames`: list of [`ObjectTypeMapping`].
+    /// `ObjectTypeNames`: list of [`ObjectTypeMapping`](integration::ObjectTypeMapping).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-objecttypenames)
     pub fn object_type_names(
@@ -1797,7 +1797,7 @@ impl Integration {
         self
     }
 
-    /// `Scope`: [`Scope`].
+    /// `Scope`: [`Scope`](integration::Scope).
     ///
     /// Length: 1 to 255.
     ///
@@ -1809,7 +1809,7 @@ impl Integration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](integration::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3128,7 +3128,7 @@ impl ObjectType {
         self
     }
 
-    /// `Fields`: list of [`FieldMap`].
+    /// `Fields`: list of [`FieldMap`](object_type::FieldMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-fields)
     pub fn fields(mut self, value: impl Into<crate::Value<Vec<object_type::FieldMap>>>) -> Self {
@@ -3136,7 +3136,7 @@ impl ObjectType {
         self
     }
 
-    /// `Keys`: list of [`KeyMap`].
+    /// `Keys`: list of [`KeyMap`](object_type::KeyMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-keys)
     pub fn keys(mut self, value: impl Into<crate::Value<Vec<object_type::KeyMap>>>) -> Self {
@@ -3180,7 +3180,7 @@ impl ObjectType {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](object_type::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3572,7 +3572,7 @@ impl Recommender {
         self
     }
 
-    /// `RecommenderConfig`: [`RecommenderConfig`].
+    /// `RecommenderConfig`: [`RecommenderConfig`](recommender::RecommenderConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-recommender.html#cfn-customerprofiles-recommender-recommenderconfig)
     pub fn recommender_config(
@@ -3584,7 +3584,7 @@ impl Recommender {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](recommender::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3828,7 +3828,7 @@ impl SegmentDefinition {
         self
     }
 
-    /// `SegmentGroups`: [`SegmentGroup`].
+    /// `SegmentGroups`: [`SegmentGroup`](segment_definition::SegmentGroup).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3842,7 +3842,7 @@ impl SegmentDefinition {
         self
     }
 
-    /// `SegmentSort`: [`SegmentSort`].
+    /// `SegmentSort`: [`SegmentSort`](segment_definition::SegmentSort).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-segmentdefinition.html#cfn-customerprofiles-segmentdefinition-segmentsort)
     pub fn segment_sort(
@@ -3866,7 +3866,7 @@ impl SegmentDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](segment_definition::Tag).
     ///
     /// Items: 0 to 50.
     ///

@@ -33,7 +33,7 @@ impl Dataset {
         )
     }
 
-    /// `Format`: [`Format`].
+    /// `Format`: [`Format`](dataset::Format).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-format)
     pub fn format(mut self, value: impl Into<crate::Value<dataset::Format>>) -> Self {
@@ -41,7 +41,7 @@ impl Dataset {
         self
     }
 
-    /// `FormatOptions`: [`FormatOptions`].
+    /// `FormatOptions`: [`FormatOptions`](dataset::FormatOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-formatoptions)
     pub fn format_options(
@@ -53,7 +53,7 @@ impl Dataset {
         self
     }
 
-    /// `PathOptions`: [`PathOptions`].
+    /// `PathOptions`: [`PathOptions`](dataset::PathOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-pathoptions)
     pub fn path_options(mut self, value: impl Into<crate::Value<dataset::PathOptions>>) -> Self {
@@ -61,7 +61,7 @@ impl Dataset {
         self
     }
 
-    /// `Source`: [`Source`].
+    /// `Source`: [`Source`](dataset::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-source)
     pub fn source(mut self, value: impl Into<crate::Value<dataset::Source>>) -> Self {
@@ -69,7 +69,7 @@ impl Dataset {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dataset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<dataset::Tag>>>) -> Self {
@@ -931,7 +931,7 @@ impl Job {
             .property("Type", r#type.into().into_json()))
     }
 
-    /// `DataCatalogOutputs`: list of [`DataCatalogOutput`].
+    /// `DataCatalogOutputs`: list of [`DataCatalogOutput`](job::DataCatalogOutput).
     ///
     /// Items: at least 1.
     ///
@@ -945,7 +945,7 @@ impl Job {
         self
     }
 
-    /// `DatabaseOutputs`: list of [`DatabaseOutput`].
+    /// `DatabaseOutputs`: list of [`DatabaseOutput`](job::DatabaseOutput).
     ///
     /// Items: at least 1.
     ///
@@ -980,7 +980,7 @@ impl Job {
         self
     }
 
-    /// `EncryptionMode`: [`EncryptionMode`].
+    /// `EncryptionMode`: [`EncryptionMode`](job::EncryptionMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-encryptionmode)
     pub fn encryption_mode(mut self, value: impl Into<crate::Value<job::EncryptionMode>>) -> Self {
@@ -989,7 +989,7 @@ impl Job {
         self
     }
 
-    /// `JobSample`: [`JobSample`].
+    /// `JobSample`: [`JobSample`](job::JobSample).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-jobsample)
     pub fn job_sample(mut self, value: impl Into<crate::Value<job::JobSample>>) -> Self {
@@ -997,7 +997,7 @@ impl Job {
         self
     }
 
-    /// `LogSubscription`: [`LogSubscription`].
+    /// `LogSubscription`: [`LogSubscription`](job::LogSubscription).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-logsubscription)
     pub fn log_subscription(
@@ -1027,7 +1027,7 @@ impl Job {
         self
     }
 
-    /// `OutputLocation`: [`OutputLocation`].
+    /// `OutputLocation`: [`OutputLocation`](job::OutputLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-outputlocation)
     pub fn output_location(mut self, value: impl Into<crate::Value<job::OutputLocation>>) -> Self {
@@ -1036,7 +1036,7 @@ impl Job {
         self
     }
 
-    /// `Outputs`: list of [`Output`].
+    /// `Outputs`: list of [`Output`](job::Output).
     ///
     /// Items: at least 1.
     ///
@@ -1046,7 +1046,7 @@ impl Job {
         self
     }
 
-    /// `ProfileConfiguration`: [`ProfileConfiguration`].
+    /// `ProfileConfiguration`: [`ProfileConfiguration`](job::ProfileConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-profileconfiguration)
     pub fn profile_configuration(
@@ -1068,7 +1068,7 @@ impl Job {
         self
     }
 
-    /// `Recipe`: [`Recipe`].
+    /// `Recipe`: [`Recipe`](job::Recipe).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-recipe)
     pub fn recipe(mut self, value: impl Into<crate::Value<job::Recipe>>) -> Self {
@@ -1076,7 +1076,7 @@ impl Job {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](job::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<job::Tag>>>) -> Self {
@@ -1094,7 +1094,7 @@ impl Job {
         self
     }
 
-    /// `ValidationConfigurations`: list of [`ValidationConfiguration`].
+    /// `ValidationConfigurations`: list of [`ValidationConfiguration`](job::ValidationConfiguration).
     ///
     /// Items: at least 1.
     ///
@@ -2120,7 +2120,7 @@ impl Project {
         )
     }
 
-    /// `Sample`: [`Sample`].
+    /// `Sample`: [`Sample`](project::Sample).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-project.html#cfn-databrew-project-sample)
     pub fn sample(mut self, value: impl Into<crate::Value<project::Sample>>) -> Self {
@@ -2128,7 +2128,7 @@ impl Project {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-project.html#cfn-databrew-project-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
@@ -2268,7 +2268,7 @@ impl Recipe {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](recipe::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-recipe.html#cfn-databrew-recipe-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<recipe::Tag>>>) -> Self {
@@ -2457,7 +2457,7 @@ impl Ruleset {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ruleset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-ruleset.html#cfn-databrew-ruleset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<ruleset::Tag>>>) -> Self {
@@ -2763,7 +2763,7 @@ impl Schedule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](schedule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-schedule.html#cfn-databrew-schedule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<schedule::Tag>>>) -> Self {

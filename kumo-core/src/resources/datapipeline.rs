@@ -42,7 +42,7 @@ impl Pipeline {
         self
     }
 
-    /// `ParameterObjects`: list of [`ParameterObject`].
+    /// `ParameterObjects`: list of [`ParameterObject`](pipeline::ParameterObject).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-parameterobjects)
     pub fn parameter_objects(
@@ -54,7 +54,7 @@ impl Pipeline {
         self
     }
 
-    /// `ParameterValues`: list of [`ParameterValue`].
+    /// `ParameterValues`: list of [`ParameterValue`](pipeline::ParameterValue).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-parametervalues)
     pub fn parameter_values(
@@ -66,7 +66,7 @@ impl Pipeline {
         self
     }
 
-    /// `PipelineObjects`: list of [`PipelineObject`].
+    /// `PipelineObjects`: list of [`PipelineObject`](pipeline::PipelineObject).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-pipelineobjects)
     pub fn pipeline_objects(
@@ -78,7 +78,7 @@ impl Pipeline {
         self
     }
 
-    /// `PipelineTags`: list of [`PipelineTag`].
+    /// `PipelineTags`: list of [`PipelineTag`](pipeline::PipelineTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-pipelinetags)
     pub fn pipeline_tags(

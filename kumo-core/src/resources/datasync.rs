@@ -83,7 +83,7 @@ impl Agent {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](agent::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -211,7 +211,7 @@ impl LocationAzureBlob {
         self
     }
 
-    /// `AzureAccessTier`: [`AzureAccessTier`].
+    /// `AzureAccessTier`: [`AzureAccessTier`](location_azure_blob::AzureAccessTier).
     ///
     /// Default: `"HOT"`.
     ///
@@ -240,7 +240,7 @@ impl LocationAzureBlob {
         self
     }
 
-    /// `AzureBlobSasConfiguration`: [`AzureBlobSasConfiguration`].
+    /// `AzureBlobSasConfiguration`: [`AzureBlobSasConfiguration`](location_azure_blob::AzureBlobSasConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-azureblobsasconfiguration)
     pub fn azure_blob_sas_configuration(
@@ -252,7 +252,7 @@ impl LocationAzureBlob {
         self
     }
 
-    /// `AzureBlobType`: [`AzureBlobType`].
+    /// `AzureBlobType`: [`AzureBlobType`](location_azure_blob::AzureBlobType).
     ///
     /// Default: `"BLOCK"`.
     ///
@@ -266,7 +266,7 @@ impl LocationAzureBlob {
         self
     }
 
-    /// `CmkSecretConfig`: [`CmkSecretConfig`].
+    /// `CmkSecretConfig`: [`CmkSecretConfig`](location_azure_blob::CmkSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-cmksecretconfig)
     pub fn cmk_secret_config(
@@ -278,7 +278,7 @@ impl LocationAzureBlob {
         self
     }
 
-    /// `CustomSecretConfig`: [`CustomSecretConfig`].
+    /// `CustomSecretConfig`: [`CustomSecretConfig`](location_azure_blob::CustomSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-customsecretconfig)
     pub fn custom_secret_config(
@@ -303,7 +303,7 @@ impl LocationAzureBlob {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_azure_blob::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -591,7 +591,7 @@ impl LocationEfs {
         self
     }
 
-    /// `InTransitEncryption`: [`InTransitEncryption`].
+    /// `InTransitEncryption`: [`InTransitEncryption`](location_efs::InTransitEncryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationefs.html#cfn-datasync-locationefs-intransitencryption)
     pub fn in_transit_encryption(
@@ -616,7 +616,7 @@ impl LocationEfs {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_efs::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -778,7 +778,7 @@ impl LocationFSxLustre {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_f_sx_lustre::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -873,7 +873,7 @@ impl LocationFSxOntap {
         )
     }
 
-    /// `Protocol`: [`Protocol`].
+    /// `Protocol`: [`Protocol`](location_f_sx_ontap::Protocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxontap.html#cfn-datasync-locationfsxontap-protocol)
     pub fn protocol(
@@ -897,7 +897,7 @@ impl LocationFSxOntap {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_f_sx_ontap::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1372,7 +1372,7 @@ impl LocationFSxOpenZfs {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_f_sx_open_zfs::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1568,7 +1568,7 @@ impl LocationFSxWindows {
         )
     }
 
-    /// `CmkSecretConfig`: [`CmkSecretConfig`].
+    /// `CmkSecretConfig`: [`CmkSecretConfig`](location_f_sx_windows::CmkSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-cmksecretconfig)
     pub fn cmk_secret_config(
@@ -1580,7 +1580,7 @@ impl LocationFSxWindows {
         self
     }
 
-    /// `CustomSecretConfig`: [`CustomSecretConfig`].
+    /// `CustomSecretConfig`: [`CustomSecretConfig`](location_f_sx_windows::CustomSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-customsecretconfig)
     pub fn custom_secret_config(
@@ -1644,7 +1644,7 @@ impl LocationFSxWindows {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_f_sx_windows::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1831,7 +1831,7 @@ impl LocationHdfs {
         self
     }
 
-    /// `CmkSecretConfig`: [`CmkSecretConfig`].
+    /// `CmkSecretConfig`: [`CmkSecretConfig`](location_hdfs::CmkSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-cmksecretconfig)
     pub fn cmk_secret_config(
@@ -1843,7 +1843,7 @@ impl LocationHdfs {
         self
     }
 
-    /// `CustomSecretConfig`: [`CustomSecretConfig`].
+    /// `CustomSecretConfig`: [`CustomSecretConfig`](location_hdfs::CustomSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-customsecretconfig)
     pub fn custom_secret_config(
@@ -1903,7 +1903,7 @@ impl LocationHdfs {
         self
     }
 
-    /// `QopConfiguration`: [`QopConfiguration`].
+    /// `QopConfiguration`: [`QopConfiguration`](location_hdfs::QopConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-qopconfiguration)
     pub fn qop_configuration(
@@ -1953,7 +1953,7 @@ impl LocationHdfs {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_hdfs::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2261,7 +2261,7 @@ impl LocationNfs {
         )
     }
 
-    /// `MountOptions`: [`MountOptions`].
+    /// `MountOptions`: [`MountOptions`](location_nfs::MountOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationnfs.html#cfn-datasync-locationnfs-mountoptions)
     pub fn mount_options(
@@ -2299,7 +2299,7 @@ impl LocationNfs {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_nfs::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2492,7 +2492,7 @@ impl LocationObjectStorage {
         self
     }
 
-    /// `CmkSecretConfig`: [`CmkSecretConfig`].
+    /// `CmkSecretConfig`: [`CmkSecretConfig`](location_object_storage::CmkSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-cmksecretconfig)
     pub fn cmk_secret_config(
@@ -2504,7 +2504,7 @@ impl LocationObjectStorage {
         self
     }
 
-    /// `CustomSecretConfig`: [`CustomSecretConfig`].
+    /// `CustomSecretConfig`: [`CustomSecretConfig`](location_object_storage::CustomSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-customsecretconfig)
     pub fn custom_secret_config(
@@ -2562,7 +2562,7 @@ impl LocationObjectStorage {
         self
     }
 
-    /// `ServerProtocol`: [`ServerProtocol`].
+    /// `ServerProtocol`: [`ServerProtocol`](location_object_storage::ServerProtocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-serverprotocol)
     pub fn server_protocol(
@@ -2587,7 +2587,7 @@ impl LocationObjectStorage {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_object_storage::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2799,7 +2799,7 @@ impl LocationS3 {
         self
     }
 
-    /// `S3StorageClass`: [`S3StorageClass`].
+    /// `S3StorageClass`: [`S3StorageClass`](location_s3::S3StorageClass).
     ///
     /// Default: `"STANDARD"`.
     ///
@@ -2826,7 +2826,7 @@ impl LocationS3 {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_s3::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2969,7 +2969,7 @@ impl LocationSmb {
         )
     }
 
-    /// `AuthenticationType`: [`AuthenticationType`].
+    /// `AuthenticationType`: [`AuthenticationType`](location_smb::AuthenticationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-authenticationtype)
     pub fn authentication_type(
@@ -2981,7 +2981,7 @@ impl LocationSmb {
         self
     }
 
-    /// `CmkSecretConfig`: [`CmkSecretConfig`].
+    /// `CmkSecretConfig`: [`CmkSecretConfig`](location_smb::CmkSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-cmksecretconfig)
     pub fn cmk_secret_config(
@@ -2993,7 +2993,7 @@ impl LocationSmb {
         self
     }
 
-    /// `CustomSecretConfig`: [`CustomSecretConfig`].
+    /// `CustomSecretConfig`: [`CustomSecretConfig`](location_smb::CustomSecretConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-customsecretconfig)
     pub fn custom_secret_config(
@@ -3065,7 +3065,7 @@ impl LocationSmb {
         self
     }
 
-    /// `MountOptions`: [`MountOptions`].
+    /// `MountOptions`: [`MountOptions`](location_smb::MountOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-mountoptions)
     pub fn mount_options(
@@ -3115,7 +3115,7 @@ impl LocationSmb {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location_smb::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3391,7 +3391,7 @@ impl Task {
         self
     }
 
-    /// `Excludes`: list of [`FilterRule`].
+    /// `Excludes`: list of [`FilterRule`](task::FilterRule).
     ///
     /// Items: 0 to 1.
     ///
@@ -3401,7 +3401,7 @@ impl Task {
         self
     }
 
-    /// `Includes`: list of [`FilterRule`].
+    /// `Includes`: list of [`FilterRule`](task::FilterRule).
     ///
     /// Items: 0 to 1.
     ///
@@ -3411,7 +3411,7 @@ impl Task {
         self
     }
 
-    /// `ManifestConfig`: [`ManifestConfig`].
+    /// `ManifestConfig`: [`ManifestConfig`](task::ManifestConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-manifestconfig)
     pub fn manifest_config(mut self, value: impl Into<crate::Value<task::ManifestConfig>>) -> Self {
@@ -3432,7 +3432,7 @@ impl Task {
         self
     }
 
-    /// `Options`: [`Options`].
+    /// `Options`: [`Options`](task::Options).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-options)
     pub fn options(mut self, value: impl Into<crate::Value<task::Options>>) -> Self {
@@ -3440,7 +3440,7 @@ impl Task {
         self
     }
 
-    /// `Schedule`: [`TaskSchedule`].
+    /// `Schedule`: [`TaskSchedule`](task::TaskSchedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-schedule)
     pub fn schedule(mut self, value: impl Into<crate::Value<task::TaskSchedule>>) -> Self {
@@ -3448,7 +3448,7 @@ impl Task {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](task::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3458,7 +3458,7 @@ impl Task {
         self
     }
 
-    /// `TaskMode`: [`TaskMode`].
+    /// `TaskMode`: [`TaskMode`](task::TaskMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3468,7 +3468,7 @@ impl Task {
         self
     }
 
-    /// `TaskReportConfig`: [`TaskReportConfig`].
+    /// `TaskReportConfig`: [`TaskReportConfig`](task::TaskReportConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-taskreportconfig)
     pub fn task_report_config(

@@ -44,7 +44,7 @@ impl Connection {
         )
     }
 
-    /// `AwsLocation`: [`AwsLocation`].
+    /// `AwsLocation`: [`AwsLocation`](connection::AwsLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-awslocation)
     pub fn aws_location(mut self, value: impl Into<crate::Value<connection::AwsLocation>>) -> Self {
@@ -52,7 +52,7 @@ impl Connection {
         self
     }
 
-    /// `Configurations`: list of [`ConnectionConfiguration`].
+    /// `Configurations`: list of [`ConnectionConfiguration`](connection::ConnectionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-configurations)
     pub fn configurations(
@@ -122,7 +122,7 @@ impl Connection {
         self
     }
 
-    /// `Scope`: [`Scope`].
+    /// `Scope`: [`Scope`](connection::Scope).
     ///
     /// Changing it replaces the resource.
     ///
@@ -354,7 +354,7 @@ impl DataSource {
         )
     }
 
-    /// `AssetFormsInput`: list of [`FormInput`].
+    /// `AssetFormsInput`: list of [`FormInput`](data_source::FormInput).
     ///
     /// Items: 0 to 10.
     ///
@@ -398,7 +398,7 @@ impl DataSource {
         self
     }
 
-    /// `EnableSetting`: [`EnableSetting`].
+    /// `EnableSetting`: [`EnableSetting`](data_source::EnableSetting).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-enablesetting)
     pub fn enable_setting(
@@ -430,7 +430,7 @@ impl DataSource {
         self
     }
 
-    /// `Recommendation`: [`RecommendationConfiguration`].
+    /// `Recommendation`: [`RecommendationConfiguration`](data_source::RecommendationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-recommendation)
     pub fn recommendation(
@@ -442,7 +442,7 @@ impl DataSource {
         self
     }
 
-    /// `Schedule`: [`ScheduleConfiguration`].
+    /// `Schedule`: [`ScheduleConfiguration`](data_source::ScheduleConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-schedule)
     pub fn schedule(
@@ -926,7 +926,7 @@ impl Domain {
         self
     }
 
-    /// `DomainVersion`: [`DomainVersion`].
+    /// `DomainVersion`: [`DomainVersion`](domain::DomainVersion).
     ///
     /// Changing it replaces the resource.
     ///
@@ -962,7 +962,7 @@ impl Domain {
         self
     }
 
-    /// `SingleSignOn`: [`SingleSignOn`].
+    /// `SingleSignOn`: [`SingleSignOn`](domain::SingleSignOn).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-singlesignon)
     pub fn single_sign_on(mut self, value: impl Into<crate::Value<domain::SingleSignOn>>) -> Self {
@@ -971,7 +971,7 @@ impl Domain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
@@ -1392,7 +1392,7 @@ impl Environment {
         self
     }
 
-    /// `UserParameters`: list of [`EnvironmentParameter`].
+    /// `UserParameters`: list of [`EnvironmentParameter`](environment::EnvironmentParameter).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1604,7 +1604,7 @@ impl EnvironmentActions {
         self
     }
 
-    /// `Parameters`: [`AwsConsoleLinkParameters`].
+    /// `Parameters`: [`AwsConsoleLinkParameters`](environment_actions::AwsConsoleLinkParameters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentactions.html#cfn-datazone-environmentactions-parameters)
     pub fn parameters(
@@ -1772,7 +1772,7 @@ impl EnvironmentBlueprintConfiguration {
         self
     }
 
-    /// `RegionalParameters`: list of [`RegionalParameter`].
+    /// `RegionalParameters`: list of [`RegionalParameter`](environment_blueprint_configuration::RegionalParameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentblueprintconfiguration.html#cfn-datazone-environmentblueprintconfiguration-regionalparameters)
     pub fn regional_parameters(
@@ -1914,7 +1914,7 @@ impl EnvironmentProfile {
         self
     }
 
-    /// `UserParameters`: list of [`EnvironmentParameter`].
+    /// `UserParameters`: list of [`EnvironmentParameter`](environment_profile::EnvironmentParameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentprofile.html#cfn-datazone-environmentprofile-userparameters)
     pub fn user_parameters(
@@ -2064,7 +2064,7 @@ impl FormType {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](form_type::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-formtype.html#cfn-datazone-formtype-status)
     pub fn status(mut self, value: impl Into<crate::Value<form_type::Status>>) -> Self {
@@ -2205,7 +2205,7 @@ impl GroupProfile {
         self
     }
 
-    /// `GroupType`: [`GroupType`].
+    /// `GroupType`: [`GroupType`](group_profile::GroupType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-groupprofile.html#cfn-datazone-groupprofile-grouptype)
     pub fn group_type(mut self, value: impl Into<crate::Value<group_profile::GroupType>>) -> Self {
@@ -2224,7 +2224,7 @@ impl GroupProfile {
         self
     }
 
-    /// `Status`: [`GroupProfileStatus`].
+    /// `Status`: [`GroupProfileStatus`](group_profile::GroupProfileStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-groupprofile.html#cfn-datazone-groupprofile-status)
     pub fn status(
@@ -2630,7 +2630,7 @@ impl Project {
         self
     }
 
-    /// `MembershipAssignments`: list of [`ProjectMembershipAssignment`].
+    /// `MembershipAssignments`: list of [`ProjectMembershipAssignment`](project::ProjectMembershipAssignment).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2690,7 +2690,7 @@ impl Project {
         self
     }
 
-    /// `ResourceTags`: list of [`ResourceTag`].
+    /// `ResourceTags`: list of [`ResourceTag`](project::ResourceTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-resourcetags)
     pub fn resource_tags(
@@ -2702,7 +2702,7 @@ impl Project {
         self
     }
 
-    /// `UserParameters`: list of [`EnvironmentConfigurationUserParameter`].
+    /// `UserParameters`: list of [`EnvironmentConfigurationUserParameter`](project::EnvironmentConfigurationUserParameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-userparameters)
     pub fn user_parameters(
@@ -3130,7 +3130,7 @@ impl ProjectProfile {
         self
     }
 
-    /// `EnvironmentConfigurations`: list of [`EnvironmentConfiguration`].
+    /// `EnvironmentConfigurations`: list of [`EnvironmentConfiguration`](project_profile::EnvironmentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-environmentconfigurations)
     pub fn environment_configurations(
@@ -3142,7 +3142,7 @@ impl ProjectProfile {
         self
     }
 
-    /// `ProjectResourceTags`: list of [`ResourceTagParameter`].
+    /// `ProjectResourceTags`: list of [`ResourceTagParameter`](project_profile::ResourceTagParameter).
     ///
     /// Items: at most 25.
     ///
@@ -3170,7 +3170,7 @@ impl ProjectProfile {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](project_profile::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-status)
     pub fn status(mut self, value: impl Into<crate::Value<project_profile::Status>>) -> Self {
@@ -3748,7 +3748,7 @@ impl UserProfile {
         self
     }
 
-    /// `Status`: [`UserProfileStatus`].
+    /// `Status`: [`UserProfileStatus`](user_profile::UserProfileStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-userprofile.html#cfn-datazone-userprofile-status)
     pub fn status(
@@ -3759,7 +3759,7 @@ impl UserProfile {
         self
     }
 
-    /// `UserType`: [`UserType`].
+    /// `UserType`: [`UserType`](user_profile::UserType).
     ///
     /// Changing it replaces the resource.
     ///

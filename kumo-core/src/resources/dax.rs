@@ -110,7 +110,7 @@ impl Cluster {
         self
     }
 
-    /// `SSESpecification`: [`SseSpecification`].
+    /// `SSESpecification`: [`SseSpecification`](cluster::SseSpecification).
     ///
     /// Changing it replaces the resource.
     ///

@@ -71,7 +71,7 @@ impl Farm {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](farm::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -181,7 +181,7 @@ impl Fleet {
         self
     }
 
-    /// `HostConfiguration`: [`HostConfiguration`].
+    /// `HostConfiguration`: [`HostConfiguration`](fleet::HostConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-fleet.html#cfn-deadline-fleet-hostconfiguration)
     pub fn host_configuration(
@@ -206,7 +206,7 @@ impl Fleet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fleet::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -355,7 +355,7 @@ impl LicenseEndpoint {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](license_endpoint::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -641,7 +641,7 @@ impl Monitor {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](monitor::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -758,7 +758,7 @@ impl Queue {
         self
     }
 
-    /// `DefaultBudgetAction`: [`DefaultQueueBudgetAction`].
+    /// `DefaultBudgetAction`: [`DefaultQueueBudgetAction`](queue::DefaultQueueBudgetAction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-defaultbudgetaction)
     pub fn default_budget_action(
@@ -782,7 +782,7 @@ impl Queue {
         self
     }
 
-    /// `JobAttachmentSettings`: [`JobAttachmentSettings`].
+    /// `JobAttachmentSettings`: [`JobAttachmentSettings`](queue::JobAttachmentSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-jobattachmentsettings)
     pub fn job_attachment_settings(
@@ -794,7 +794,7 @@ impl Queue {
         self
     }
 
-    /// `JobRunAsUser`: [`JobRunAsUser`].
+    /// `JobRunAsUser`: [`JobRunAsUser`](queue::JobRunAsUser).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-jobrunasuser)
     pub fn job_run_as_user(mut self, value: impl Into<crate::Value<queue::JobRunAsUser>>) -> Self {
@@ -836,7 +836,7 @@ impl Queue {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](queue::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1252,7 +1252,7 @@ impl StorageProfile {
         )
     }
 
-    /// `FileSystemLocations`: list of [`FileSystemLocation`].
+    /// `FileSystemLocations`: list of [`FileSystemLocation`](storage_profile::FileSystemLocation).
     ///
     /// Items: 0 to 20.
     ///

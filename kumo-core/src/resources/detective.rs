@@ -32,7 +32,7 @@ impl Graph {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](graph::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-detective-graph.html#cfn-detective-graph-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<graph::Tag>>>) -> Self {

@@ -65,7 +65,7 @@ impl AgentSpace {
         self
     }
 
-    /// `OperatorApp`: [`OperatorApp`].
+    /// `OperatorApp`: [`OperatorApp`](agent_space::OperatorApp).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-agentspace.html#cfn-devopsagent-agentspace-operatorapp)
     pub fn operator_app(
@@ -76,7 +76,7 @@ impl AgentSpace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](agent_space::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-agentspace.html#cfn-devopsagent-agentspace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<agent_space::Tag>>>) -> Self {
@@ -416,7 +416,7 @@ impl PrivateConnection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](private_connection::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-privateconnection.html#cfn-devopsagent-privateconnection-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<private_connection::Tag>>>) -> Self {
@@ -532,7 +532,7 @@ impl Service {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-service.html#cfn-devopsagent-service-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {

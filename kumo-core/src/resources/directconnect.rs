@@ -68,7 +68,7 @@ impl Connection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connection::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -177,7 +177,7 @@ impl DirectConnectGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](direct_connect_gateway::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -398,7 +398,7 @@ impl Lag {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](lag::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -555,7 +555,7 @@ impl PrivateVirtualInterface {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](private_virtual_interface::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -778,7 +778,7 @@ impl PublicVirtualInterface {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](public_virtual_interface::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -996,7 +996,7 @@ impl TransitVirtualInterface {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_virtual_interface::Tag).
     ///
     /// Items: at least 1.
     ///

@@ -221,7 +221,7 @@ impl SimpleAd {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](simple_ad::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-simplead.html#cfn-directoryservice-simplead-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<simple_ad::Tag>>>) -> Self {

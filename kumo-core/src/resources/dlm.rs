@@ -34,7 +34,7 @@ impl LifecyclePolicy {
         self
     }
 
-    /// `CrossRegionCopyTargets`: list of [`CrossRegionCopyTarget`].
+    /// `CrossRegionCopyTargets`: list of [`CrossRegionCopyTarget`](lifecycle_policy::CrossRegionCopyTarget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-crossregioncopytargets)
     pub fn cross_region_copy_targets(
@@ -63,7 +63,7 @@ impl LifecyclePolicy {
         self
     }
 
-    /// `Exclusions`: [`Exclusions`].
+    /// `Exclusions`: [`Exclusions`](lifecycle_policy::Exclusions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-exclusions)
     pub fn exclusions(
@@ -92,7 +92,7 @@ impl LifecyclePolicy {
         self
     }
 
-    /// `PolicyDetails`: [`PolicyDetails`].
+    /// `PolicyDetails`: [`PolicyDetails`](lifecycle_policy::PolicyDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-policydetails)
     pub fn policy_details(
@@ -121,7 +121,7 @@ impl LifecyclePolicy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](lifecycle_policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<lifecycle_policy::Tag>>>) -> Self {

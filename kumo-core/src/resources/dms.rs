@@ -150,7 +150,7 @@ impl DataMigration {
         self
     }
 
-    /// `DataMigrationSettings`: [`DataMigrationSettings`].
+    /// `DataMigrationSettings`: [`DataMigrationSettings`](data_migration::DataMigrationSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-datamigration.html#cfn-dms-datamigration-datamigrationsettings)
     pub fn data_migration_settings(
@@ -162,7 +162,7 @@ impl DataMigration {
         self
     }
 
-    /// `SourceDataSettings`: list of [`SourceDataSettings`].
+    /// `SourceDataSettings`: list of [`SourceDataSettings`](data_migration::SourceDataSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-datamigration.html#cfn-dms-datamigration-sourcedatasettings)
     pub fn source_data_settings(
@@ -174,7 +174,7 @@ impl DataMigration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_migration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-datamigration.html#cfn-dms-datamigration-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_migration::Tag>>>) -> Self {
@@ -435,7 +435,7 @@ impl DataProvider {
         self
     }
 
-    /// `Settings`: [`Settings`].
+    /// `Settings`: [`Settings`](data_provider::Settings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-settings)
     pub fn settings(mut self, value: impl Into<crate::Value<data_provider::Settings>>) -> Self {
@@ -443,7 +443,7 @@ impl DataProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_provider::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_provider::Tag>>>) -> Self {
@@ -1404,7 +1404,7 @@ impl Endpoint {
         self
     }
 
-    /// `DocDbSettings`: [`DocDbSettings`].
+    /// `DocDbSettings`: [`DocDbSettings`](endpoint::DocDbSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-docdbsettings)
     pub fn doc_db_settings(
@@ -1416,7 +1416,7 @@ impl Endpoint {
         self
     }
 
-    /// `DynamoDbSettings`: [`DynamoDbSettings`].
+    /// `DynamoDbSettings`: [`DynamoDbSettings`](endpoint::DynamoDbSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-dynamodbsettings)
     pub fn dynamo_db_settings(
@@ -1428,7 +1428,7 @@ impl Endpoint {
         self
     }
 
-    /// `ElasticsearchSettings`: [`ElasticsearchSettings`].
+    /// `ElasticsearchSettings`: [`ElasticsearchSettings`](endpoint::ElasticsearchSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-elasticsearchsettings)
     pub fn elasticsearch_settings(
@@ -1458,7 +1458,7 @@ impl Endpoint {
         self
     }
 
-    /// `GcpMySQLSettings`: [`GcpMySqlSettings`].
+    /// `GcpMySQLSettings`: [`GcpMySqlSettings`](endpoint::GcpMySqlSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-gcpmysqlsettings)
     pub fn gcp_my_sql_settings(
@@ -1470,7 +1470,7 @@ impl Endpoint {
         self
     }
 
-    /// `IbmDb2Settings`: [`IbmDb2Settings`].
+    /// `IbmDb2Settings`: [`IbmDb2Settings`](endpoint::IbmDb2Settings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-ibmdb2settings)
     pub fn ibm_db2_settings(
@@ -1482,7 +1482,7 @@ impl Endpoint {
         self
     }
 
-    /// `KafkaSettings`: [`KafkaSettings`].
+    /// `KafkaSettings`: [`KafkaSettings`](endpoint::KafkaSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-kafkasettings)
     pub fn kafka_settings(
@@ -1494,7 +1494,7 @@ impl Endpoint {
         self
     }
 
-    /// `KinesisSettings`: [`KinesisSettings`].
+    /// `KinesisSettings`: [`KinesisSettings`](endpoint::KinesisSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-kinesissettings)
     pub fn kinesis_settings(
@@ -1516,7 +1516,7 @@ impl Endpoint {
         self
     }
 
-    /// `MicrosoftSqlServerSettings`: [`MicrosoftSqlServerSettings`].
+    /// `MicrosoftSqlServerSettings`: [`MicrosoftSqlServerSettings`](endpoint::MicrosoftSqlServerSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-microsoftsqlserversettings)
     pub fn microsoft_sql_server_settings(
@@ -1528,7 +1528,7 @@ impl Endpoint {
         self
     }
 
-    /// `MongoDbSettings`: [`MongoDbSettings`].
+    /// `MongoDbSettings`: [`MongoDbSettings`](endpoint::MongoDbSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-mongodbsettings)
     pub fn mongo_db_settings(
@@ -1540,7 +1540,7 @@ impl Endpoint {
         self
     }
 
-    /// `MySqlSettings`: [`MySqlSettings`].
+    /// `MySqlSettings`: [`MySqlSettings`](endpoint::MySqlSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-mysqlsettings)
     pub fn my_sql_settings(
@@ -1552,7 +1552,7 @@ impl Endpoint {
         self
     }
 
-    /// `NeptuneSettings`: [`NeptuneSettings`].
+    /// `NeptuneSettings`: [`NeptuneSettings`](endpoint::NeptuneSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-neptunesettings)
     pub fn neptune_settings(
@@ -1564,7 +1564,7 @@ impl Endpoint {
         self
     }
 
-    /// `OracleSettings`: [`OracleSettings`].
+    /// `OracleSettings`: [`OracleSettings`](endpoint::OracleSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-oraclesettings)
     pub fn oracle_settings(
@@ -1592,7 +1592,7 @@ impl Endpoint {
         self
     }
 
-    /// `PostgreSqlSettings`: [`PostgreSqlSettings`].
+    /// `PostgreSqlSettings`: [`PostgreSqlSettings`](endpoint::PostgreSqlSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-postgresqlsettings)
     pub fn postgre_sql_settings(
@@ -1604,7 +1604,7 @@ impl Endpoint {
         self
     }
 
-    /// `RedisSettings`: [`RedisSettings`].
+    /// `RedisSettings`: [`RedisSettings`](endpoint::RedisSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-redissettings)
     pub fn redis_settings(
@@ -1616,7 +1616,7 @@ impl Endpoint {
         self
     }
 
-    /// `RedshiftSettings`: [`RedshiftSettings`].
+    /// `RedshiftSettings`: [`RedshiftSettings`](endpoint::RedshiftSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-redshiftsettings)
     pub fn redshift_settings(
@@ -1639,7 +1639,7 @@ impl Endpoint {
         self
     }
 
-    /// `S3Settings`: [`S3Settings`].
+    /// `S3Settings`: [`S3Settings`](endpoint::S3Settings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-s3settings)
     pub fn s3_settings(mut self, value: impl Into<crate::Value<endpoint::S3Settings>>) -> Self {
@@ -1663,7 +1663,7 @@ impl Endpoint {
         self
     }
 
-    /// `SybaseSettings`: [`SybaseSettings`].
+    /// `SybaseSettings`: [`SybaseSettings`](endpoint::SybaseSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-sybasesettings)
     pub fn sybase_settings(
@@ -1675,7 +1675,7 @@ impl Endpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<endpoint::Tag>>>) -> Self {
@@ -4440,7 +4440,7 @@ impl EventSubscription {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_subscription::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-eventsubscription.html#cfn-dms-eventsubscription-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_subscription::Tag>>>) -> Self {
@@ -4569,7 +4569,7 @@ impl InstanceProfile {
         self
     }
 
-    /// `NetworkType`: [`NetworkType`].
+    /// `NetworkType`: [`NetworkType`](instance_profile::NetworkType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-networktype)
     pub fn network_type(
@@ -4602,7 +4602,7 @@ impl InstanceProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](instance_profile::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance_profile::Tag>>>) -> Self {
@@ -4795,7 +4795,7 @@ impl MigrationProject {
         self
     }
 
-    /// `SchemaConversionApplicationAttributes`: [`SchemaConversionApplicationAttributes`].
+    /// `SchemaConversionApplicationAttributes`: [`SchemaConversionApplicationAttributes`](migration_project::SchemaConversionApplicationAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-schemaconversionapplicationattributes)
     pub fn schema_conversion_application_attributes(
@@ -4809,7 +4809,7 @@ impl MigrationProject {
         self
     }
 
-    /// `SourceDataProviderDescriptors`: list of [`DataProviderDescriptor`].
+    /// `SourceDataProviderDescriptors`: list of [`DataProviderDescriptor`](migration_project::DataProviderDescriptor).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-sourcedataproviderdescriptors)
     pub fn source_data_provider_descriptors(
@@ -4821,7 +4821,7 @@ impl MigrationProject {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](migration_project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<migration_project::Tag>>>) -> Self {
@@ -4829,7 +4829,7 @@ impl MigrationProject {
         self
     }
 
-    /// `TargetDataProviderDescriptors`: list of [`DataProviderDescriptor`].
+    /// `TargetDataProviderDescriptors`: list of [`DataProviderDescriptor`](migration_project::DataProviderDescriptor).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-targetdataproviderdescriptors)
     pub fn target_data_provider_descriptors(
@@ -5083,7 +5083,7 @@ impl ReplicationConfig {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](replication_config::Tag).
     ///
     /// Items: 1 to 200.
     ///
@@ -5435,7 +5435,7 @@ impl ReplicationInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](replication_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<replication_instance::Tag>>>) -> Self {
@@ -5562,7 +5562,7 @@ impl ReplicationSubnetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](replication_subnet_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationsubnetgroup.html#cfn-dms-replicationsubnetgroup-tags)
     pub fn tags(
@@ -5715,7 +5715,7 @@ impl ReplicationTask {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](replication_task::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<replication_task::Tag>>>) -> Self {

@@ -110,7 +110,7 @@ impl DbCluster {
         self
     }
 
-    /// `EngineVersion`: [`EngineVersion`].
+    /// `EngineVersion`: [`EngineVersion`](db_cluster::EngineVersion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-engineversion)
     pub fn engine_version(
@@ -239,7 +239,7 @@ impl DbCluster {
         self
     }
 
-    /// `ServerlessV2ScalingConfiguration`: [`ServerlessV2ScalingConfiguration`].
+    /// `ServerlessV2ScalingConfiguration`: [`ServerlessV2ScalingConfiguration`](db_cluster::ServerlessV2ScalingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-serverlessv2scalingconfiguration)
     pub fn serverless_v2_scaling_configuration(
@@ -292,7 +292,7 @@ impl DbCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_cluster::Tag>>>) -> Self {
@@ -486,7 +486,7 @@ impl DbClusterParameterGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_cluster_parameter_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbclusterparametergroup.html#cfn-docdb-dbclusterparametergroup-tags)
     pub fn tags(
@@ -644,7 +644,7 @@ impl DbInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_instance::Tag>>>) -> Self {
@@ -757,7 +757,7 @@ impl DbSubnetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_subnet_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbsubnetgroup.html#cfn-docdb-dbsubnetgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_subnet_group::Tag>>>) -> Self {
@@ -935,7 +935,7 @@ impl GlobalCluster {
         self
     }
 
-    /// `Engine`: [`Engine`].
+    /// `Engine`: [`Engine`](global_cluster::Engine).
     ///
     /// Default: `"docdb"`.
     ///
@@ -980,7 +980,7 @@ impl GlobalCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](global_cluster::Tag).
     ///
     /// Items: at most 50.
     ///

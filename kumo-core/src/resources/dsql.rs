@@ -39,7 +39,7 @@ impl Cluster {
         self
     }
 
-    /// `MultiRegionProperties`: [`MultiRegionProperties`].
+    /// `MultiRegionProperties`: [`MultiRegionProperties`](cluster::MultiRegionProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html#cfn-dsql-cluster-multiregionproperties)
     pub fn multi_region_properties(
@@ -60,7 +60,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html#cfn-dsql-cluster-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {

@@ -22,7 +22,7 @@ impl GlobalTable {
         )
     }
 
-    /// `AttributeDefinitions`: list of [`AttributeDefinition`].
+    /// `AttributeDefinitions`: list of [`AttributeDefinition`](global_table::AttributeDefinition).
     ///
     /// Items: at least 1.
     ///
@@ -44,7 +44,7 @@ impl GlobalTable {
         self
     }
 
-    /// `GlobalSecondaryIndexes`: list of [`GlobalSecondaryIndex`].
+    /// `GlobalSecondaryIndexes`: list of [`GlobalSecondaryIndex`](global_table::GlobalSecondaryIndex).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-globalsecondaryindexes)
     pub fn global_secondary_indexes(
@@ -65,7 +65,7 @@ impl GlobalTable {
         self
     }
 
-    /// `GlobalTableWitnesses`: list of [`GlobalTableWitness`].
+    /// `GlobalTableWitnesses`: list of [`GlobalTableWitness`](global_table::GlobalTableWitness).
     ///
     /// Items: 1 to 1.
     ///
@@ -79,7 +79,7 @@ impl GlobalTable {
         self
     }
 
-    /// `KeySchema`: list of [`KeySchema`].
+    /// `KeySchema`: list of [`KeySchema`](global_table::KeySchema).
     ///
     /// Items: 1 to 2.
     ///
@@ -92,7 +92,7 @@ impl GlobalTable {
         self
     }
 
-    /// `LocalSecondaryIndexes`: list of [`LocalSecondaryIndex`].
+    /// `LocalSecondaryIndexes`: list of [`LocalSecondaryIndex`](global_table::LocalSecondaryIndex).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-localsecondaryindexes)
     pub fn local_secondary_indexes(
@@ -104,7 +104,7 @@ impl GlobalTable {
         self
     }
 
-    /// `MultiRegionConsistency`: [`MultiRegionConsistency`].
+    /// `MultiRegionConsistency`: [`MultiRegionConsistency`](global_table::MultiRegionConsistency).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-multiregionconsistency)
     pub fn multi_region_consistency(
@@ -116,7 +116,7 @@ impl GlobalTable {
         self
     }
 
-    /// `ReadOnDemandThroughputSettings`: [`ReadOnDemandThroughputSettings`].
+    /// `ReadOnDemandThroughputSettings`: [`ReadOnDemandThroughputSettings`](global_table::ReadOnDemandThroughputSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-readondemandthroughputsettings)
     pub fn read_on_demand_throughput_settings(
@@ -128,7 +128,7 @@ impl GlobalTable {
         self
     }
 
-    /// `ReadProvisionedThroughputSettings`: [`GlobalReadProvisionedThroughputSettings`].
+    /// `ReadProvisionedThroughputSettings`: [`GlobalReadProvisionedThroughputSettings`](global_table::GlobalReadProvisionedThroughputSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-readprovisionedthroughputsettings)
     pub fn read_provisioned_throughput_settings(
@@ -142,7 +142,7 @@ impl GlobalTable {
         self
     }
 
-    /// `SSESpecification`: [`SseSpecification`].
+    /// `SSESpecification`: [`SseSpecification`](global_table::SseSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-ssespecification)
     pub fn sse_specification(
@@ -154,7 +154,7 @@ impl GlobalTable {
         self
     }
 
-    /// `StreamSpecification`: [`StreamSpecification`].
+    /// `StreamSpecification`: [`StreamSpecification`](global_table::StreamSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-streamspecification)
     pub fn stream_specification(
@@ -178,7 +178,7 @@ impl GlobalTable {
         self
     }
 
-    /// `TimeToLiveSpecification`: [`TimeToLiveSpecification`].
+    /// `TimeToLiveSpecification`: [`TimeToLiveSpecification`](global_table::TimeToLiveSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-timetolivespecification)
     pub fn time_to_live_specification(
@@ -190,7 +190,7 @@ impl GlobalTable {
         self
     }
 
-    /// `WarmThroughput`: [`WarmThroughput`].
+    /// `WarmThroughput`: [`WarmThroughput`](global_table::WarmThroughput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-warmthroughput)
     pub fn warm_throughput(
@@ -202,7 +202,7 @@ impl GlobalTable {
         self
     }
 
-    /// `WriteOnDemandThroughputSettings`: [`WriteOnDemandThroughputSettings`].
+    /// `WriteOnDemandThroughputSettings`: [`WriteOnDemandThroughputSettings`](global_table::WriteOnDemandThroughputSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-writeondemandthroughputsettings)
     pub fn write_on_demand_throughput_settings(
@@ -214,7 +214,7 @@ impl GlobalTable {
         self
     }
 
-    /// `WriteProvisionedThroughputSettings`: [`WriteProvisionedThroughputSettings`].
+    /// `WriteProvisionedThroughputSettings`: [`WriteProvisionedThroughputSettings`](global_table::WriteProvisionedThroughputSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-writeprovisionedthroughputsettings)
     pub fn write_provisioned_throughput_settings(
@@ -1543,7 +1543,7 @@ impl Table {
         )
     }
 
-    /// `AttributeDefinitions`: list of [`AttributeDefinition`].
+    /// `AttributeDefinitions`: list of [`AttributeDefinition`](table::AttributeDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-attributedefinitions)
     pub fn attribute_definitions(
@@ -1563,7 +1563,7 @@ impl Table {
         self
     }
 
-    /// `ContributorInsightsSpecification`: [`ContributorInsightsSpecification`].
+    /// `ContributorInsightsSpecification`: [`ContributorInsightsSpecification`](table::ContributorInsightsSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-contributorinsightsspecification)
     pub fn contributor_insights_specification(
@@ -1584,7 +1584,7 @@ impl Table {
         self
     }
 
-    /// `GlobalSecondaryIndexes`: list of [`GlobalSecondaryIndex`].
+    /// `GlobalSecondaryIndexes`: list of [`GlobalSecondaryIndex`](table::GlobalSecondaryIndex).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-globalsecondaryindexes)
     pub fn global_secondary_indexes(
@@ -1596,7 +1596,7 @@ impl Table {
         self
     }
 
-    /// `ImportSourceSpecification`: [`ImportSourceSpecification`].
+    /// `ImportSourceSpecification`: [`ImportSourceSpecification`](table::ImportSourceSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1610,7 +1610,7 @@ impl Table {
         self
     }
 
-    /// `KinesisStreamSpecification`: [`KinesisStreamSpecification`].
+    /// `KinesisStreamSpecification`: [`KinesisStreamSpecification`](table::KinesisStreamSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-kinesisstreamspecification)
     pub fn kinesis_stream_specification(
@@ -1622,7 +1622,7 @@ impl Table {
         self
     }
 
-    /// `LocalSecondaryIndexes`: list of [`LocalSecondaryIndex`].
+    /// `LocalSecondaryIndexes`: list of [`LocalSecondaryIndex`](table::LocalSecondaryIndex).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-localsecondaryindexes)
     pub fn local_secondary_indexes(
@@ -1634,7 +1634,7 @@ impl Table {
         self
     }
 
-    /// `OnDemandThroughput`: [`OnDemandThroughput`].
+    /// `OnDemandThroughput`: [`OnDemandThroughput`](table::OnDemandThroughput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-ondemandthroughput)
     pub fn on_demand_throughput(
@@ -1646,7 +1646,7 @@ impl Table {
         self
     }
 
-    /// `PointInTimeRecoverySpecification`: [`PointInTimeRecoverySpecification`].
+    /// `PointInTimeRecoverySpecification`: [`PointInTimeRecoverySpecification`](table::PointInTimeRecoverySpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-pointintimerecoveryspecification)
     pub fn point_in_time_recovery_specification(
@@ -1658,7 +1658,7 @@ impl Table {
         self
     }
 
-    /// `ProvisionedThroughput`: [`ProvisionedThroughput`].
+    /// `ProvisionedThroughput`: [`ProvisionedThroughput`](table::ProvisionedThroughput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-provisionedthroughput)
     pub fn provisioned_throughput(
@@ -1670,7 +1670,7 @@ impl Table {
         self
     }
 
-    /// `ResourcePolicy`: [`ResourcePolicy`].
+    /// `ResourcePolicy`: [`ResourcePolicy`](table::ResourcePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-resourcepolicy)
     pub fn resource_policy(
@@ -1682,7 +1682,7 @@ impl Table {
         self
     }
 
-    /// `SSESpecification`: [`SseSpecification`].
+    /// `SSESpecification`: [`SseSpecification`](table::SseSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-ssespecification)
     pub fn sse_specification(
@@ -1694,7 +1694,7 @@ impl Table {
         self
     }
 
-    /// `StreamSpecification`: [`StreamSpecification`].
+    /// `StreamSpecification`: [`StreamSpecification`](table::StreamSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-streamspecification)
     pub fn stream_specification(
@@ -1726,7 +1726,7 @@ impl Table {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<table::Tag>>>) -> Self {
@@ -1734,7 +1734,7 @@ impl Table {
         self
     }
 
-    /// `TimeToLiveSpecification`: [`TimeToLiveSpecification`].
+    /// `TimeToLiveSpecification`: [`TimeToLiveSpecification`](table::TimeToLiveSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-timetolivespecification)
     pub fn time_to_live_specification(
@@ -1746,7 +1746,7 @@ impl Table {
         self
     }
 
-    /// `WarmThroughput`: [`WarmThroughput`].
+    /// `WarmThroughput`: [`WarmThroughput`](table::WarmThroughput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-warmthroughput)
     pub fn warm_throughput(

@@ -153,7 +153,7 @@ impl CapacityManagerDataExport {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](capacity_manager_data_export::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-capacitymanagerdataexport.html#cfn-ec2-capacitymanagerdataexport-tags)
     pub fn tags(
@@ -318,7 +318,7 @@ impl CapacityReservation {
         self
     }
 
-    /// `EndDateType`: [`EndDateType`].
+    /// `EndDateType`: [`EndDateType`](capacity_reservation::EndDateType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-capacityreservation.html#cfn-ec2-capacityreservation-enddatetype)
     pub fn end_date_type(
@@ -340,7 +340,7 @@ impl CapacityReservation {
         self
     }
 
-    /// `InstanceMatchCriteria`: [`InstanceMatchCriteria`].
+    /// `InstanceMatchCriteria`: [`InstanceMatchCriteria`](capacity_reservation::InstanceMatchCriteria).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-capacityreservation.html#cfn-ec2-capacityreservation-instancematchcriteria)
     pub fn instance_match_criteria(
@@ -377,7 +377,7 @@ impl CapacityReservation {
         self
     }
 
-    /// `TagSpecifications`: list of [`TagSpecification`].
+    /// `TagSpecifications`: list of [`TagSpecification`](capacity_reservation::TagSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -391,7 +391,7 @@ impl CapacityReservation {
         self
     }
 
-    /// `Tenancy`: [`Tenancy`].
+    /// `Tenancy`: [`Tenancy`](capacity_reservation::Tenancy).
     ///
     /// Changing it replaces the resource.
     ///
@@ -744,7 +744,7 @@ impl CapacityReservationFleet {
         self
     }
 
-    /// `InstanceMatchCriteria`: [`InstanceMatchCriteria`].
+    /// `InstanceMatchCriteria`: [`InstanceMatchCriteria`](capacity_reservation_fleet::InstanceMatchCriteria).
     ///
     /// Changing it replaces the resource.
     ///
@@ -758,7 +758,7 @@ impl CapacityReservationFleet {
         self
     }
 
-    /// `InstanceTypeSpecifications`: list of [`InstanceTypeSpecification`].
+    /// `InstanceTypeSpecifications`: list of [`InstanceTypeSpecification`](capacity_reservation_fleet::InstanceTypeSpecification).
     ///
     /// Items: at most 50.
     ///
@@ -792,7 +792,7 @@ impl CapacityReservationFleet {
         self
     }
 
-    /// `TagSpecifications`: list of [`TagSpecification`].
+    /// `TagSpecifications`: list of [`TagSpecification`](capacity_reservation_fleet::TagSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -806,7 +806,7 @@ impl CapacityReservationFleet {
         self
     }
 
-    /// `Tenancy`: [`Tenancy`].
+    /// `Tenancy`: [`Tenancy`](capacity_reservation_fleet::Tenancy).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1150,7 +1150,7 @@ impl CarrierGateway {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](carrier_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-carriergateway.html#cfn-ec2-carriergateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<carrier_gateway::Tag>>>) -> Self {
@@ -1376,7 +1376,7 @@ impl ClientVpnEndpoint {
         self
     }
 
-    /// `ClientConnectOptions`: [`ClientConnectOptions`].
+    /// `ClientConnectOptions`: [`ClientConnectOptions`](client_vpn_endpoint::ClientConnectOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-clientvpnendpoint.html#cfn-ec2-clientvpnendpoint-clientconnectoptions)
     pub fn client_connect_options(
@@ -1388,7 +1388,7 @@ impl ClientVpnEndpoint {
         self
     }
 
-    /// `ClientLoginBannerOptions`: [`ClientLoginBannerOptions`].
+    /// `ClientLoginBannerOptions`: [`ClientLoginBannerOptions`](client_vpn_endpoint::ClientLoginBannerOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-clientvpnendpoint.html#cfn-ec2-clientvpnendpoint-clientloginbanneroptions)
     pub fn client_login_banner_options(
@@ -1400,7 +1400,7 @@ impl ClientVpnEndpoint {
         self
     }
 
-    /// `ClientRouteEnforcementOptions`: [`ClientRouteEnforcementOptions`].
+    /// `ClientRouteEnforcementOptions`: [`ClientRouteEnforcementOptions`](client_vpn_endpoint::ClientRouteEnforcementOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-clientvpnendpoint.html#cfn-ec2-clientvpnendpoint-clientrouteenforcementoptions)
     pub fn client_route_enforcement_options(
@@ -1483,7 +1483,7 @@ impl ClientVpnEndpoint {
         self
     }
 
-    /// `TagSpecifications`: list of [`TagSpecification`].
+    /// `TagSpecifications`: list of [`TagSpecification`](client_vpn_endpoint::TagSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1508,7 +1508,7 @@ impl ClientVpnEndpoint {
         self
     }
 
-    /// `TransitGatewayConfiguration`: [`TransitGatewayConfiguration`].
+    /// `TransitGatewayConfiguration`: [`TransitGatewayConfiguration`](client_vpn_endpoint::TransitGatewayConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2183,7 +2183,7 @@ impl CustomerGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](customer_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-customergateway.html#cfn-ec2-customergateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<customer_gateway::Tag>>>) -> Self {
@@ -2333,7 +2333,7 @@ impl DhcpOptions {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dhcp_options::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-dhcpoptions.html#cfn-ec2-dhcpoptions-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<dhcp_options::Tag>>>) -> Self {
@@ -2449,7 +2449,7 @@ impl Ec2Fleet {
         self
     }
 
-    /// `ExcessCapacityTerminationPolicy`: [`ExcessCapacityTerminationPolicy`].
+    /// `ExcessCapacityTerminationPolicy`: [`ExcessCapacityTerminationPolicy`](ec2_fleet::ExcessCapacityTerminationPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ec2fleet.html#cfn-ec2-ec2fleet-excesscapacityterminationpolicy)
     pub fn excess_capacity_termination_policy(
@@ -2461,7 +2461,7 @@ impl Ec2Fleet {
         self
     }
 
-    /// `OnDemandOptions`: [`OnDemandOptionsRequest`].
+    /// `OnDemandOptions`: [`OnDemandOptionsRequest`](ec2_fleet::OnDemandOptionsRequest).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2486,7 +2486,7 @@ impl Ec2Fleet {
         self
     }
 
-    /// `ReservedCapacityOptions`: [`ReservedCapacityOptionsRequest`].
+    /// `ReservedCapacityOptions`: [`ReservedCapacityOptionsRequest`](ec2_fleet::ReservedCapacityOptionsRequest).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2500,7 +2500,7 @@ impl Ec2Fleet {
         self
     }
 
-    /// `SpotOptions`: [`SpotOptionsRequest`].
+    /// `SpotOptions`: [`SpotOptionsRequest`](ec2_fleet::SpotOptionsRequest).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2513,7 +2513,7 @@ impl Ec2Fleet {
         self
     }
 
-    /// `TagSpecifications`: list of [`TagSpecification`].
+    /// `TagSpecifications`: list of [`TagSpecification`](ec2_fleet::TagSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2541,7 +2541,7 @@ impl Ec2Fleet {
         self
     }
 
-    /// `Type`: [`Type`].
+    /// `Type`: [`Type`](ec2_fleet::Type).
     ///
     /// Changing it replaces the resource.
     ///
@@ -5330,7 +5330,7 @@ impl Eip {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](eip::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-eip.html#cfn-ec2-eip-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<eip::Tag>>>) -> Self {
@@ -5542,7 +5542,7 @@ impl EgressOnlyInternetGateway {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](egress_only_internet_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-egressonlyinternetgateway.html#cfn-ec2-egressonlyinternetgateway-tags)
     pub fn tags(
@@ -5710,7 +5710,7 @@ impl FlowLog {
         self
     }
 
-    /// `DestinationOptions`: [`DestinationOptions`].
+    /// `DestinationOptions`: [`DestinationOptions`](flow_log::DestinationOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -5735,7 +5735,7 @@ impl FlowLog {
         self
     }
 
-    /// `LogDestinationType`: [`LogDestinationType`].
+    /// `LogDestinationType`: [`LogDestinationType`](flow_log::LogDestinationType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -5781,7 +5781,7 @@ impl FlowLog {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](flow_log::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-flowlog.html#cfn-ec2-flowlog-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_log::Tag>>>) -> Self {
@@ -5789,7 +5789,7 @@ impl FlowLog {
         self
     }
 
-    /// `TrafficType`: [`TrafficType`].
+    /// `TrafficType`: [`TrafficType`](flow_log::TrafficType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6065,7 +6065,7 @@ impl Host {
         self
     }
 
-    /// `AutoPlacement`: [`AutoPlacement`].
+    /// `AutoPlacement`: [`AutoPlacement`](host::AutoPlacement).
     ///
     /// Default: `"on"`.
     ///
@@ -6076,7 +6076,7 @@ impl Host {
         self
     }
 
-    /// `HostMaintenance`: [`HostMaintenance`].
+    /// `HostMaintenance`: [`HostMaintenance`](host::HostMaintenance).
     ///
     /// Default: `"off"`.
     ///
@@ -6090,7 +6090,7 @@ impl Host {
         self
     }
 
-    /// `HostRecovery`: [`HostRecovery`].
+    /// `HostRecovery`: [`HostRecovery`](host::HostRecovery).
     ///
     /// Default: `"off"`.
     ///
@@ -6133,7 +6133,7 @@ impl Host {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](host::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-host.html#cfn-ec2-host-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<host::Tag>>>) -> Self {
@@ -6269,7 +6269,7 @@ impl Ipam {
         Ipam(crate::Resource::new("AWS::EC2::IPAM"))
     }
 
-    /// `DefaultResourceDiscoveryOrganizationalUnitExclusions`: list of [`IpamOrganizationalUnitExclusion`].
+    /// `DefaultResourceDiscoveryOrganizationalUnitExclusions`: list of [`IpamOrganizationalUnitExclusion`](ipam::IpamOrganizationalUnitExclusion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipam.html#cfn-ec2-ipam-defaultresourcediscoveryorganizationalunitexclusions)
     pub fn default_resource_discovery_organizational_unit_exclusions(
@@ -6300,7 +6300,7 @@ impl Ipam {
         self
     }
 
-    /// `MeteredAccount`: [`MeteredAccount`].
+    /// `MeteredAccount`: [`MeteredAccount`](ipam::MeteredAccount).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipam.html#cfn-ec2-ipam-meteredaccount)
     pub fn metered_account(mut self, value: impl Into<crate::Value<ipam::MeteredAccount>>) -> Self {
@@ -6309,7 +6309,7 @@ impl Ipam {
         self
     }
 
-    /// `OperatingRegions`: list of [`IpamOperatingRegion`].
+    /// `OperatingRegions`: list of [`IpamOperatingRegion`](ipam::IpamOperatingRegion).
     ///
     /// Items: 0 to 50.
     ///
@@ -6323,7 +6323,7 @@ impl Ipam {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ipam::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipam.html#cfn-ec2-ipam-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<ipam::Tag>>>) -> Self {
@@ -6331,7 +6331,7 @@ impl Ipam {
         self
     }
 
-    /// `Tier`: [`Tier`].
+    /// `Tier`: [`Tier`](ipam::Tier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipam.html#cfn-ec2-ipam-tier)
     pub fn tier(mut self, value: impl Into<crate::Value<ipam::Tier>>) -> Self {
@@ -6649,7 +6649,7 @@ impl IpamPool {
         self
     }
 
-    /// `AllocationResourceTags`: list of [`Tag`].
+    /// `AllocationResourceTags`: list of [`Tag`](ipam_pool::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipampool.html#cfn-ec2-ipampool-allocationresourcetags)
     pub fn allocation_resource_tags(
@@ -6697,7 +6697,7 @@ impl IpamPool {
         self
     }
 
-    /// `ProvisionedCidrs`: list of [`ProvisionedCidr`].
+    /// `ProvisionedCidrs`: list of [`ProvisionedCidr`](ipam_pool::ProvisionedCidr).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipampool.html#cfn-ec2-ipampool-provisionedcidrs)
     pub fn provisioned_cidrs(
@@ -6742,7 +6742,7 @@ impl IpamPool {
         self
     }
 
-    /// `SourceResource`: [`SourceResource`].
+    /// `SourceResource`: [`SourceResource`](ipam_pool::SourceResource).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6756,7 +6756,7 @@ impl IpamPool {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ipam_pool::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipampool.html#cfn-ec2-ipampool-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<ipam_pool::Tag>>>) -> Self {
@@ -7028,7 +7028,7 @@ impl IpamPrefixListResolver {
         self
     }
 
-    /// `Rules`: list of [`IpamPrefixListResolverRule`].
+    /// `Rules`: list of [`IpamPrefixListResolverRule`](ipam_prefix_list_resolver::IpamPrefixListResolverRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipamprefixlistresolver.html#cfn-ec2-ipamprefixlistresolver-rules)
     pub fn rules(
@@ -7039,7 +7039,7 @@ impl IpamPrefixListResolver {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ipam_prefix_list_resolver::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipamprefixlistresolver.html#cfn-ec2-ipamprefixlistresolver-tags)
     pub fn tags(
@@ -7382,7 +7382,7 @@ impl IpamPrefixListResolverTarget {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ipam_prefix_list_resolver_target::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipamprefixlistresolvertarget.html#cfn-ec2-ipamprefixlistresolvertarget-tags)
     pub fn tags(
@@ -7478,7 +7478,7 @@ impl IpamResourceDiscovery {
         self
     }
 
-    /// `OperatingRegions`: list of [`IpamOperatingRegion`].
+    /// `OperatingRegions`: list of [`IpamOperatingRegion`](ipam_resource_discovery::IpamOperatingRegion).
     ///
     /// Items: 0 to 50.
     ///
@@ -7492,7 +7492,7 @@ impl IpamResourceDiscovery {
         self
     }
 
-    /// `OrganizationalUnitExclusions`: list of [`IpamResourceDiscoveryOrganizationalUnitExclusion`].
+    /// `OrganizationalUnitExclusions`: list of [`IpamResourceDiscoveryOrganizationalUnitExclusion`](ipam_resource_discovery::IpamResourceDiscoveryOrganizationalUnitExclusion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipamresourcediscovery.html#cfn-ec2-ipamresourcediscovery-organizationalunitexclusions)
     pub fn organizational_unit_exclusions(
@@ -7508,7 +7508,7 @@ impl IpamResourceDiscovery {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ipam_resource_discovery::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipamresourcediscovery.html#cfn-ec2-ipamresourcediscovery-tags)
     pub fn tags(
@@ -7676,7 +7676,7 @@ impl IpamResourceDiscoveryAssociation {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ipam_resource_discovery_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipamresourcediscoveryassociation.html#cfn-ec2-ipamresourcediscoveryassociation-tags)
     pub fn tags(
@@ -7803,7 +7803,7 @@ impl IpamScope {
         self
     }
 
-    /// `ExternalAuthorityConfiguration`: [`IpamScopeExternalAuthorityConfiguration`].
+    /// `ExternalAuthorityConfiguration`: [`IpamScopeExternalAuthorityConfiguration`](ipam_scope::IpamScopeExternalAuthorityConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipamscope.html#cfn-ec2-ipamscope-externalauthorityconfiguration)
     pub fn external_authority_configuration(
@@ -7815,7 +7815,7 @@ impl IpamScope {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ipam_scope::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-ipamscope.html#cfn-ec2-ipamscope-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<ipam_scope::Tag>>>) -> Self {
@@ -7971,7 +7971,7 @@ impl Instance {
         self
     }
 
-    /// `Affinity`: [`Affinity`].
+    /// `Affinity`: [`Affinity`](instance::Affinity).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-affinity)
     pub fn affinity(mut self, value: impl Into<crate::Value<instance::Affinity>>) -> Self {
@@ -7990,7 +7990,7 @@ impl Instance {
         self
     }
 
-    /// `BlockDeviceMappings`: list of [`BlockDeviceMapping`].
+    /// `BlockDeviceMappings`: list of [`BlockDeviceMapping`](instance::BlockDeviceMapping).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-blockdevicemappings)
     pub fn block_device_mappings(
@@ -8002,7 +8002,7 @@ impl Instance {
         self
     }
 
-    /// `CpuOptions`: [`CpuOptions`].
+    /// `CpuOptions`: [`CpuOptions`](instance::CpuOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8012,7 +8012,7 @@ impl Instance {
         self
     }
 
-    /// `CreditSpecification`: [`CreditSpecification`].
+    /// `CreditSpecification`: [`CreditSpecification`](instance::CreditSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-creditspecification)
     pub fn credit_specification(
@@ -8042,7 +8042,7 @@ impl Instance {
         self
     }
 
-    /// `ElasticGpuSpecifications`: list of [`ElasticGpuSpecification`].
+    /// `ElasticGpuSpecifications`: list of [`ElasticGpuSpecification`](instance::ElasticGpuSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8056,7 +8056,7 @@ impl Instance {
         self
     }
 
-    /// `ElasticInferenceAccelerators`: list of [`ElasticInferenceAccelerator`].
+    /// `ElasticInferenceAccelerators`: list of [`ElasticInferenceAccelerator`](instance::ElasticInferenceAccelerator).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8070,7 +8070,7 @@ impl Instance {
         self
     }
 
-    /// `EnclaveOptions`: [`EnclaveOptions`].
+    /// `EnclaveOptions`: [`EnclaveOptions`](instance::EnclaveOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8084,7 +8084,7 @@ impl Instance {
         self
     }
 
-    /// `HibernationOptions`: [`HibernationOptions`].
+    /// `HibernationOptions`: [`HibernationOptions`](instance::HibernationOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8136,7 +8136,7 @@ impl Instance {
         self
     }
 
-    /// `InstanceInitiatedShutdownBehavior`: [`InstanceInitiatedShutdownBehavior`].
+    /// `InstanceInitiatedShutdownBehavior`: [`InstanceInitiatedShutdownBehavior`](instance::InstanceInitiatedShutdownBehavior).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-instanceinitiatedshutdownbehavior)
     pub fn instance_initiated_shutdown_behavior(
@@ -8172,7 +8172,7 @@ impl Instance {
         self
     }
 
-    /// `Ipv6Addresses`: list of [`InstanceIpv6Address`].
+    /// `Ipv6Addresses`: list of [`InstanceIpv6Address`](instance::InstanceIpv6Address).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8204,7 +8204,7 @@ impl Instance {
         self
     }
 
-    /// `LaunchTemplate`: [`LaunchTemplateSpecification`].
+    /// `LaunchTemplate`: [`LaunchTemplateSpecification`](instance::LaunchTemplateSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8218,7 +8218,7 @@ impl Instance {
         self
     }
 
-    /// `LicenseSpecifications`: list of [`LicenseSpecification`].
+    /// `LicenseSpecifications`: list of [`LicenseSpecification`](instance::LicenseSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8232,7 +8232,7 @@ impl Instance {
         self
     }
 
-    /// `MetadataOptions`: [`MetadataOptions`].
+    /// `MetadataOptions`: [`MetadataOptions`](instance::MetadataOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-metadataoptions)
     pub fn metadata_options(
@@ -8252,7 +8252,7 @@ impl Instance {
         self
     }
 
-    /// `NetworkInterfaces`: list of [`NetworkInterface`].
+    /// `NetworkInterfaces`: list of [`NetworkInterface`](instance::NetworkInterface).
     ///
     /// Changing it replaces the resource.
     ///
@@ -8277,7 +8277,7 @@ impl Instance {
         self
     }
 
-    /// `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`].
+    /// `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`](instance::PrivateDnsNameOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-privatednsnameoptions)
     pub fn private_dns_name_options(
@@ -8349,7 +8349,7 @@ impl Instance {
         self
     }
 
-    /// `SsmAssociations`: list of [`SsmAssociation`].
+    /// `SsmAssociations`: list of [`SsmAssociation`](instance::SsmAssociation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-ssmassociations)
     pub fn ssm_associations(
@@ -8371,7 +8371,7 @@ impl Instance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance::Tag>>>) -> Self {
@@ -8395,7 +8395,7 @@ impl Instance {
         self
     }
 
-    /// `Volumes`: list of [`Volume`].
+    /// `Volumes`: list of [`Volume`](instance::Volume).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-volumes)
     pub fn volumes(mut self, value: impl Into<crate::Value<Vec<instance::Volume>>>) -> Self {
@@ -9594,7 +9594,7 @@ impl InstanceConnectEndpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](instance_connect_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instanceconnectendpoint.html#cfn-ec2-instanceconnectendpoint-tags)
     pub fn tags(
@@ -9728,7 +9728,7 @@ impl InternetGateway {
         InternetGateway(crate::Resource::new("AWS::EC2::InternetGateway"))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](internet_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-internetgateway.html#cfn-ec2-internetgateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<internet_gateway::Tag>>>) -> Self {
@@ -9863,7 +9863,7 @@ impl KeyPair {
         )
     }
 
-    /// `KeyFormat`: [`KeyFormat`].
+    /// `KeyFormat`: [`KeyFormat`](key_pair::KeyFormat).
     ///
     /// Default: `"pem"`.
     ///
@@ -9875,7 +9875,7 @@ impl KeyPair {
         self
     }
 
-    /// `KeyType`: [`KeyType`].
+    /// `KeyType`: [`KeyType`](key_pair::KeyType).
     ///
     /// Default: `"rsa"`.
     ///
@@ -9898,7 +9898,7 @@ impl KeyPair {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](key_pair::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -10045,7 +10045,7 @@ impl LaunchTemplate {
         self
     }
 
-    /// `TagSpecifications`: list of [`LaunchTemplateTagSpecification`].
+    /// `TagSpecifications`: list of [`LaunchTemplateTagSpecification`](launch_template::LaunchTemplateTagSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-launchtemplate.html#cfn-ec2-launchtemplate-tagspecifications)
     pub fn tag_specifications(
@@ -13227,7 +13227,7 @@ impl LocalGatewayRouteTable {
         )
     }
 
-    /// `Mode`: [`Mode`].
+    /// `Mode`: [`Mode`](local_gateway_route_table::Mode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13237,7 +13237,7 @@ impl LocalGatewayRouteTable {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](local_gateway_route_table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-localgatewayroutetable.html#cfn-ec2-localgatewayroutetable-tags)
     pub fn tags(
@@ -13384,7 +13384,7 @@ impl LocalGatewayRouteTableVpcAssociation {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](local_gateway_route_table_vpc_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-localgatewayroutetablevpcassociation.html#cfn-ec2-localgatewayroutetablevpcassociation-tags)
     pub fn tags(
@@ -13508,7 +13508,7 @@ impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](local_gateway_route_table_virtual_interface_group_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation.html#cfn-ec2-localgatewayroutetablevirtualinterfacegroupassociation-tags)
     pub fn tags(
@@ -13672,7 +13672,7 @@ impl LocalGatewayVirtualInterface {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](local_gateway_virtual_interface::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-localgatewayvirtualinterface.html#cfn-ec2-localgatewayvirtualinterface-tags)
     pub fn tags(
@@ -13823,7 +13823,7 @@ impl LocalGatewayVirtualInterfaceGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](local_gateway_virtual_interface_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-localgatewayvirtualinterfacegroup.html#cfn-ec2-localgatewayvirtualinterfacegroup-tags)
     pub fn tags(
@@ -13952,7 +13952,7 @@ impl NatGateway {
         self
     }
 
-    /// `AvailabilityMode`: [`AvailabilityMode`].
+    /// `AvailabilityMode`: [`AvailabilityMode`](nat_gateway::AvailabilityMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13966,7 +13966,7 @@ impl NatGateway {
         self
     }
 
-    /// `AvailabilityZoneAddresses`: list of [`AvailabilityZoneAddress`].
+    /// `AvailabilityZoneAddresses`: list of [`AvailabilityZoneAddress`](nat_gateway::AvailabilityZoneAddress).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-natgateway.html#cfn-ec2-natgateway-availabilityzoneaddresses)
     pub fn availability_zone_addresses(
@@ -13978,7 +13978,7 @@ impl NatGateway {
         self
     }
 
-    /// `ConnectivityType`: [`ConnectivityType`].
+    /// `ConnectivityType`: [`ConnectivityType`](nat_gateway::ConnectivityType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -14057,7 +14057,7 @@ impl NatGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](nat_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-natgateway.html#cfn-ec2-natgateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<nat_gateway::Tag>>>) -> Self {
@@ -14257,7 +14257,7 @@ impl NetworkAcl {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](network_acl::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkacl.html#cfn-ec2-networkacl-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<network_acl::Tag>>>) -> Self {
@@ -14364,7 +14364,7 @@ impl NetworkAclEntry {
         self
     }
 
-    /// `Icmp`: [`Icmp`].
+    /// `Icmp`: [`Icmp`](network_acl_entry::Icmp).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkaclentry.html#cfn-ec2-networkaclentry-icmp)
     pub fn icmp(mut self, value: impl Into<crate::Value<network_acl_entry::Icmp>>) -> Self {
@@ -14381,7 +14381,7 @@ impl NetworkAclEntry {
         self
     }
 
-    /// `PortRange`: [`PortRange`].
+    /// `PortRange`: [`PortRange`](network_acl_entry::PortRange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkaclentry.html#cfn-ec2-networkaclentry-portrange)
     pub fn port_range(
@@ -14505,7 +14505,7 @@ impl NetworkInsightsAccessScope {
         NetworkInsightsAccessScope(crate::Resource::new("AWS::EC2::NetworkInsightsAccessScope"))
     }
 
-    /// `ExcludePaths`: list of [`AccessScopePathRequest`].
+    /// `ExcludePaths`: list of [`AccessScopePathRequest`](network_insights_access_scope::AccessScopePathRequest).
     ///
     /// Changing it replaces the resource.
     ///
@@ -14519,7 +14519,7 @@ impl NetworkInsightsAccessScope {
         self
     }
 
-    /// `MatchPaths`: list of [`AccessScopePathRequest`].
+    /// `MatchPaths`: list of [`AccessScopePathRequest`](network_insights_access_scope::AccessScopePathRequest).
     ///
     /// Changing it replaces the resource.
     ///
@@ -14532,7 +14532,7 @@ impl NetworkInsightsAccessScope {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](network_insights_access_scope::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinsightsaccessscope.html#cfn-ec2-networkinsightsaccessscope-tags)
     pub fn tags(
@@ -14911,7 +14911,7 @@ impl NetworkInsightsAccessScopeAnalysis {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](network_insights_access_scope_analysis::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#cfn-ec2-networkinsightsaccessscopeanalysis-tags)
     pub fn tags(
@@ -15068,7 +15068,7 @@ impl NetworkInsightsAnalysis {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](network_insights_analysis::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinsightsanalysis.html#cfn-ec2-networkinsightsanalysis-tags)
     pub fn tags(
@@ -15244,7 +15244,7 @@ impl NetworkInsightsPath {
         self
     }
 
-    /// `FilterAtDestination`: [`PathFilter`].
+    /// `FilterAtDestination`: [`PathFilter`](network_insights_path::PathFilter).
     ///
     /// Changing it replaces the resource.
     ///
@@ -15258,7 +15258,7 @@ impl NetworkInsightsPath {
         self
     }
 
-    /// `FilterAtSource`: [`PathFilter`].
+    /// `FilterAtSource`: [`PathFilter`](network_insights_path::PathFilter).
     ///
     /// Changing it replaces the resource.
     ///
@@ -15282,7 +15282,7 @@ impl NetworkInsightsPath {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](network_insights_path::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinsightspath.html#cfn-ec2-networkinsightspath-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<network_insights_path::Tag>>>) -> Self {
@@ -15516,7 +15516,7 @@ impl NetworkInterface {
         )
     }
 
-    /// `ConnectionTrackingSpecification`: [`ConnectionTrackingSpecification`].
+    /// `ConnectionTrackingSpecification`: [`ConnectionTrackingSpecification`](network_interface::ConnectionTrackingSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-connectiontrackingspecification)
     pub fn connection_tracking_specification(
@@ -15573,7 +15573,7 @@ impl NetworkInterface {
         self
     }
 
-    /// `Ipv4Prefixes`: list of [`Ipv4PrefixSpecification`].
+    /// `Ipv4Prefixes`: list of [`Ipv4PrefixSpecification`](network_interface::Ipv4PrefixSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-ipv4prefixes)
     pub fn ipv4_prefixes(
@@ -15594,7 +15594,7 @@ impl NetworkInterface {
         self
     }
 
-    /// `Ipv6Addresses`: list of [`InstanceIpv6Address`].
+    /// `Ipv6Addresses`: list of [`InstanceIpv6Address`](network_interface::InstanceIpv6Address).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-ipv6addresses)
     pub fn ipv6_addresses(
@@ -15615,7 +15615,7 @@ impl NetworkInterface {
         self
     }
 
-    /// `Ipv6Prefixes`: list of [`Ipv6PrefixSpecification`].
+    /// `Ipv6Prefixes`: list of [`Ipv6PrefixSpecification`](network_interface::Ipv6PrefixSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-ipv6prefixes)
     pub fn ipv6_prefixes(
@@ -15638,7 +15638,7 @@ impl NetworkInterface {
         self
     }
 
-    /// `PrivateIpAddresses`: list of [`PrivateIpAddressSpecification`].
+    /// `PrivateIpAddresses`: list of [`PrivateIpAddressSpecification`](network_interface::PrivateIpAddressSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-privateipaddresses)
     pub fn private_ip_addresses(
@@ -15650,7 +15650,7 @@ impl NetworkInterface {
         self
     }
 
-    /// `PublicIpDnsHostnameTypeSpecification`: [`PublicIpDnsHostnameTypeSpecification`].
+    /// `PublicIpDnsHostnameTypeSpecification`: [`PublicIpDnsHostnameTypeSpecification`](network_interface::PublicIpDnsHostnameTypeSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-publicipdnshostnametypespecification)
     pub fn public_ip_dns_hostname_type_specification(
@@ -15685,7 +15685,7 @@ impl NetworkInterface {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](network_interface::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<network_interface::Tag>>>) -> Self {
@@ -15984,7 +15984,7 @@ impl NetworkInterfaceAttachment {
         self
     }
 
-    /// `EnaSrdSpecification`: [`EnaSrdSpecification`].
+    /// `EnaSrdSpecification`: [`EnaSrdSpecification`](network_interface_attachment::EnaSrdSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkinterfaceattachment.html#cfn-ec2-networkinterfaceattachment-enasrdspecification)
     pub fn ena_srd_specification(
@@ -16220,7 +16220,7 @@ impl PlacementGroup {
         self
     }
 
-    /// `SpreadLevel`: [`SpreadLevel`].
+    /// `SpreadLevel`: [`SpreadLevel`](placement_group::SpreadLevel).
     ///
     /// Changing it replaces the resource.
     ///
@@ -16233,7 +16233,7 @@ impl PlacementGroup {
         self
     }
 
-    /// `Strategy`: [`Strategy`].
+    /// `Strategy`: [`Strategy`](placement_group::Strategy).
     ///
     /// Changing it replaces the resource.
     ///
@@ -16243,7 +16243,7 @@ impl PlacementGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](placement_group::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -16376,7 +16376,7 @@ impl PrefixList {
         )
     }
 
-    /// `Entries`: list of [`Entry`].
+    /// `Entries`: list of [`Entry`](prefix_list::Entry).
     ///
     /// Items: 0 to 100.
     ///
@@ -16396,7 +16396,7 @@ impl PrefixList {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](prefix_list::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-prefixlist.html#cfn-ec2-prefixlist-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<prefix_list::Tag>>>) -> Self {
@@ -16732,7 +16732,7 @@ impl RouteServer {
         )
     }
 
-    /// `PersistRoutes`: [`PersistRoutes`].
+    /// `PersistRoutes`: [`PersistRoutes`](route_server::PersistRoutes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-routeserver.html#cfn-ec2-routeserver-persistroutes)
     pub fn persist_routes(
@@ -16764,7 +16764,7 @@ impl RouteServer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](route_server::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-routeserver.html#cfn-ec2-routeserver-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<route_server::Tag>>>) -> Self {
@@ -16912,7 +16912,7 @@ impl RouteServerEndpoint {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](route_server_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-routeserverendpoint.html#cfn-ec2-routeserverendpoint-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<route_server_endpoint::Tag>>>) -> Self {
@@ -17022,7 +17022,7 @@ impl RouteServerPeer {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](route_server_peer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-routeserverpeer.html#cfn-ec2-routeserverpeer-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<route_server_peer::Tag>>>) -> Self {
@@ -17234,7 +17234,7 @@ impl RouteTable {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](route_table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-routetable.html#cfn-ec2-routetable-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<route_table::Tag>>>) -> Self {
@@ -17325,7 +17325,7 @@ impl SecurityGroup {
         self
     }
 
-    /// `SecurityGroupEgress`: list of [`Egress`].
+    /// `SecurityGroupEgress`: list of [`Egress`](security_group::Egress).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html#cfn-ec2-securitygroup-securitygroupegress)
     pub fn security_group_egress(
@@ -17337,7 +17337,7 @@ impl SecurityGroup {
         self
     }
 
-    /// `SecurityGroupIngress`: list of [`Ingress`].
+    /// `SecurityGroupIngress`: list of [`Ingress`](security_group::Ingress).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html#cfn-ec2-securitygroup-securitygroupingress)
     pub fn security_group_ingress(
@@ -17349,7 +17349,7 @@ impl SecurityGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](security_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html#cfn-ec2-securitygroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<security_group::Tag>>>) -> Self {
@@ -18089,7 +18089,7 @@ impl SpotFleet {
         ))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](spot_fleet::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-spotfleet.html#cfn-ec2-spotfleet-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<spot_fleet::Tag>>>) -> Self {
@@ -21013,7 +21013,7 @@ impl Subnet {
         self
     }
 
-    /// `PrivateDnsNameOptionsOnLaunch`: [`PrivateDnsNameOptionsOnLaunch`].
+    /// `PrivateDnsNameOptionsOnLaunch`: [`PrivateDnsNameOptionsOnLaunch`](subnet::PrivateDnsNameOptionsOnLaunch).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnet.html#cfn-ec2-subnet-privatednsnameoptionsonlaunch)
     pub fn private_dns_name_options_on_launch(
@@ -21025,7 +21025,7 @@ impl Subnet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](subnet::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnet.html#cfn-ec2-subnet-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<subnet::Tag>>>) -> Self {
@@ -21385,7 +21385,7 @@ impl TrafficMirrorFilter {
         self
     }
 
-    /// `NetworkServices`: list of [`TrafficMirrorNetworkService`].
+    /// `NetworkServices`: list of [`TrafficMirrorNetworkService`](traffic_mirror_filter::TrafficMirrorNetworkService).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-trafficmirrorfilter.html#cfn-ec2-trafficmirrorfilter-networkservices)
     pub fn network_services(
@@ -21397,7 +21397,7 @@ impl TrafficMirrorFilter {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](traffic_mirror_filter::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-trafficmirrorfilter.html#cfn-ec2-trafficmirrorfilter-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<traffic_mirror_filter::Tag>>>) -> Self {
@@ -21525,7 +21525,7 @@ impl TrafficMirrorFilterRule {
         self
     }
 
-    /// `DestinationPortRange`: [`TrafficMirrorPortRange`].
+    /// `DestinationPortRange`: [`TrafficMirrorPortRange`](traffic_mirror_filter_rule::TrafficMirrorPortRange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-trafficmirrorfilterrule.html#cfn-ec2-trafficmirrorfilterrule-destinationportrange)
     pub fn destination_port_range(
@@ -21545,7 +21545,7 @@ impl TrafficMirrorFilterRule {
         self
     }
 
-    /// `SourcePortRange`: [`TrafficMirrorPortRange`].
+    /// `SourcePortRange`: [`TrafficMirrorPortRange`](traffic_mirror_filter_rule::TrafficMirrorPortRange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-trafficmirrorfilterrule.html#cfn-ec2-trafficmirrorfilterrule-sourceportrange)
     pub fn source_port_range(
@@ -21557,7 +21557,7 @@ impl TrafficMirrorFilterRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](traffic_mirror_filter_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-trafficmirrorfilterrule.html#cfn-ec2-trafficmirrorfilterrule-tags)
     pub fn tags(
@@ -21744,7 +21744,7 @@ impl TrafficMirrorSession {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](traffic_mirror_session::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-trafficmirrorsession.html#cfn-ec2-trafficmirrorsession-tags)
     pub fn tags(
@@ -21878,7 +21878,7 @@ impl TrafficMirrorTarget {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](traffic_mirror_target::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-trafficmirrortarget.html#cfn-ec2-trafficmirrortarget-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<traffic_mirror_target::Tag>>>) -> Self {
@@ -22040,7 +22040,7 @@ impl TransitGateway {
         self
     }
 
-    /// `EncryptionSupport`: [`EncryptionSupport`].
+    /// `EncryptionSupport`: [`EncryptionSupport`](transit_gateway::EncryptionSupport).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgateway.html#cfn-ec2-transitgateway-encryptionsupport)
     pub fn encryption_support(
@@ -22087,7 +22087,7 @@ impl TransitGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgateway.html#cfn-ec2-transitgateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<transit_gateway::Tag>>>) -> Self {
@@ -22229,7 +22229,7 @@ impl TransitGatewayAttachment {
         )
     }
 
-    /// `Options`: [`Options`].
+    /// `Options`: [`Options`](transit_gateway_attachment::Options).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewayattachment.html#cfn-ec2-transitgatewayattachment-options)
     pub fn options(
@@ -22240,7 +22240,7 @@ impl TransitGatewayAttachment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewayattachment.html#cfn-ec2-transitgatewayattachment-tags)
     pub fn tags(
@@ -22466,7 +22466,7 @@ impl TransitGatewayConnect {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_connect::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewayconnect.html#cfn-ec2-transitgatewayconnect-tags)
     pub fn tags(
@@ -22631,7 +22631,7 @@ impl TransitGatewayConnectPeer {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_connect_peer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewayconnectpeer.html#cfn-ec2-transitgatewayconnectpeer-tags)
     pub fn tags(
@@ -22883,7 +22883,7 @@ impl TransitGatewayMeteringPolicy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_metering_policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewaymeteringpolicy.html#cfn-ec2-transitgatewaymeteringpolicy-tags)
     pub fn tags(
@@ -23026,7 +23026,7 @@ impl TransitGatewayMeteringPolicyEntry {
         self
     }
 
-    /// `DestinationTransitGatewayAttachmentType`: [`TransitGatewayAttachmentResourceType`].
+    /// `DestinationTransitGatewayAttachmentType`: [`TransitGatewayAttachmentResourceType`](transit_gateway_metering_policy_entry::TransitGatewayAttachmentResourceType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -23092,7 +23092,7 @@ impl TransitGatewayMeteringPolicyEntry {
         self
     }
 
-    /// `SourceTransitGatewayAttachmentType`: [`TransitGatewayAttachmentResourceType`].
+    /// `SourceTransitGatewayAttachmentType`: [`TransitGatewayAttachmentResourceType`](transit_gateway_metering_policy_entry::TransitGatewayAttachmentResourceType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -23236,7 +23236,7 @@ impl TransitGatewayMulticastDomain {
         )
     }
 
-    /// `Options`: [`Options`].
+    /// `Options`: [`Options`](transit_gateway_multicast_domain::Options).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewaymulticastdomain.html#cfn-ec2-transitgatewaymulticastdomain-options)
     pub fn options(
@@ -23247,7 +23247,7 @@ impl TransitGatewayMulticastDomain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_multicast_domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewaymulticastdomain.html#cfn-ec2-transitgatewaymulticastdomain-tags)
     pub fn tags(
@@ -23725,7 +23725,7 @@ impl TransitGatewayPeeringAttachment {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_peering_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewaypeeringattachment.html#cfn-ec2-transitgatewaypeeringattachment-tags)
     pub fn tags(
@@ -23911,7 +23911,7 @@ impl TransitGatewayRouteTable {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_route_table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewayroutetable.html#cfn-ec2-transitgatewayroutetable-tags)
     pub fn tags(
@@ -24104,7 +24104,7 @@ impl TransitGatewayVpcAttachment {
         self
     }
 
-    /// `Options`: [`Options`].
+    /// `Options`: [`Options`](transit_gateway_vpc_attachment::Options).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewayvpcattachment.html#cfn-ec2-transitgatewayvpcattachment-options)
     pub fn options(
@@ -24124,7 +24124,7 @@ impl TransitGatewayVpcAttachment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_vpc_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgatewayvpcattachment.html#cfn-ec2-transitgatewayvpcattachment-tags)
     pub fn tags(
@@ -24366,7 +24366,7 @@ impl Vpc {
         self
     }
 
-    /// `InstanceTenancy`: [`InstanceTenancy`].
+    /// `InstanceTenancy`: [`InstanceTenancy`](vpc::InstanceTenancy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpc.html#cfn-ec2-vpc-instancetenancy)
     pub fn instance_tenancy(
@@ -24400,7 +24400,7 @@ impl Vpc {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpc.html#cfn-ec2-vpc-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc::Tag>>>) -> Self {
@@ -24545,7 +24545,7 @@ impl VpcBlockPublicAccessExclusion {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_block_public_access_exclusion::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcblockpublicaccessexclusion.html#cfn-ec2-vpcblockpublicaccessexclusion-tags)
     pub fn tags(
@@ -24934,7 +24934,7 @@ impl VpcEncryptionControl {
         VpcEncryptionControl(crate::Resource::new("AWS::EC2::VPCEncryptionControl"))
     }
 
-    /// `EgressOnlyInternetGatewayExclusionInput`: [`EgressOnlyInternetGatewayExclusionInput`].
+    /// `EgressOnlyInternetGatewayExclusionInput`: [`EgressOnlyInternetGatewayExclusionInput`](vpc_encryption_control::EgressOnlyInternetGatewayExclusionInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-egressonlyinternetgatewayexclusioninput)
     pub fn egress_only_internet_gateway_exclusion_input(
@@ -24948,7 +24948,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `ElasticFileSystemExclusionInput`: [`ElasticFileSystemExclusionInput`].
+    /// `ElasticFileSystemExclusionInput`: [`ElasticFileSystemExclusionInput`](vpc_encryption_control::ElasticFileSystemExclusionInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-elasticfilesystemexclusioninput)
     pub fn elastic_file_system_exclusion_input(
@@ -24960,7 +24960,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `InternetGatewayExclusionInput`: [`InternetGatewayExclusionInput`].
+    /// `InternetGatewayExclusionInput`: [`InternetGatewayExclusionInput`](vpc_encryption_control::InternetGatewayExclusionInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-internetgatewayexclusioninput)
     pub fn internet_gateway_exclusion_input(
@@ -24972,7 +24972,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `LambdaExclusionInput`: [`LambdaExclusionInput`].
+    /// `LambdaExclusionInput`: [`LambdaExclusionInput`](vpc_encryption_control::LambdaExclusionInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-lambdaexclusioninput)
     pub fn lambda_exclusion_input(
@@ -24984,7 +24984,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `Mode`: [`Mode`].
+    /// `Mode`: [`Mode`](vpc_encryption_control::Mode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-mode)
     pub fn mode(mut self, value: impl Into<crate::Value<vpc_encryption_control::Mode>>) -> Self {
@@ -24992,7 +24992,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `NatGatewayExclusionInput`: [`NatGatewayExclusionInput`].
+    /// `NatGatewayExclusionInput`: [`NatGatewayExclusionInput`](vpc_encryption_control::NatGatewayExclusionInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-natgatewayexclusioninput)
     pub fn nat_gateway_exclusion_input(
@@ -25004,7 +25004,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_encryption_control::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-tags)
     pub fn tags(
@@ -25015,7 +25015,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `VirtualPrivateGatewayExclusionInput`: [`VirtualPrivateGatewayExclusionInput`].
+    /// `VirtualPrivateGatewayExclusionInput`: [`VirtualPrivateGatewayExclusionInput`](vpc_encryption_control::VirtualPrivateGatewayExclusionInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-virtualprivategatewayexclusioninput)
     pub fn virtual_private_gateway_exclusion_input(
@@ -25039,7 +25039,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `VpcLatticeExclusionInput`: [`VpcLatticeExclusionInput`].
+    /// `VpcLatticeExclusionInput`: [`VpcLatticeExclusionInput`](vpc_encryption_control::VpcLatticeExclusionInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-vpclatticeexclusioninput)
     pub fn vpc_lattice_exclusion_input(
@@ -25051,7 +25051,7 @@ impl VpcEncryptionControl {
         self
     }
 
-    /// `VpcPeeringExclusionInput`: [`VpcPeeringExclusionInput`].
+    /// `VpcPeeringExclusionInput`: [`VpcPeeringExclusionInput`](vpc_encryption_control::VpcPeeringExclusionInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcencryptioncontrol.html#cfn-ec2-vpcencryptioncontrol-vpcpeeringexclusioninput)
     pub fn vpc_peering_exclusion_input(
@@ -25443,7 +25443,7 @@ impl VpcEndpoint {
         )
     }
 
-    /// `DnsOptions`: [`DnsOptionsSpecification`].
+    /// `DnsOptions`: [`DnsOptionsSpecification`](vpc_endpoint::DnsOptionsSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpoint.html#cfn-ec2-vpcendpoint-dnsoptions)
     pub fn dns_options(
@@ -25454,7 +25454,7 @@ impl VpcEndpoint {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](vpc_endpoint::IpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpoint.html#cfn-ec2-vpcendpoint-ipaddresstype)
     pub fn ip_address_type(
@@ -25556,7 +25556,7 @@ impl VpcEndpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpoint.html#cfn-ec2-vpcendpoint-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_endpoint::Tag>>>) -> Self {
@@ -25564,7 +25564,7 @@ impl VpcEndpoint {
         self
     }
 
-    /// `VpcEndpointType`: [`VpcEndpointType`].
+    /// `VpcEndpointType`: [`VpcEndpointType`](vpc_endpoint::VpcEndpointType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -25993,7 +25993,7 @@ impl VpcEndpointService {
         self
     }
 
-    /// `SupportedIpAddressTypes`: list of [`IpAddressType`].
+    /// `SupportedIpAddressTypes`: list of [`IpAddressType`](vpc_endpoint_service::IpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpointservice.html#cfn-ec2-vpcendpointservice-supportedipaddresstypes)
     pub fn supported_ip_address_types(
@@ -26014,7 +26014,7 @@ impl VpcEndpointService {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_endpoint_service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpointservice.html#cfn-ec2-vpcendpointservice-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_endpoint_service::Tag>>>) -> Self {
@@ -26271,7 +26271,7 @@ impl VpcPeeringConnection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_peering_connection::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcpeeringconnection.html#cfn-ec2-vpcpeeringconnection-tags)
     pub fn tags(
@@ -26366,7 +26366,7 @@ impl VpnConcentrator {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpn_concentrator::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpnconcentrator.html#cfn-ec2-vpnconcentrator-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpn_concentrator::Tag>>>) -> Self {
@@ -26500,7 +26500,7 @@ impl VpnConnection {
         self
     }
 
-    /// `PreSharedKeyStorage`: [`PreSharedKeyStorage`].
+    /// `PreSharedKeyStorage`: [`PreSharedKeyStorage`](vpn_connection::PreSharedKeyStorage).
     ///
     /// Changing it replaces the resource.
     ///
@@ -26547,7 +26547,7 @@ impl VpnConnection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpn_connection::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpnconnection.html#cfn-ec2-vpnconnection-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpn_connection::Tag>>>) -> Self {
@@ -26580,7 +26580,7 @@ impl VpnConnection {
         self
     }
 
-    /// `TunnelBandwidth`: [`TunnelBandwidth`].
+    /// `TunnelBandwidth`: [`TunnelBandwidth`](vpn_connection::TunnelBandwidth).
     ///
     /// Default: `"standard"`.
     ///
@@ -26625,7 +26625,7 @@ impl VpnConnection {
         self
     }
 
-    /// `VpnTunnelOptionsSpecifications`: list of [`VpnTunnelOptionsSpecification`].
+    /// `VpnTunnelOptionsSpecifications`: list of [`VpnTunnelOptionsSpecification`](vpn_connection::VpnTunnelOptionsSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpnconnection.html#cfn-ec2-vpnconnection-vpntunneloptionsspecifications)
     pub fn vpn_tunnel_options_specifications(
@@ -27567,7 +27567,7 @@ impl VpnGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpn_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpngateway.html#cfn-ec2-vpngateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpn_gateway::Tag>>>) -> Self {
@@ -27716,7 +27716,7 @@ impl VerifiedAccessEndpoint {
         self
     }
 
-    /// `CidrOptions`: [`CidrOptions`].
+    /// `CidrOptions`: [`CidrOptions`](verified_access_endpoint::CidrOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessendpoint.html#cfn-ec2-verifiedaccessendpoint-cidroptions)
     pub fn cidr_options(
@@ -27757,7 +27757,7 @@ impl VerifiedAccessEndpoint {
         self
     }
 
-    /// `LoadBalancerOptions`: [`LoadBalancerOptions`].
+    /// `LoadBalancerOptions`: [`LoadBalancerOptions`](verified_access_endpoint::LoadBalancerOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessendpoint.html#cfn-ec2-verifiedaccessendpoint-loadbalanceroptions)
     pub fn load_balancer_options(
@@ -27769,7 +27769,7 @@ impl VerifiedAccessEndpoint {
         self
     }
 
-    /// `NetworkInterfaceOptions`: [`NetworkInterfaceOptions`].
+    /// `NetworkInterfaceOptions`: [`NetworkInterfaceOptions`](verified_access_endpoint::NetworkInterfaceOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessendpoint.html#cfn-ec2-verifiedaccessendpoint-networkinterfaceoptions)
     pub fn network_interface_options(
@@ -27799,7 +27799,7 @@ impl VerifiedAccessEndpoint {
         self
     }
 
-    /// `RdsOptions`: [`RdsOptions`].
+    /// `RdsOptions`: [`RdsOptions`](verified_access_endpoint::RdsOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessendpoint.html#cfn-ec2-verifiedaccessendpoint-rdsoptions)
     pub fn rds_options(
@@ -27821,7 +27821,7 @@ impl VerifiedAccessEndpoint {
         self
     }
 
-    /// `SseSpecification`: [`SseSpecification`].
+    /// `SseSpecification`: [`SseSpecification`](verified_access_endpoint::SseSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessendpoint.html#cfn-ec2-verifiedaccessendpoint-ssespecification)
     pub fn sse_specification(
@@ -27833,7 +27833,7 @@ impl VerifiedAccessEndpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](verified_access_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessendpoint.html#cfn-ec2-verifiedaccessendpoint-tags)
     pub fn tags(
@@ -28460,7 +28460,7 @@ impl VerifiedAccessGroup {
         self
     }
 
-    /// `SseSpecification`: [`SseSpecification`].
+    /// `SseSpecification`: [`SseSpecification`](verified_access_group::SseSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessgroup.html#cfn-ec2-verifiedaccessgroup-ssespecification)
     pub fn sse_specification(
@@ -28472,7 +28472,7 @@ impl VerifiedAccessGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](verified_access_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessgroup.html#cfn-ec2-verifiedaccessgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<verified_access_group::Tag>>>) -> Self {
@@ -28638,7 +28638,7 @@ impl VerifiedAccessInstance {
         self
     }
 
-    /// `LoggingConfigurations`: [`VerifiedAccessLogs`].
+    /// `LoggingConfigurations`: [`VerifiedAccessLogs`](verified_access_instance::VerifiedAccessLogs).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessinstance.html#cfn-ec2-verifiedaccessinstance-loggingconfigurations)
     pub fn logging_configurations(
@@ -28650,7 +28650,7 @@ impl VerifiedAccessInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](verified_access_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessinstance.html#cfn-ec2-verifiedaccessinstance-tags)
     pub fn tags(
@@ -28673,7 +28673,7 @@ impl VerifiedAccessInstance {
         self
     }
 
-    /// `VerifiedAccessTrustProviders`: list of [`VerifiedAccessTrustProvider`].
+    /// `VerifiedAccessTrustProviders`: list of [`VerifiedAccessTrustProvider`](verified_access_instance::VerifiedAccessTrustProvider).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccessinstance.html#cfn-ec2-verifiedaccessinstance-verifiedaccesstrustproviders)
     pub fn verified_access_trust_providers(
@@ -29062,7 +29062,7 @@ impl VerifiedAccessTrustProvider {
         self
     }
 
-    /// `DeviceOptions`: [`DeviceOptions`].
+    /// `DeviceOptions`: [`DeviceOptions`](verified_access_trust_provider::DeviceOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -29076,7 +29076,7 @@ impl VerifiedAccessTrustProvider {
         self
     }
 
-    /// `DeviceTrustProviderType`: [`DeviceTrustProviderType`].
+    /// `DeviceTrustProviderType`: [`DeviceTrustProviderType`](verified_access_trust_provider::DeviceTrustProviderType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -29090,7 +29090,7 @@ impl VerifiedAccessTrustProvider {
         self
     }
 
-    /// `NativeApplicationOidcOptions`: [`NativeApplicationOidcOptions`].
+    /// `NativeApplicationOidcOptions`: [`NativeApplicationOidcOptions`](verified_access_trust_provider::NativeApplicationOidcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccesstrustprovider.html#cfn-ec2-verifiedaccesstrustprovider-nativeapplicationoidcoptions)
     pub fn native_application_oidc_options(
@@ -29102,7 +29102,7 @@ impl VerifiedAccessTrustProvider {
         self
     }
 
-    /// `OidcOptions`: [`OidcOptions`].
+    /// `OidcOptions`: [`OidcOptions`](verified_access_trust_provider::OidcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccesstrustprovider.html#cfn-ec2-verifiedaccesstrustprovider-oidcoptions)
     pub fn oidc_options(
@@ -29113,7 +29113,7 @@ impl VerifiedAccessTrustProvider {
         self
     }
 
-    /// `SseSpecification`: [`VerifiedAccessTrustProviderSseSpecification`].
+    /// `SseSpecification`: [`VerifiedAccessTrustProviderSseSpecification`](verified_access_trust_provider::VerifiedAccessTrustProviderSseSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccesstrustprovider.html#cfn-ec2-verifiedaccesstrustprovider-ssespecification)
     pub fn sse_specification(
@@ -29129,7 +29129,7 @@ impl VerifiedAccessTrustProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](verified_access_trust_provider::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-verifiedaccesstrustprovider.html#cfn-ec2-verifiedaccesstrustprovider-tags)
     pub fn tags(
@@ -29140,7 +29140,7 @@ impl VerifiedAccessTrustProvider {
         self
     }
 
-    /// `UserTrustProviderType`: [`UserTrustProviderType`].
+    /// `UserTrustProviderType`: [`UserTrustProviderType`](verified_access_trust_provider::UserTrustProviderType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -29641,7 +29641,7 @@ impl Volume {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](volume::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-volume.html#cfn-ec2-volume-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<volume::Tag>>>) -> Self {

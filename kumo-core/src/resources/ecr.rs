@@ -27,7 +27,7 @@ impl PublicRepository {
         PublicRepository(crate::Resource::new("AWS::ECR::PublicRepository"))
     }
 
-    /// `RepositoryCatalogData`: [`RepositoryCatalogData`].
+    /// `RepositoryCatalogData`: [`RepositoryCatalogData`](public_repository::RepositoryCatalogData).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-publicrepository.html#cfn-ecr-publicrepository-repositorycatalogdata)
     pub fn repository_catalog_data(
@@ -63,7 +63,7 @@ impl PublicRepository {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](public_repository::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -244,7 +244,7 @@ impl PullThroughCacheRule {
         self
     }
 
-    /// `UpstreamRegistry`: [`UpstreamRegistry`].
+    /// `UpstreamRegistry`: [`UpstreamRegistry`](pull_through_cache_rule::UpstreamRegistry).
     ///
     /// Changing it replaces the resource.
     ///
@@ -792,7 +792,7 @@ impl Repository {
         self
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](repository::EncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -806,7 +806,7 @@ impl Repository {
         self
     }
 
-    /// `ImageScanningConfiguration`: [`ImageScanningConfiguration`].
+    /// `ImageScanningConfiguration`: [`ImageScanningConfiguration`](repository::ImageScanningConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-imagescanningconfiguration)
     pub fn image_scanning_configuration(
@@ -818,7 +818,7 @@ impl Repository {
         self
     }
 
-    /// `ImageTagMutability`: [`ImageTagMutability`].
+    /// `ImageTagMutability`: [`ImageTagMutability`](repository::ImageTagMutability).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-imagetagmutability)
     pub fn image_tag_mutability(
@@ -830,7 +830,7 @@ impl Repository {
         self
     }
 
-    /// `ImageTagMutabilityExclusionFilters`: list of [`ImageTagMutabilityExclusionFilter`].
+    /// `ImageTagMutabilityExclusionFilters`: list of [`ImageTagMutabilityExclusionFilter`](repository::ImageTagMutabilityExclusionFilter).
     ///
     /// Items: 1 to 5.
     ///
@@ -846,7 +846,7 @@ impl Repository {
         self
     }
 
-    /// `LifecyclePolicy`: [`LifecyclePolicy`].
+    /// `LifecyclePolicy`: [`LifecyclePolicy`](repository::LifecyclePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-lifecyclepolicy)
     pub fn lifecycle_policy(
@@ -882,7 +882,7 @@ impl Repository {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](repository::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1200,7 +1200,7 @@ impl RepositoryCreationTemplate {
         self
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](repository_creation_template::EncryptionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-encryptionconfiguration)
     pub fn encryption_configuration(
@@ -1212,7 +1212,7 @@ impl RepositoryCreationTemplate {
         self
     }
 
-    /// `ImageTagMutability`: [`ImageTagMutability`].
+    /// `ImageTagMutability`: [`ImageTagMutability`](repository_creation_template::ImageTagMutability).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-imagetagmutability)
     pub fn image_tag_mutability(
@@ -1224,7 +1224,7 @@ impl RepositoryCreationTemplate {
         self
     }
 
-    /// `ImageTagMutabilityExclusionFilters`: list of [`ImageTagMutabilityExclusionFilter`].
+    /// `ImageTagMutabilityExclusionFilters`: list of [`ImageTagMutabilityExclusionFilter`](repository_creation_template::ImageTagMutabilityExclusionFilter).
     ///
     /// Items: 1 to 5.
     ///
@@ -1264,7 +1264,7 @@ impl RepositoryCreationTemplate {
         self
     }
 
-    /// `ResourceTags`: list of [`Tag`].
+    /// `ResourceTags`: list of [`Tag`](repository_creation_template::Tag).
     ///
     /// Items: at most 50.
     ///

@@ -28,7 +28,7 @@ impl CapacityProvider {
         CapacityProvider(crate::Resource::new("AWS::ECS::CapacityProvider"))
     }
 
-    /// `AutoScalingGroupProvider`: [`AutoScalingGroupProvider`].
+    /// `AutoScalingGroupProvider`: [`AutoScalingGroupProvider`](capacity_provider::AutoScalingGroupProvider).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-autoscalinggroupprovider)
     pub fn auto_scaling_group_provider(
@@ -50,7 +50,7 @@ impl CapacityProvider {
         self
     }
 
-    /// `ManagedInstancesProvider`: [`ManagedInstancesProvider`].
+    /// `ManagedInstancesProvider`: [`ManagedInstancesProvider`](capacity_provider::ManagedInstancesProvider).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-managedinstancesprovider)
     pub fn managed_instances_provider(
@@ -72,7 +72,7 @@ impl CapacityProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](capacity_provider::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1662,7 +1662,7 @@ impl Cluster {
         self
     }
 
-    /// `ClusterSettings`: list of [`ClusterSettings`].
+    /// `ClusterSettings`: list of [`ClusterSettings`](cluster::ClusterSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-clustersettings)
     pub fn cluster_settings(
@@ -1674,7 +1674,7 @@ impl Cluster {
         self
     }
 
-    /// `Configuration`: [`ClusterConfiguration`].
+    /// `Configuration`: [`ClusterConfiguration`](cluster::ClusterConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-configuration)
     pub fn configuration(
@@ -1686,7 +1686,7 @@ impl Cluster {
         self
     }
 
-    /// `DefaultCapacityProviderStrategy`: list of [`CapacityProviderStrategyItem`].
+    /// `DefaultCapacityProviderStrategy`: list of [`CapacityProviderStrategyItem`](cluster::CapacityProviderStrategyItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-defaultcapacityproviderstrategy)
     pub fn default_capacity_provider_strategy(
@@ -1698,7 +1698,7 @@ impl Cluster {
         self
     }
 
-    /// `ServiceConnectDefaults`: [`ServiceConnectDefaults`].
+    /// `ServiceConnectDefaults`: [`ServiceConnectDefaults`](cluster::ServiceConnectDefaults).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-serviceconnectdefaults)
     pub fn service_connect_defaults(
@@ -1710,7 +1710,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2296,7 +2296,7 @@ impl Daemon {
         self
     }
 
-    /// `DeploymentConfiguration`: [`DaemonDeploymentConfiguration`].
+    /// `DeploymentConfiguration`: [`DaemonDeploymentConfiguration`](daemon::DaemonDeploymentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-deploymentconfiguration)
     pub fn deployment_configuration(
@@ -2326,7 +2326,7 @@ impl Daemon {
         self
     }
 
-    /// `PropagateTags`: [`PropagateTags`].
+    /// `PropagateTags`: [`PropagateTags`](daemon::PropagateTags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-propagatetags)
     pub fn propagate_tags(mut self, value: impl Into<crate::Value<daemon::PropagateTags>>) -> Self {
@@ -2335,7 +2335,7 @@ impl Daemon {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](daemon::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2551,7 +2551,7 @@ impl DaemonTaskDefinition {
         DaemonTaskDefinition(crate::Resource::new("AWS::ECS::DaemonTaskDefinition"))
     }
 
-    /// `ContainerDefinitions`: list of [`DaemonContainerDefinition`].
+    /// `ContainerDefinitions`: list of [`DaemonContainerDefinition`](daemon_task_definition::DaemonContainerDefinition).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2606,7 +2606,7 @@ impl DaemonTaskDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](daemon_task_definition::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2629,7 +2629,7 @@ impl DaemonTaskDefinition {
         self
     }
 
-    /// `Volumes`: list of [`Volume`].
+    /// `Volumes`: list of [`Volume`](daemon_task_definition::Volume).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3918,7 +3918,7 @@ impl ExpressGatewayService {
         self
     }
 
-    /// `NetworkConfiguration`: [`ExpressGatewayServiceNetworkConfiguration`].
+    /// `NetworkConfiguration`: [`ExpressGatewayServiceNetworkConfiguration`](express_gateway_service::ExpressGatewayServiceNetworkConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-networkconfiguration)
     pub fn network_configuration(
@@ -3932,7 +3932,7 @@ impl ExpressGatewayService {
         self
     }
 
-    /// `ScalingTarget`: [`ExpressGatewayScalingTarget`].
+    /// `ScalingTarget`: [`ExpressGatewayScalingTarget`](express_gateway_service::ExpressGatewayScalingTarget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-scalingtarget)
     pub fn scaling_target(
@@ -3954,7 +3954,7 @@ impl ExpressGatewayService {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](express_gateway_service::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -4499,7 +4499,7 @@ impl Service {
         Service(crate::Resource::new("AWS::ECS::Service"))
     }
 
-    /// `AvailabilityZoneRebalancing`: [`AvailabilityZoneRebalancing`].
+    /// `AvailabilityZoneRebalancing`: [`AvailabilityZoneRebalancing`](service::AvailabilityZoneRebalancing).
     ///
     /// Default: `"ENABLED"`.
     ///
@@ -4513,7 +4513,7 @@ impl Service {
         self
     }
 
-    /// `CapacityProviderStrategy`: list of [`CapacityProviderStrategyItem`].
+    /// `CapacityProviderStrategy`: list of [`CapacityProviderStrategyItem`](service::CapacityProviderStrategyItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-capacityproviderstrategy)
     pub fn capacity_provider_strategy(
@@ -4535,7 +4535,7 @@ impl Service {
         self
     }
 
-    /// `DeploymentConfiguration`: [`DeploymentConfiguration`].
+    /// `DeploymentConfiguration`: [`DeploymentConfiguration`](service::DeploymentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-deploymentconfiguration)
     pub fn deployment_configuration(
@@ -4547,7 +4547,7 @@ impl Service {
         self
     }
 
-    /// `DeploymentController`: [`DeploymentController`].
+    /// `DeploymentController`: [`DeploymentController`](service::DeploymentController).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-deploymentcontroller)
     pub fn deployment_controller(
@@ -4586,7 +4586,7 @@ impl Service {
         self
     }
 
-    /// `ForceNewDeployment`: [`ForceNewDeployment`].
+    /// `ForceNewDeployment`: [`ForceNewDeployment`](service::ForceNewDeployment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-forcenewdeployment)
     pub fn force_new_deployment(
@@ -4610,7 +4610,7 @@ impl Service {
         self
     }
 
-    /// `LaunchType`: [`LaunchType`].
+    /// `LaunchType`: [`LaunchType`](service::LaunchType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-launchtype)
     pub fn launch_type(mut self, value: impl Into<crate::Value<service::LaunchType>>) -> Self {
@@ -4618,7 +4618,7 @@ impl Service {
         self
     }
 
-    /// `LoadBalancers`: list of [`LoadBalancer`].
+    /// `LoadBalancers`: list of [`LoadBalancer`](service::LoadBalancer).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-loadbalancers)
     pub fn load_balancers(
@@ -4630,7 +4630,7 @@ impl Service {
         self
     }
 
-    /// `NetworkConfiguration`: [`NetworkConfiguration`].
+    /// `NetworkConfiguration`: [`NetworkConfiguration`](service::NetworkConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-networkconfiguration)
     pub fn network_configuration(
@@ -4642,7 +4642,7 @@ impl Service {
         self
     }
 
-    /// `PlacementConstraints`: list of [`PlacementConstraint`].
+    /// `PlacementConstraints`: list of [`PlacementConstraint`](service::PlacementConstraint).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-placementconstraints)
     pub fn placement_constraints(
@@ -4654,7 +4654,7 @@ impl Service {
         self
     }
 
-    /// `PlacementStrategies`: list of [`PlacementStrategy`].
+    /// `PlacementStrategies`: list of [`PlacementStrategy`](service::PlacementStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-placementstrategies)
     pub fn placement_strategies(
@@ -4677,7 +4677,7 @@ impl Service {
         self
     }
 
-    /// `PropagateTags`: [`PropagateTags`].
+    /// `PropagateTags`: [`PropagateTags`](service::PropagateTags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-propagatetags)
     pub fn propagate_tags(
@@ -4699,7 +4699,7 @@ impl Service {
         self
     }
 
-    /// `SchedulingStrategy`: [`SchedulingStrategy`].
+    /// `SchedulingStrategy`: [`SchedulingStrategy`](service::SchedulingStrategy).
     ///
     /// Changing it replaces the resource.
     ///
@@ -4713,7 +4713,7 @@ impl Service {
         self
     }
 
-    /// `ServiceConnectConfiguration`: [`ServiceConnectConfiguration`].
+    /// `ServiceConnectConfiguration`: [`ServiceConnectConfiguration`](service::ServiceConnectConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-serviceconnectconfiguration)
     pub fn service_connect_configuration(
@@ -4735,7 +4735,7 @@ impl Service {
         self
     }
 
-    /// `ServiceRegistries`: list of [`ServiceRegistry`].
+    /// `ServiceRegistries`: list of [`ServiceRegistry`](service::ServiceRegistry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-serviceregistries)
     pub fn service_registries(
@@ -4747,7 +4747,7 @@ impl Service {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -4766,7 +4766,7 @@ impl Service {
         self
     }
 
-    /// `VolumeConfigurations`: list of [`ServiceVolumeConfiguration`].
+    /// `VolumeConfigurations`: list of [`ServiceVolumeConfiguration`](service::ServiceVolumeConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-volumeconfigurations)
     pub fn volume_configurations(
@@ -4778,7 +4778,7 @@ impl Service {
         self
     }
 
-    /// `VpcLatticeConfigurations`: list of [`VpcLatticeConfiguration`].
+    /// `VpcLatticeConfigurations`: list of [`VpcLatticeConfiguration`](service::VpcLatticeConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-vpclatticeconfigurations)
     pub fn vpc_lattice_configurations(
@@ -6616,7 +6616,7 @@ impl TaskDefinition {
         TaskDefinition(crate::Resource::new("AWS::ECS::TaskDefinition"))
     }
 
-    /// `ContainerDefinitions`: list of [`ContainerDefinition`].
+    /// `ContainerDefinitions`: list of [`ContainerDefinition`](task_definition::ContainerDefinition).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6651,7 +6651,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `EphemeralStorage`: [`EphemeralStorage`].
+    /// `EphemeralStorage`: [`EphemeralStorage`](task_definition::EphemeralStorage).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6686,7 +6686,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `InferenceAccelerators`: list of [`InferenceAccelerator`].
+    /// `InferenceAccelerators`: list of [`InferenceAccelerator`](task_definition::InferenceAccelerator).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6700,7 +6700,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `IpcMode`: [`IpcMode`].
+    /// `IpcMode`: [`IpcMode`](task_definition::IpcMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6720,7 +6720,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `NetworkMode`: [`NetworkMode`].
+    /// `NetworkMode`: [`NetworkMode`](task_definition::NetworkMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6733,7 +6733,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `PidMode`: [`PidMode`].
+    /// `PidMode`: [`PidMode`](task_definition::PidMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6743,7 +6743,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `PlacementConstraints`: list of [`TaskDefinitionPlacementConstraint`].
+    /// `PlacementConstraints`: list of [`TaskDefinitionPlacementConstraint`](task_definition::TaskDefinitionPlacementConstraint).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6757,7 +6757,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `ProxyConfiguration`: [`ProxyConfiguration`].
+    /// `ProxyConfiguration`: [`ProxyConfiguration`](task_definition::ProxyConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6771,7 +6771,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `RequiresCompatibilities`: list of [`RequiresCompatibilities`].
+    /// `RequiresCompatibilities`: list of [`RequiresCompatibilities`](task_definition::RequiresCompatibilities).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6785,7 +6785,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `RuntimePlatform`: [`RuntimePlatform`].
+    /// `RuntimePlatform`: [`RuntimePlatform`](task_definition::RuntimePlatform).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6799,7 +6799,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](task_definition::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -6819,7 +6819,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `Volumes`: list of [`Volume`].
+    /// `Volumes`: list of [`Volume`](task_definition::Volume).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9232,7 +9232,7 @@ impl TaskSet {
         )
     }
 
-    /// `CapacityProviderStrategy`: list of [`CapacityProviderStrategyItem`].
+    /// `CapacityProviderStrategy`: list of [`CapacityProviderStrategyItem`](task_set::CapacityProviderStrategyItem).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9256,7 +9256,7 @@ impl TaskSet {
         self
     }
 
-    /// `LaunchType`: [`LaunchType`].
+    /// `LaunchType`: [`LaunchType`](task_set::LaunchType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9266,7 +9266,7 @@ impl TaskSet {
         self
     }
 
-    /// `LoadBalancers`: list of [`LoadBalancer`].
+    /// `LoadBalancers`: list of [`LoadBalancer`](task_set::LoadBalancer).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9280,7 +9280,7 @@ impl TaskSet {
         self
     }
 
-    /// `NetworkConfiguration`: [`NetworkConfiguration`].
+    /// `NetworkConfiguration`: [`NetworkConfiguration`](task_set::NetworkConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9305,7 +9305,7 @@ impl TaskSet {
         self
     }
 
-    /// `Scale`: [`Scale`].
+    /// `Scale`: [`Scale`](task_set::Scale).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-scale)
     pub fn scale(mut self, value: impl Into<crate::Value<task_set::Scale>>) -> Self {
@@ -9313,7 +9313,7 @@ impl TaskSet {
         self
     }
 
-    /// `ServiceRegistries`: list of [`ServiceRegistry`].
+    /// `ServiceRegistries`: list of [`ServiceRegistry`](task_set::ServiceRegistry).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9327,7 +9327,7 @@ impl TaskSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](task_set::Tag).
     ///
     /// Items: 0 to 50.
     ///

@@ -26,7 +26,7 @@ impl AccessPoint {
         )
     }
 
-    /// `AccessPointTags`: list of [`AccessPointTag`].
+    /// `AccessPointTags`: list of [`AccessPointTag`](access_point::AccessPointTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-accesspoint.html#cfn-efs-accesspoint-accesspointtags)
     pub fn access_point_tags(
@@ -52,7 +52,7 @@ impl AccessPoint {
         self
     }
 
-    /// `PosixUser`: [`PosixUser`].
+    /// `PosixUser`: [`PosixUser`](access_point::PosixUser).
     ///
     /// Changing it replaces the resource.
     ///
@@ -62,7 +62,7 @@ impl AccessPoint {
         self
     }
 
-    /// `RootDirectory`: [`RootDirectory`].
+    /// `RootDirectory`: [`RootDirectory`](access_point::RootDirectory).
     ///
     /// Changing it replaces the resource.
     ///
@@ -294,7 +294,7 @@ impl FileSystem {
         self
     }
 
-    /// `BackupPolicy`: [`BackupPolicy`].
+    /// `BackupPolicy`: [`BackupPolicy`](file_system::BackupPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-backuppolicy)
     pub fn backup_policy(
@@ -337,7 +337,7 @@ impl FileSystem {
         self
     }
 
-    /// `FileSystemProtection`: [`FileSystemProtection`].
+    /// `FileSystemProtection`: [`FileSystemProtection`](file_system::FileSystemProtection).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-filesystemprotection)
     pub fn file_system_protection(
@@ -349,7 +349,7 @@ impl FileSystem {
         self
     }
 
-    /// `FileSystemTags`: list of [`ElasticFileSystemTag`].
+    /// `FileSystemTags`: list of [`ElasticFileSystemTag`](file_system::ElasticFileSystemTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-filesystemtags)
     pub fn file_system_tags(
@@ -375,7 +375,7 @@ impl FileSystem {
         self
     }
 
-    /// `LifecyclePolicies`: list of [`LifecyclePolicy`].
+    /// `LifecyclePolicies`: list of [`LifecyclePolicy`](file_system::LifecyclePolicy).
     ///
     /// Items: 0 to 3.
     ///
@@ -389,7 +389,7 @@ impl FileSystem {
         self
     }
 
-    /// `PerformanceMode`: [`PerformanceMode`].
+    /// `PerformanceMode`: [`PerformanceMode`](file_system::PerformanceMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -414,7 +414,7 @@ impl FileSystem {
         self
     }
 
-    /// `ReplicationConfiguration`: [`ReplicationConfiguration`].
+    /// `ReplicationConfiguration`: [`ReplicationConfiguration`](file_system::ReplicationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-replicationconfiguration)
     pub fn replication_configuration(
@@ -426,7 +426,7 @@ impl FileSystem {
         self
     }
 
-    /// `ThroughputMode`: [`ThroughputMode`].
+    /// `ThroughputMode`: [`ThroughputMode`](file_system::ThroughputMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-throughputmode)
     pub fn throughput_mode(
@@ -939,7 +939,7 @@ impl MountTarget {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](mount_target::IpAddressType).
     ///
     /// Changing it replaces the resource.
     ///

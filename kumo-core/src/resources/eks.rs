@@ -35,7 +35,7 @@ impl AccessEntry {
         )
     }
 
-    /// `AccessPolicies`: list of [`AccessPolicy`].
+    /// `AccessPolicies`: list of [`AccessPolicy`](access_entry::AccessPolicy).
     ///
     /// Items: at most 20.
     ///
@@ -58,7 +58,7 @@ impl AccessEntry {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_entry::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html#cfn-eks-accessentry-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_entry::Tag>>>) -> Self {
@@ -257,7 +257,7 @@ impl Addon {
         self
     }
 
-    /// `NamespaceConfig`: [`NamespaceConfig`].
+    /// `NamespaceConfig`: [`NamespaceConfig`](addon::NamespaceConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -271,7 +271,7 @@ impl Addon {
         self
     }
 
-    /// `PodIdentityAssociations`: list of [`PodIdentityAssociation`].
+    /// `PodIdentityAssociations`: list of [`PodIdentityAssociation`](addon::PodIdentityAssociation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-podidentityassociations)
     pub fn pod_identity_associations(
@@ -292,7 +292,7 @@ impl Addon {
         self
     }
 
-    /// `ResolveConflicts`: [`ResolveConflicts`].
+    /// `ResolveConflicts`: [`ResolveConflicts`](addon::ResolveConflicts).
     ///
     /// Length: at least 1.
     ///
@@ -317,7 +317,7 @@ impl Addon {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](addon::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<addon::Tag>>>) -> Self {
@@ -483,7 +483,7 @@ impl Capability {
         )
     }
 
-    /// `Configuration`: [`CapabilityConfiguration`].
+    /// `Configuration`: [`CapabilityConfiguration`](capability::CapabilityConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-capability.html#cfn-eks-capability-configuration)
     pub fn configuration(
@@ -495,7 +495,7 @@ impl Capability {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](capability::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-capability.html#cfn-eks-capability-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<capability::Tag>>>) -> Self {
@@ -907,7 +907,7 @@ impl Cluster {
         )
     }
 
-    /// `AccessConfig`: [`AccessConfig`].
+    /// `AccessConfig`: [`AccessConfig`](cluster::AccessConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-accessconfig)
     pub fn access_config(mut self, value: impl Into<crate::Value<cluster::AccessConfig>>) -> Self {
@@ -927,7 +927,7 @@ impl Cluster {
         self
     }
 
-    /// `ComputeConfig`: [`ComputeConfig`].
+    /// `ComputeConfig`: [`ComputeConfig`](cluster::ComputeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-computeconfig)
     pub fn compute_config(
@@ -939,7 +939,7 @@ impl Cluster {
         self
     }
 
-    /// `ControlPlaneScalingConfig`: [`ControlPlaneScalingConfig`].
+    /// `ControlPlaneScalingConfig`: [`ControlPlaneScalingConfig`](cluster::ControlPlaneScalingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-controlplanescalingconfig)
     pub fn control_plane_scaling_config(
@@ -960,7 +960,7 @@ impl Cluster {
         self
     }
 
-    /// `EncryptionConfig`: list of [`EncryptionConfig`].
+    /// `EncryptionConfig`: list of [`EncryptionConfig`](cluster::EncryptionConfig).
     ///
     /// Items: 0 to 1.
     ///
@@ -986,7 +986,7 @@ impl Cluster {
         self
     }
 
-    /// `KubernetesNetworkConfig`: [`KubernetesNetworkConfig`].
+    /// `KubernetesNetworkConfig`: [`KubernetesNetworkConfig`](cluster::KubernetesNetworkConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-kubernetesnetworkconfig)
     pub fn kubernetes_network_config(
@@ -998,7 +998,7 @@ impl Cluster {
         self
     }
 
-    /// `Logging`: [`Logging`].
+    /// `Logging`: [`Logging`](cluster::Logging).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-logging)
     pub fn logging(mut self, value: impl Into<crate::Value<cluster::Logging>>) -> Self {
@@ -1020,7 +1020,7 @@ impl Cluster {
         self
     }
 
-    /// `OutpostConfig`: [`OutpostConfig`].
+    /// `OutpostConfig`: [`OutpostConfig`](cluster::OutpostConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1034,7 +1034,7 @@ impl Cluster {
         self
     }
 
-    /// `RemoteNetworkConfig`: [`RemoteNetworkConfig`].
+    /// `RemoteNetworkConfig`: [`RemoteNetworkConfig`](cluster::RemoteNetworkConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-remotenetworkconfig)
     pub fn remote_network_config(
@@ -1046,7 +1046,7 @@ impl Cluster {
         self
     }
 
-    /// `StorageConfig`: [`StorageConfig`].
+    /// `StorageConfig`: [`StorageConfig`](cluster::StorageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-storageconfig)
     pub fn storage_config(
@@ -1058,7 +1058,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
@@ -1066,7 +1066,7 @@ impl Cluster {
         self
     }
 
-    /// `UpgradePolicy`: [`UpgradePolicy`].
+    /// `UpgradePolicy`: [`UpgradePolicy`](cluster::UpgradePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-upgradepolicy)
     pub fn upgrade_policy(
@@ -1088,7 +1088,7 @@ impl Cluster {
         self
     }
 
-    /// `ZonalShiftConfig`: [`ZonalShiftConfig`].
+    /// `ZonalShiftConfig`: [`ZonalShiftConfig`](cluster::ZonalShiftConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-zonalshiftconfig)
     pub fn zonal_shift_config(
@@ -2042,7 +2042,7 @@ impl FargateProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fargate_profile::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-fargateprofile.html#cfn-eks-fargateprofile-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<fargate_profile::Tag>>>) -> Self {
@@ -2199,7 +2199,7 @@ impl IdentityProviderConfig {
         self
     }
 
-    /// `Oidc`: [`OidcIdentityProviderConfig`].
+    /// `Oidc`: [`OidcIdentityProviderConfig`](identity_provider_config::OidcIdentityProviderConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2212,7 +2212,7 @@ impl IdentityProviderConfig {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](identity_provider_config::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-identityproviderconfig.html#cfn-eks-identityproviderconfig-tags)
     pub fn tags(
@@ -2416,7 +2416,7 @@ impl Nodegroup {
         )
     }
 
-    /// `AmiType`: [`AmiType`].
+    /// `AmiType`: [`AmiType`](nodegroup::AmiType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2426,7 +2426,7 @@ impl Nodegroup {
         self
     }
 
-    /// `CapacityType`: [`CapacityType`].
+    /// `CapacityType`: [`CapacityType`](nodegroup::CapacityType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2483,7 +2483,7 @@ impl Nodegroup {
         self
     }
 
-    /// `LaunchTemplate`: [`LaunchTemplateSpecification`].
+    /// `LaunchTemplate`: [`LaunchTemplateSpecification`](nodegroup::LaunchTemplateSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-launchtemplate)
     pub fn launch_template(
@@ -2495,7 +2495,7 @@ impl Nodegroup {
         self
     }
 
-    /// `NodeRepairConfig`: [`NodeRepairConfig`].
+    /// `NodeRepairConfig`: [`NodeRepairConfig`](nodegroup::NodeRepairConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-noderepairconfig)
     pub fn node_repair_config(
@@ -2529,7 +2529,7 @@ impl Nodegroup {
         self
     }
 
-    /// `RemoteAccess`: [`RemoteAccess`].
+    /// `RemoteAccess`: [`RemoteAccess`](nodegroup::RemoteAccess).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2543,7 +2543,7 @@ impl Nodegroup {
         self
     }
 
-    /// `ScalingConfig`: [`ScalingConfig`].
+    /// `ScalingConfig`: [`ScalingConfig`](nodegroup::ScalingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-scalingconfig)
     pub fn scaling_config(
@@ -2566,7 +2566,7 @@ impl Nodegroup {
         self
     }
 
-    /// `Taints`: list of [`Taint`].
+    /// `Taints`: list of [`Taint`](nodegroup::Taint).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-taints)
     pub fn taints(mut self, value: impl Into<crate::Value<Vec<nodegroup::Taint>>>) -> Self {
@@ -2574,7 +2574,7 @@ impl Nodegroup {
         self
     }
 
-    /// `UpdateConfig`: [`UpdateConfig`].
+    /// `UpdateConfig`: [`UpdateConfig`](nodegroup::UpdateConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-updateconfig)
     pub fn update_config(
@@ -2594,7 +2594,7 @@ impl Nodegroup {
         self
     }
 
-    /// `WarmPoolConfig`: [`WarmPoolConfig`].
+    /// `WarmPoolConfig`: [`WarmPoolConfig`](nodegroup::WarmPoolConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-warmpoolconfig)
     pub fn warm_pool_config(
@@ -3353,7 +3353,7 @@ impl PodIdentityAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](pod_identity_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-podidentityassociation.html#cfn-eks-podidentityassociation-tags)
     pub fn tags(

@@ -39,7 +39,7 @@ impl CacheCluster {
         )
     }
 
-    /// `AZMode`: [`AzMode`].
+    /// `AZMode`: [`AzMode`](cache_cluster::AzMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-azmode)
     pub fn az_mode(mut self, value: impl Into<crate::Value<cache_cluster::AzMode>>) -> Self {
@@ -107,7 +107,7 @@ impl CacheCluster {
         self
     }
 
-    /// `IpDiscovery`: [`IpDiscovery`].
+    /// `IpDiscovery`: [`IpDiscovery`](cache_cluster::IpDiscovery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-ipdiscovery)
     pub fn ip_discovery(
@@ -118,7 +118,7 @@ impl CacheCluster {
         self
     }
 
-    /// `LogDeliveryConfigurations`: list of [`LogDeliveryConfigurationRequest`].
+    /// `LogDeliveryConfigurations`: list of [`LogDeliveryConfigurationRequest`](cache_cluster::LogDeliveryConfigurationRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-logdeliveryconfigurations)
     pub fn log_delivery_configurations(
@@ -130,7 +130,7 @@ impl CacheCluster {
         self
     }
 
-    /// `NetworkType`: [`NetworkType`].
+    /// `NetworkType`: [`NetworkType`](cache_cluster::NetworkType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -232,7 +232,7 @@ impl CacheCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cache_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<cache_cluster::Tag>>>) -> Self {
@@ -680,7 +680,7 @@ impl GlobalReplicationGroup {
         self
     }
 
-    /// `RegionalConfigurations`: list of [`RegionalConfiguration`].
+    /// `RegionalConfigurations`: list of [`RegionalConfiguration`](global_replication_group::RegionalConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-regionalconfigurations)
     pub fn regional_configurations(
@@ -923,7 +923,7 @@ impl ParameterGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](parameter_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-parametergroup.html#cfn-elasticache-parametergroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<parameter_group::Tag>>>) -> Self {
@@ -1088,7 +1088,7 @@ impl ReplicationGroup {
         self
     }
 
-    /// `ClusterMode`: [`ClusterMode`].
+    /// `ClusterMode`: [`ClusterMode`](replication_group::ClusterMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-clustermode)
     pub fn cluster_mode(
@@ -1138,7 +1138,7 @@ impl ReplicationGroup {
         self
     }
 
-    /// `IpDiscovery`: [`IpDiscovery`].
+    /// `IpDiscovery`: [`IpDiscovery`](replication_group::IpDiscovery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-ipdiscovery)
     pub fn ip_discovery(
@@ -1159,7 +1159,7 @@ impl ReplicationGroup {
         self
     }
 
-    /// `LogDeliveryConfigurations`: list of [`LogDeliveryConfigurationRequest`].
+    /// `LogDeliveryConfigurations`: list of [`LogDeliveryConfigurationRequest`](replication_group::LogDeliveryConfigurationRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-logdeliveryconfigurations)
     pub fn log_delivery_configurations(
@@ -1180,7 +1180,7 @@ impl ReplicationGroup {
         self
     }
 
-    /// `NetworkType`: [`NetworkType`].
+    /// `NetworkType`: [`NetworkType`](replication_group::NetworkType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1193,7 +1193,7 @@ impl ReplicationGroup {
         self
     }
 
-    /// `NodeGroupConfiguration`: list of [`NodeGroupConfiguration`].
+    /// `NodeGroupConfiguration`: list of [`NodeGroupConfiguration`](replication_group::NodeGroupConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-nodegroupconfiguration)
     pub fn node_group_configuration(
@@ -1362,7 +1362,7 @@ impl ReplicationGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](replication_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<replication_group::Tag>>>) -> Self {
@@ -1381,7 +1381,7 @@ impl ReplicationGroup {
         self
     }
 
-    /// `TransitEncryptionMode`: [`TransitEncryptionMode`].
+    /// `TransitEncryptionMode`: [`TransitEncryptionMode`](replication_group::TransitEncryptionMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-transitencryptionmode)
     pub fn transit_encryption_mode(
@@ -1885,7 +1885,7 @@ impl SecurityGroup {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](security_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-securitygroup.html#cfn-elasticache-securitygroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<security_group::Tag>>>) -> Self {
@@ -2036,7 +2036,7 @@ impl ServerlessCache {
         )
     }
 
-    /// `CacheUsageLimits`: [`CacheUsageLimits`].
+    /// `CacheUsageLimits`: [`CacheUsageLimits`](serverless_cache::CacheUsageLimits).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-cacheusagelimits)
     pub fn cache_usage_limits(
@@ -2132,7 +2132,7 @@ impl ServerlessCache {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](serverless_cache::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<serverless_cache::Tag>>>) -> Self {
@@ -2414,7 +2414,7 @@ impl SubnetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](subnet_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-subnetgroup.html#cfn-elasticache-subnetgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<subnet_group::Tag>>>) -> Self {
@@ -2504,7 +2504,7 @@ impl User {
         self
     }
 
-    /// `AuthenticationMode`: [`AuthenticationMode`].
+    /// `AuthenticationMode`: [`AuthenticationMode`](user::AuthenticationMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-user.html#cfn-elasticache-user-authenticationmode)
     pub fn authentication_mode(
@@ -2535,7 +2535,7 @@ impl User {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -2710,7 +2710,7 @@ impl UserGroup {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user_group::Tag).
     ///
     /// Items: at most 50.
     ///

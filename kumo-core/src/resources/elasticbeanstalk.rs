@@ -45,7 +45,7 @@ impl Application {
         self
     }
 
-    /// `ResourceLifecycleConfig`: [`ApplicationResourceLifecycleConfig`].
+    /// `ResourceLifecycleConfig`: [`ApplicationResourceLifecycleConfig`](application::ApplicationResourceLifecycleConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-application.html#cfn-elasticbeanstalk-application-resourcelifecycleconfig)
     pub fn resource_lifecycle_config(
@@ -382,7 +382,7 @@ impl ConfigurationTemplate {
         self
     }
 
-    /// `OptionSettings`: list of [`ConfigurationOptionSetting`].
+    /// `OptionSettings`: list of [`ConfigurationOptionSetting`](configuration_template::ConfigurationOptionSetting).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-optionsettings)
     pub fn option_settings(
@@ -415,7 +415,7 @@ impl ConfigurationTemplate {
         self
     }
 
-    /// `SourceConfiguration`: [`SourceConfiguration`].
+    /// `SourceConfiguration`: [`SourceConfiguration`](configuration_template::SourceConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -601,7 +601,7 @@ impl Environment {
         self
     }
 
-    /// `OptionSettings`: list of [`OptionSetting`].
+    /// `OptionSettings`: list of [`OptionSetting`](environment::OptionSetting).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-optionsettings)
     pub fn option_settings(
@@ -632,7 +632,7 @@ impl Environment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
@@ -651,7 +651,7 @@ impl Environment {
         self
     }
 
-    /// `Tier`: [`Tier`].
+    /// `Tier`: [`Tier`](environment::Tier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-tier)
     pub fn tier(mut self, value: impl Into<crate::Value<environment::Tier>>) -> Self {

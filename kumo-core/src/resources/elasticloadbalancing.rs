@@ -22,7 +22,7 @@ impl LoadBalancer {
         )
     }
 
-    /// `AccessLoggingPolicy`: [`AccessLoggingPolicy`].
+    /// `AccessLoggingPolicy`: [`AccessLoggingPolicy`](load_balancer::AccessLoggingPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-accessloggingpolicy)
     pub fn access_logging_policy(
@@ -34,7 +34,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `AppCookieStickinessPolicy`: list of [`AppCookieStickinessPolicy`].
+    /// `AppCookieStickinessPolicy`: list of [`AppCookieStickinessPolicy`](load_balancer::AppCookieStickinessPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-appcookiestickinesspolicy)
     pub fn app_cookie_stickiness_policy(
@@ -55,7 +55,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `ConnectionDrainingPolicy`: [`ConnectionDrainingPolicy`].
+    /// `ConnectionDrainingPolicy`: [`ConnectionDrainingPolicy`](load_balancer::ConnectionDrainingPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-connectiondrainingpolicy)
     pub fn connection_draining_policy(
@@ -67,7 +67,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `ConnectionSettings`: [`ConnectionSettings`].
+    /// `ConnectionSettings`: [`ConnectionSettings`](load_balancer::ConnectionSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-connectionsettings)
     pub fn connection_settings(
@@ -87,7 +87,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `HealthCheck`: [`HealthCheck`].
+    /// `HealthCheck`: [`HealthCheck`](load_balancer::HealthCheck).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-healthcheck)
     pub fn health_check(
@@ -106,7 +106,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `LBCookieStickinessPolicy`: list of [`LbCookieStickinessPolicy`].
+    /// `LBCookieStickinessPolicy`: list of [`LbCookieStickinessPolicy`](load_balancer::LbCookieStickinessPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-lbcookiestickinesspolicy)
     pub fn lb_cookie_stickiness_policy(
@@ -129,7 +129,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `Policies`: list of [`Policies`].
+    /// `Policies`: list of [`Policies`](load_balancer::Policies).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-policies)
     pub fn policies(
@@ -167,7 +167,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](load_balancer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<load_balancer::Tag>>>) -> Self {

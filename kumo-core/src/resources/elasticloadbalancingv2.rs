@@ -42,7 +42,7 @@ impl Listener {
         self
     }
 
-    /// `Certificates`: list of [`Certificate`].
+    /// `Certificates`: list of [`Certificate`](listener::Certificate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-certificates)
     pub fn certificates(
@@ -54,7 +54,7 @@ impl Listener {
         self
     }
 
-    /// `ListenerAttributes`: list of [`ListenerAttribute`].
+    /// `ListenerAttributes`: list of [`ListenerAttribute`](listener::ListenerAttribute).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-listenerattributes)
     pub fn listener_attributes(
@@ -66,7 +66,7 @@ impl Listener {
         self
     }
 
-    /// `MutualAuthentication`: [`MutualAuthentication`].
+    /// `MutualAuthentication`: [`MutualAuthentication`](listener::MutualAuthentication).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-mutualauthentication)
     pub fn mutual_authentication(
@@ -88,7 +88,7 @@ impl Listener {
         self
     }
 
-    /// `Protocol`: [`Protocol`].
+    /// `Protocol`: [`Protocol`](listener::Protocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-protocol)
     pub fn protocol(mut self, value: impl Into<crate::Value<listener::Protocol>>) -> Self {
@@ -1152,7 +1152,7 @@ impl ListenerRule {
         self
     }
 
-    /// `Transforms`: list of [`Transform`].
+    /// `Transforms`: list of [`Transform`](listener_rule::Transform).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listenerrule.html#cfn-elasticloadbalancingv2-listenerrule-transforms)
     pub fn transforms(
@@ -2414,7 +2414,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `EnablePrefixForIpv6SourceNat`: [`EnablePrefixForIpv6SourceNat`].
+    /// `EnablePrefixForIpv6SourceNat`: [`EnablePrefixForIpv6SourceNat`](load_balancer::EnablePrefixForIpv6SourceNat).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-enableprefixforipv6sourcenat)
     pub fn enable_prefix_for_ipv6_source_nat(
@@ -2440,7 +2440,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](load_balancer::IpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-ipaddresstype)
     pub fn ip_address_type(
@@ -2461,7 +2461,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `LoadBalancerAttributes`: list of [`LoadBalancerAttribute`].
+    /// `LoadBalancerAttributes`: list of [`LoadBalancerAttribute`](load_balancer::LoadBalancerAttribute).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-loadbalancerattributes)
     pub fn load_balancer_attributes(
@@ -2473,7 +2473,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `MinimumLoadBalancerCapacity`: [`MinimumLoadBalancerCapacity`].
+    /// `MinimumLoadBalancerCapacity`: [`MinimumLoadBalancerCapacity`](load_balancer::MinimumLoadBalancerCapacity).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-minimumloadbalancercapacity)
     pub fn minimum_load_balancer_capacity(
@@ -2495,7 +2495,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `Scheme`: [`Scheme`].
+    /// `Scheme`: [`Scheme`](load_balancer::Scheme).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2514,7 +2514,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `SubnetMappings`: list of [`SubnetMapping`].
+    /// `SubnetMappings`: list of [`SubnetMapping`](load_balancer::SubnetMapping).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-subnetmappings)
     pub fn subnet_mappings(
@@ -2534,7 +2534,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](load_balancer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<load_balancer::Tag>>>) -> Self {
@@ -2542,7 +2542,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `Type`: [`Type`].
+    /// `Type`: [`Type`](load_balancer::Type).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2890,7 +2890,7 @@ impl TargetGroup {
         self
     }
 
-    /// `HealthCheckProtocol`: [`HealthCheckProtocol`].
+    /// `HealthCheckProtocol`: [`HealthCheckProtocol`](target_group::HealthCheckProtocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthcheckprotocol)
     pub fn health_check_protocol(
@@ -2924,7 +2924,7 @@ impl TargetGroup {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](target_group::IpAddressType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2938,7 +2938,7 @@ impl TargetGroup {
         self
     }
 
-    /// `Matcher`: [`Matcher`].
+    /// `Matcher`: [`Matcher`](target_group::Matcher).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-matcher)
     pub fn matcher(mut self, value: impl Into<crate::Value<target_group::Matcher>>) -> Self {
@@ -2968,7 +2968,7 @@ impl TargetGroup {
         self
     }
 
-    /// `Protocol`: [`Protocol`].
+    /// `Protocol`: [`Protocol`](target_group::Protocol).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2989,7 +2989,7 @@ impl TargetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](target_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<target_group::Tag>>>) -> Self {
@@ -3008,7 +3008,7 @@ impl TargetGroup {
         self
     }
 
-    /// `TargetGroupAttributes`: list of [`TargetGroupAttribute`].
+    /// `TargetGroupAttributes`: list of [`TargetGroupAttribute`](target_group::TargetGroupAttribute).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-targetgroupattributes)
     pub fn target_group_attributes(
@@ -3020,7 +3020,7 @@ impl TargetGroup {
         self
     }
 
-    /// `TargetType`: [`TargetType`].
+    /// `TargetType`: [`TargetType`](target_group::TargetType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3030,7 +3030,7 @@ impl TargetGroup {
         self
     }
 
-    /// `Targets`: list of [`TargetDescription`].
+    /// `Targets`: list of [`TargetDescription`](target_group::TargetDescription).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-targets)
     pub fn targets(
@@ -3454,7 +3454,7 @@ impl TrustStore {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](trust_store::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -3550,7 +3550,7 @@ impl TrustStoreRevocation {
         ))
     }
 
-    /// `RevocationContents`: list of [`RevocationContent`].
+    /// `RevocationContents`: list of [`RevocationContent`](trust_store_revocation::RevocationContent).
     ///
     /// Changing it replaces the resource.
     ///

@@ -38,7 +38,7 @@ impl Domain {
         self
     }
 
-    /// `AdvancedSecurityOptions`: [`AdvancedSecurityOptionsInput`].
+    /// `AdvancedSecurityOptions`: [`AdvancedSecurityOptionsInput`](domain::AdvancedSecurityOptionsInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-advancedsecurityoptions)
     pub fn advanced_security_options(
@@ -50,7 +50,7 @@ impl Domain {
         self
     }
 
-    /// `CognitoOptions`: [`CognitoOptions`].
+    /// `CognitoOptions`: [`CognitoOptions`](domain::CognitoOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-cognitooptions)
     pub fn cognito_options(
@@ -62,7 +62,7 @@ impl Domain {
         self
     }
 
-    /// `DomainEndpointOptions`: [`DomainEndpointOptions`].
+    /// `DomainEndpointOptions`: [`DomainEndpointOptions`](domain::DomainEndpointOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-domainendpointoptions)
     pub fn domain_endpoint_options(
@@ -84,7 +84,7 @@ impl Domain {
         self
     }
 
-    /// `EBSOptions`: [`EbsOptions`].
+    /// `EBSOptions`: [`EbsOptions`](domain::EbsOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-ebsoptions)
     pub fn ebs_options(mut self, value: impl Into<crate::Value<domain::EbsOptions>>) -> Self {
@@ -92,7 +92,7 @@ impl Domain {
         self
     }
 
-    /// `ElasticsearchClusterConfig`: [`ElasticsearchClusterConfig`].
+    /// `ElasticsearchClusterConfig`: [`ElasticsearchClusterConfig`](domain::ElasticsearchClusterConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-elasticsearchclusterconfig)
     pub fn elasticsearch_cluster_config(
@@ -113,7 +113,7 @@ impl Domain {
         self
     }
 
-    /// `EncryptionAtRestOptions`: [`EncryptionAtRestOptions`].
+    /// `EncryptionAtRestOptions`: [`EncryptionAtRestOptions`](domain::EncryptionAtRestOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-encryptionatrestoptions)
     pub fn encryption_at_rest_options(
@@ -125,7 +125,7 @@ impl Domain {
         self
     }
 
-    /// `LogPublishingOptions`: map of [`LogPublishingOption`].
+    /// `LogPublishingOptions`: map of [`LogPublishingOption`](domain::LogPublishingOption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-logpublishingoptions)
     pub fn log_publishing_options(
@@ -139,7 +139,7 @@ impl Domain {
         self
     }
 
-    /// `NodeToNodeEncryptionOptions`: [`NodeToNodeEncryptionOptions`].
+    /// `NodeToNodeEncryptionOptions`: [`NodeToNodeEncryptionOptions`](domain::NodeToNodeEncryptionOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-nodetonodeencryptionoptions)
     pub fn node_to_node_encryption_options(
@@ -151,7 +151,7 @@ impl Domain {
         self
     }
 
-    /// `SnapshotOptions`: [`SnapshotOptions`].
+    /// `SnapshotOptions`: [`SnapshotOptions`](domain::SnapshotOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-snapshotoptions)
     pub fn snapshot_options(
@@ -163,7 +163,7 @@ impl Domain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
@@ -171,7 +171,7 @@ impl Domain {
         self
     }
 
-    /// `VPCOptions`: [`VpcOptions`].
+    /// `VPCOptions`: [`VpcOptions`](domain::VpcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-vpcoptions)
     pub fn vpc_options(mut self, value: impl Into<crate::Value<domain::VpcOptions>>) -> Self {

@@ -50,7 +50,7 @@ impl Cluster {
         self
     }
 
-    /// `Applications`: list of [`Application`].
+    /// `Applications`: list of [`Application`](cluster::Application).
     ///
     /// Changing it replaces the resource.
     ///
@@ -75,7 +75,7 @@ impl Cluster {
         self
     }
 
-    /// `AutoTerminationPolicy`: [`AutoTerminationPolicy`].
+    /// `AutoTerminationPolicy`: [`AutoTerminationPolicy`](cluster::AutoTerminationPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-autoterminationpolicy)
     pub fn auto_termination_policy(
@@ -87,7 +87,7 @@ impl Cluster {
         self
     }
 
-    /// `BootstrapActions`: list of [`BootstrapActionConfig`].
+    /// `BootstrapActions`: list of [`BootstrapActionConfig`](cluster::BootstrapActionConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -101,7 +101,7 @@ impl Cluster {
         self
     }
 
-    /// `Configurations`: list of [`Configuration`].
+    /// `Configurations`: list of [`Configuration`](cluster::Configuration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -158,7 +158,7 @@ impl Cluster {
         self
     }
 
-    /// `KerberosAttributes`: [`KerberosAttributes`].
+    /// `KerberosAttributes`: [`KerberosAttributes`](cluster::KerberosAttributes).
     ///
     /// Changing it replaces the resource.
     ///
@@ -193,7 +193,7 @@ impl Cluster {
         self
     }
 
-    /// `ManagedScalingPolicy`: [`ManagedScalingPolicy`].
+    /// `ManagedScalingPolicy`: [`ManagedScalingPolicy`](cluster::ManagedScalingPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-managedscalingpolicy)
     pub fn managed_scaling_policy(
@@ -216,7 +216,7 @@ impl Cluster {
         self
     }
 
-    /// `PlacementGroupConfigs`: list of [`PlacementGroupConfig`].
+    /// `PlacementGroupConfigs`: list of [`PlacementGroupConfig`](cluster::PlacementGroupConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -272,7 +272,7 @@ impl Cluster {
         self
     }
 
-    /// `Steps`: list of [`StepConfig`].
+    /// `Steps`: list of [`StepConfig`](cluster::StepConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -282,7 +282,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
@@ -2179,7 +2179,7 @@ impl InstanceFleetConfig {
         )
     }
 
-    /// `InstanceTypeConfigs`: list of [`InstanceTypeConfig`].
+    /// `InstanceTypeConfigs`: list of [`InstanceTypeConfig`](instance_fleet_config::InstanceTypeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-instancetypeconfigs)
     pub fn instance_type_configs(
@@ -2191,7 +2191,7 @@ impl InstanceFleetConfig {
         self
     }
 
-    /// `LaunchSpecifications`: [`InstanceFleetProvisioningSpecifications`].
+    /// `LaunchSpecifications`: [`InstanceFleetProvisioningSpecifications`](instance_fleet_config::InstanceFleetProvisioningSpecifications).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2215,7 +2215,7 @@ impl InstanceFleetConfig {
         self
     }
 
-    /// `ResizeSpecifications`: [`InstanceFleetResizingSpecifications`].
+    /// `ResizeSpecifications`: [`InstanceFleetResizingSpecifications`](instance_fleet_config::InstanceFleetResizingSpecifications).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-resizespecifications)
     pub fn resize_specifications(
@@ -2892,7 +2892,7 @@ impl InstanceGroupConfig {
         )
     }
 
-    /// `AutoScalingPolicy`: [`AutoScalingPolicy`].
+    /// `AutoScalingPolicy`: [`AutoScalingPolicy`](instance_group_config::AutoScalingPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancegroupconfig.html#cfn-emr-instancegroupconfig-autoscalingpolicy)
     pub fn auto_scaling_policy(
@@ -2914,7 +2914,7 @@ impl InstanceGroupConfig {
         self
     }
 
-    /// `Configurations`: list of [`Configuration`].
+    /// `Configurations`: list of [`Configuration`](instance_group_config::Configuration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2938,7 +2938,7 @@ impl InstanceGroupConfig {
         self
     }
 
-    /// `EbsConfiguration`: [`EbsConfiguration`].
+    /// `EbsConfiguration`: [`EbsConfiguration`](instance_group_config::EbsConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3756,7 +3756,7 @@ impl Studio {
         self
     }
 
-    /// `IdcUserAssignment`: [`IdcUserAssignment`].
+    /// `IdcUserAssignment`: [`IdcUserAssignment`](studio::IdcUserAssignment).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3796,7 +3796,7 @@ impl Studio {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](studio::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<studio::Tag>>>) -> Self {
@@ -4022,7 +4022,7 @@ impl WalWorkspace {
         WalWorkspace(crate::Resource::new("AWS::EMR::WALWorkspace"))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](wal_workspace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-walworkspace.html#cfn-emr-walworkspace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<wal_workspace::Tag>>>) -> Self {

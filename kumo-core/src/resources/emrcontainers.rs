@@ -34,7 +34,7 @@ impl Endpoint {
         )
     }
 
-    /// `ConfigurationOverrides`: [`ConfigurationOverrides`].
+    /// `ConfigurationOverrides`: [`ConfigurationOverrides`](endpoint::ConfigurationOverrides).
     ///
     /// Changing it replaces the resource.
     ///
@@ -62,7 +62,7 @@ impl Endpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](endpoint::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -471,7 +471,7 @@ impl SecurityConfiguration {
         )
     }
 
-    /// `ContainerProvider`: [`ContainerProvider`].
+    /// `ContainerProvider`: [`ContainerProvider`](security_configuration::ContainerProvider).
     ///
     /// Changing it replaces the resource.
     ///
@@ -499,7 +499,7 @@ impl SecurityConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](security_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-securityconfiguration.html#cfn-emrcontainers-securityconfiguration-tags)
     pub fn tags(
@@ -1369,7 +1369,7 @@ impl VirtualCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](virtual_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-virtualcluster.html#cfn-emrcontainers-virtualcluster-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_cluster::Tag>>>) -> Self {

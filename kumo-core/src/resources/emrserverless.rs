@@ -26,7 +26,7 @@ impl Application {
         )
     }
 
-    /// `Architecture`: [`Architecture`].
+    /// `Architecture`: [`Architecture`](application::Architecture).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-architecture)
     pub fn architecture(
@@ -38,7 +38,7 @@ impl Application {
         self
     }
 
-    /// `AutoStartConfiguration`: [`AutoStartConfiguration`].
+    /// `AutoStartConfiguration`: [`AutoStartConfiguration`](application::AutoStartConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-autostartconfiguration)
     pub fn auto_start_configuration(
@@ -50,7 +50,7 @@ impl Application {
         self
     }
 
-    /// `AutoStopConfiguration`: [`AutoStopConfiguration`].
+    /// `AutoStopConfiguration`: [`AutoStopConfiguration`](application::AutoStopConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-autostopconfiguration)
     pub fn auto_stop_configuration(
@@ -62,7 +62,7 @@ impl Application {
         self
     }
 
-    /// `IdentityCenterConfiguration`: [`IdentityCenterConfiguration`].
+    /// `IdentityCenterConfiguration`: [`IdentityCenterConfiguration`](application::IdentityCenterConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-identitycenterconfiguration)
     pub fn identity_center_configuration(
@@ -74,7 +74,7 @@ impl Application {
         self
     }
 
-    /// `ImageConfiguration`: [`ImageConfigurationInput`].
+    /// `ImageConfiguration`: [`ImageConfigurationInput`](application::ImageConfigurationInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-imageconfiguration)
     pub fn image_configuration(
@@ -86,7 +86,7 @@ impl Application {
         self
     }
 
-    /// `InitialCapacity`: list of [`InitialCapacityConfigKeyValuePair`].
+    /// `InitialCapacity`: list of [`InitialCapacityConfigKeyValuePair`](application::InitialCapacityConfigKeyValuePair).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-initialcapacity)
     pub fn initial_capacity(
@@ -98,7 +98,7 @@ impl Application {
         self
     }
 
-    /// `InteractiveConfiguration`: [`InteractiveConfiguration`].
+    /// `InteractiveConfiguration`: [`InteractiveConfiguration`](application::InteractiveConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-interactiveconfiguration)
     pub fn interactive_configuration(
@@ -110,7 +110,7 @@ impl Application {
         self
     }
 
-    /// `MaximumCapacity`: [`MaximumAllowedResources`].
+    /// `MaximumCapacity`: [`MaximumAllowedResources`](application::MaximumAllowedResources).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-maximumcapacity)
     pub fn maximum_capacity(
@@ -122,7 +122,7 @@ impl Application {
         self
     }
 
-    /// `MonitoringConfiguration`: [`MonitoringConfiguration`].
+    /// `MonitoringConfiguration`: [`MonitoringConfiguration`](application::MonitoringConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-monitoringconfiguration)
     pub fn monitoring_configuration(
@@ -148,7 +148,7 @@ impl Application {
         self
     }
 
-    /// `NetworkConfiguration`: [`NetworkConfiguration`].
+    /// `NetworkConfiguration`: [`NetworkConfiguration`](application::NetworkConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-networkconfiguration)
     pub fn network_configuration(
@@ -160,7 +160,7 @@ impl Application {
         self
     }
 
-    /// `RuntimeConfiguration`: list of [`ConfigurationObject`].
+    /// `RuntimeConfiguration`: list of [`ConfigurationObject`](application::ConfigurationObject).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-runtimeconfiguration)
     pub fn runtime_configuration(
@@ -172,7 +172,7 @@ impl Application {
         self
     }
 
-    /// `SchedulerConfiguration`: [`SchedulerConfiguration`].
+    /// `SchedulerConfiguration`: [`SchedulerConfiguration`](application::SchedulerConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-schedulerconfiguration)
     pub fn scheduler_configuration(
@@ -184,7 +184,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
@@ -192,7 +192,7 @@ impl Application {
         self
     }
 
-    /// `WorkerTypeSpecifications`: map of [`WorkerTypeSpecificationInput`].
+    /// `WorkerTypeSpecifications`: map of [`WorkerTypeSpecificationInput`](application::WorkerTypeSpecificationInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-workertypespecifications)
     pub fn worker_type_specifications(

@@ -49,7 +49,7 @@ impl IdMappingWorkflow {
         self
     }
 
-    /// `IdMappingIncrementalRunConfig`: [`IdMappingIncrementalRunConfig`].
+    /// `IdMappingIncrementalRunConfig`: [`IdMappingIncrementalRunConfig`](id_mapping_workflow::IdMappingIncrementalRunConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idmappingworkflow.html#cfn-entityresolution-idmappingworkflow-idmappingincrementalrunconfig)
     pub fn id_mapping_incremental_run_config(
@@ -61,7 +61,7 @@ impl IdMappingWorkflow {
         self
     }
 
-    /// `OutputSourceConfig`: list of [`IdMappingWorkflowOutputSource`].
+    /// `OutputSourceConfig`: list of [`IdMappingWorkflowOutputSource`](id_mapping_workflow::IdMappingWorkflowOutputSource).
     ///
     /// Items: 1 to 1.
     ///
@@ -75,7 +75,7 @@ impl IdMappingWorkflow {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](id_mapping_workflow::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -587,7 +587,7 @@ impl IdNamespace {
         self
     }
 
-    /// `IdMappingWorkflowProperties`: list of [`IdNamespaceIdMappingWorkflowProperties`].
+    /// `IdMappingWorkflowProperties`: list of [`IdNamespaceIdMappingWorkflowProperties`](id_namespace::IdNamespaceIdMappingWorkflowProperties).
     ///
     /// Items: 1 to 1.
     ///
@@ -601,7 +601,7 @@ impl IdNamespace {
         self
     }
 
-    /// `InputSourceConfig`: list of [`IdNamespaceInputSource`].
+    /// `InputSourceConfig`: list of [`IdNamespaceInputSource`](id_namespace::IdNamespaceInputSource).
     ///
     /// Items: 0 to 20.
     ///
@@ -627,7 +627,7 @@ impl IdNamespace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](id_namespace::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1037,7 +1037,7 @@ impl MatchingWorkflow {
         self
     }
 
-    /// `IncrementalRunConfig`: [`IncrementalRunConfig`].
+    /// `IncrementalRunConfig`: [`IncrementalRunConfig`](matching_workflow::IncrementalRunConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-matchingworkflow.html#cfn-entityresolution-matchingworkflow-incrementalrunconfig)
     pub fn incremental_run_config(
@@ -1049,7 +1049,7 @@ impl MatchingWorkflow {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](matching_workflow::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1674,7 +1674,7 @@ impl PolicyStatement {
         self
     }
 
-    /// `Effect`: [`StatementEffect`].
+    /// `Effect`: [`StatementEffect`](policy_statement::StatementEffect).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-policystatement.html#cfn-entityresolution-policystatement-effect)
     pub fn effect(
@@ -1763,7 +1763,7 @@ impl SchemaMapping {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](schema_mapping::Tag).
     ///
     /// Items: 0 to 200.
     ///

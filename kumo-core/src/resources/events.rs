@@ -251,7 +251,7 @@ impl Connection {
         Connection(crate::Resource::new("AWS::Events::Connection"))
     }
 
-    /// `AuthParameters`: [`AuthParameters`].
+    /// `AuthParameters`: [`AuthParameters`](connection::AuthParameters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-authparameters)
     pub fn auth_parameters(
@@ -263,7 +263,7 @@ impl Connection {
         self
     }
 
-    /// `AuthorizationType`: [`AuthorizationType`].
+    /// `AuthorizationType`: [`AuthorizationType`](connection::AuthorizationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-authorizationtype)
     pub fn authorization_type(
@@ -285,7 +285,7 @@ impl Connection {
         self
     }
 
-    /// `InvocationConnectivityParameters`: [`InvocationConnectivityParameters`].
+    /// `InvocationConnectivityParameters`: [`InvocationConnectivityParameters`](connection::InvocationConnectivityParameters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-invocationconnectivityparameters)
     pub fn invocation_connectivity_parameters(
@@ -851,7 +851,7 @@ impl Endpoint {
         self
     }
 
-    /// `ReplicationConfig`: [`ReplicationConfig`].
+    /// `ReplicationConfig`: [`ReplicationConfig`](endpoint::ReplicationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-endpoint.html#cfn-events-endpoint-replicationconfig)
     pub fn replication_config(
@@ -1095,7 +1095,7 @@ impl EventBus {
         )
     }
 
-    /// `DeadLetterConfig`: [`DeadLetterConfig`].
+    /// `DeadLetterConfig`: [`DeadLetterConfig`](event_bus::DeadLetterConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-deadletterconfig)
     pub fn dead_letter_config(
@@ -1137,7 +1137,7 @@ impl EventBus {
         self
     }
 
-    /// `LogConfig`: [`LogConfig`].
+    /// `LogConfig`: [`LogConfig`](event_bus::LogConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-logconfig)
     pub fn log_config(mut self, value: impl Into<crate::Value<event_bus::LogConfig>>) -> Self {
@@ -1153,7 +1153,7 @@ impl EventBus {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_bus::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_bus::Tag>>>) -> Self {
@@ -1339,7 +1339,7 @@ impl EventBusPolicy {
         )
     }
 
-    /// `Action`: [`Action`].
+    /// `Action`: [`Action`](event_bus_policy::Action).
     ///
     /// Length: 1 to 64.
     ///
@@ -1351,7 +1351,7 @@ impl EventBusPolicy {
         self
     }
 
-    /// `Condition`: [`Condition`].
+    /// `Condition`: [`Condition`](event_bus_policy::Condition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html#cfn-events-eventbuspolicy-condition)
     pub fn condition_property(
@@ -1572,7 +1572,7 @@ impl Rule {
         self
     }
 
-    /// `State`: [`State`].
+    /// `State`: [`State`](rule::State).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-state)
     pub fn state(mut self, value: impl Into<crate::Value<rule::State>>) -> Self {
@@ -1580,7 +1580,7 @@ impl Rule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule::Tag>>>) -> Self {
@@ -1588,7 +1588,7 @@ impl Rule {
         self
     }
 
-    /// `Targets`: list of [`Target`].
+    /// `Targets`: list of [`Target`](rule::Target).
     ///
     /// Items: 1 to 100.
     ///

@@ -46,7 +46,7 @@ impl Discoverer {
         self
     }
 
-    /// `Tags`: list of [`TagsEntry`].
+    /// `Tags`: list of [`TagsEntry`](discoverer::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-discoverer.html#cfn-eventschemas-discoverer-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<discoverer::TagsEntry>>>) -> Self {
@@ -151,7 +151,7 @@ impl Registry {
         self
     }
 
-    /// `Tags`: list of [`TagsEntry`].
+    /// `Tags`: list of [`TagsEntry`](registry::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-registry.html#cfn-eventschemas-registry-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<registry::TagsEntry>>>) -> Self {
@@ -318,7 +318,7 @@ impl Schema {
         self
     }
 
-    /// `Tags`: list of [`TagsEntry`].
+    /// `Tags`: list of [`TagsEntry`](schema::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-schema.html#cfn-eventschemas-schema-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<schema::TagsEntry>>>) -> Self {

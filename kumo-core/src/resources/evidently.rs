@@ -70,7 +70,7 @@ impl Experiment {
         self
     }
 
-    /// `RunningStatus`: [`RunningStatusObject`].
+    /// `RunningStatus`: [`RunningStatusObject`](experiment::RunningStatusObject).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-runningstatus)
     pub fn running_status(
@@ -105,7 +105,7 @@ impl Experiment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](experiment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<experiment::Tag>>>) -> Self {
@@ -452,7 +452,7 @@ impl Feature {
         self
     }
 
-    /// `EntityOverrides`: list of [`EntityOverride`].
+    /// `EntityOverrides`: list of [`EntityOverride`](feature::EntityOverride).
     ///
     /// Items: 0 to 2500.
     ///
@@ -466,7 +466,7 @@ impl Feature {
         self
     }
 
-    /// `EvaluationStrategy`: [`EvaluationStrategy`].
+    /// `EvaluationStrategy`: [`EvaluationStrategy`](feature::EvaluationStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-feature.html#cfn-evidently-feature-evaluationstrategy)
     pub fn evaluation_strategy(
@@ -478,7 +478,7 @@ impl Feature {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](feature::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-feature.html#cfn-evidently-feature-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<feature::Tag>>>) -> Self {
@@ -709,7 +709,7 @@ impl Launch {
         self
     }
 
-    /// `ExecutionStatus`: [`ExecutionStatusObject`].
+    /// `ExecutionStatus`: [`ExecutionStatusObject`](launch::ExecutionStatusObject).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-launch.html#cfn-evidently-launch-executionstatus)
     pub fn execution_status(
@@ -721,7 +721,7 @@ impl Launch {
         self
     }
 
-    /// `MetricMonitors`: list of [`MetricDefinitionObject`].
+    /// `MetricMonitors`: list of [`MetricDefinitionObject`](launch::MetricDefinitionObject).
     ///
     /// Items: 0 to 3.
     ///
@@ -748,7 +748,7 @@ impl Launch {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](launch::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-launch.html#cfn-evidently-launch-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<launch::Tag>>>) -> Self {
@@ -1047,7 +1047,7 @@ impl Project {
         )
     }
 
-    /// `AppConfigResource`: [`AppConfigResourceObject`].
+    /// `AppConfigResource`: [`AppConfigResourceObject`](project::AppConfigResourceObject).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-project.html#cfn-evidently-project-appconfigresource)
     pub fn app_config_resource(
@@ -1059,7 +1059,7 @@ impl Project {
         self
     }
 
-    /// `DataDelivery`: [`DataDeliveryObject`].
+    /// `DataDelivery`: [`DataDeliveryObject`](project::DataDeliveryObject).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-project.html#cfn-evidently-project-datadelivery)
     pub fn data_delivery(
@@ -1081,7 +1081,7 @@ impl Project {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-project.html#cfn-evidently-project-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
@@ -1287,7 +1287,7 @@ impl Segment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](segment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-segment.html#cfn-evidently-segment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<segment::Tag>>>) -> Self {

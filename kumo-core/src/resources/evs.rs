@@ -55,7 +55,7 @@ impl Environment {
         self
     }
 
-    /// `Hosts`: list of [`HostInfoForCreate`].
+    /// `Hosts`: list of [`HostInfoForCreate`](environment::HostInfoForCreate).
     ///
     /// Items: 4 to 4.
     ///
@@ -68,7 +68,7 @@ impl Environment {
         self
     }
 
-    /// `InitialVlans`: [`InitialVlans`].
+    /// `InitialVlans`: [`InitialVlans`](environment::InitialVlans).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evs-environment.html#cfn-evs-environment-initialvlans)
     pub fn initial_vlans(
@@ -90,7 +90,7 @@ impl Environment {
         self
     }
 
-    /// `ServiceAccessSecurityGroups`: [`ServiceAccessSecurityGroups`].
+    /// `ServiceAccessSecurityGroups`: [`ServiceAccessSecurityGroups`](environment::ServiceAccessSecurityGroups).
     ///
     /// Changing it replaces the resource.
     ///
@@ -104,7 +104,7 @@ impl Environment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evs-environment.html#cfn-evs-environment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {

@@ -42,7 +42,7 @@ impl Environment {
         self
     }
 
-    /// `FederationMode`: [`FederationMode`].
+    /// `FederationMode`: [`FederationMode`](environment::FederationMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-finspace-environment.html#cfn-finspace-environment-federationmode)
     pub fn federation_mode(
@@ -54,7 +54,7 @@ impl Environment {
         self
     }
 
-    /// `FederationParameters`: [`FederationParameters`].
+    /// `FederationParameters`: [`FederationParameters`](environment::FederationParameters).
     ///
     /// Changing it replaces the resource.
     ///
@@ -80,7 +80,7 @@ impl Environment {
         self
     }
 
-    /// `SuperuserParameters`: [`SuperuserParameters`].
+    /// `SuperuserParameters`: [`SuperuserParameters`](environment::SuperuserParameters).
     ///
     /// Changing it replaces the resource.
     ///
@@ -94,7 +94,7 @@ impl Environment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// Changing it replaces the resource.
     ///

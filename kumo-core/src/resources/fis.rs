@@ -39,7 +39,7 @@ impl ExperimentTemplate {
         )
     }
 
-    /// `Actions`: map of [`ExperimentTemplateAction`].
+    /// `Actions`: map of [`ExperimentTemplateAction`](experiment_template::ExperimentTemplateAction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-actions)
     pub fn actions(
@@ -54,7 +54,7 @@ impl ExperimentTemplate {
         self
     }
 
-    /// `ExperimentOptions`: [`ExperimentTemplateExperimentOptions`].
+    /// `ExperimentOptions`: [`ExperimentTemplateExperimentOptions`](experiment_template::ExperimentTemplateExperimentOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-experimentoptions)
     pub fn experiment_options(
@@ -66,7 +66,7 @@ impl ExperimentTemplate {
         self
     }
 
-    /// `ExperimentReportConfiguration`: [`ExperimentTemplateExperimentReportConfiguration`].
+    /// `ExperimentReportConfiguration`: [`ExperimentTemplateExperimentReportConfiguration`](experiment_template::ExperimentTemplateExperimentReportConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-experimentreportconfiguration)
     pub fn experiment_report_configuration(
@@ -80,7 +80,7 @@ impl ExperimentTemplate {
         self
     }
 
-    /// `LogConfiguration`: [`ExperimentTemplateLogConfiguration`].
+    /// `LogConfiguration`: [`ExperimentTemplateLogConfiguration`](experiment_template::ExperimentTemplateLogConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-logconfiguration)
     pub fn log_configuration(

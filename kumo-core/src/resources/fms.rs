@@ -89,7 +89,7 @@ impl Policy {
         self
     }
 
-    /// `ExcludeMap`: [`IeMap`].
+    /// `ExcludeMap`: [`IeMap`](policy::IeMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-excludemap)
     pub fn exclude_map(mut self, value: impl Into<crate::Value<policy::IeMap>>) -> Self {
@@ -97,7 +97,7 @@ impl Policy {
         self
     }
 
-    /// `IncludeMap`: [`IeMap`].
+    /// `IncludeMap`: [`IeMap`](policy::IeMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-includemap)
     pub fn include_map(mut self, value: impl Into<crate::Value<policy::IeMap>>) -> Self {
@@ -127,7 +127,7 @@ impl Policy {
         self
     }
 
-    /// `ResourceTagLogicalOperator`: [`ResourceTagLogicalOperator`].
+    /// `ResourceTagLogicalOperator`: [`ResourceTagLogicalOperator`](policy::ResourceTagLogicalOperator).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-resourcetaglogicaloperator)
     pub fn resource_tag_logical_operator(
@@ -139,7 +139,7 @@ impl Policy {
         self
     }
 
-    /// `ResourceTags`: list of [`ResourceTag`].
+    /// `ResourceTags`: list of [`ResourceTag`](policy::ResourceTag).
     ///
     /// Items: at most 50.
     ///
@@ -180,7 +180,7 @@ impl Policy {
         self
     }
 
-    /// `Tags`: list of [`PolicyTag`].
+    /// `Tags`: list of [`PolicyTag`](policy::PolicyTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy::PolicyTag>>>) -> Self {
@@ -796,7 +796,7 @@ impl ResourceSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resource_set::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-resourceset.html#cfn-fms-resourceset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_set::Tag>>>) -> Self {

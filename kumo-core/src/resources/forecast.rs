@@ -43,7 +43,7 @@ impl Dataset {
         self
     }
 
-    /// `EncryptionConfig`: [`EncryptionConfig`].
+    /// `EncryptionConfig`: [`EncryptionConfig`](dataset::EncryptionConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-forecast-dataset.html#cfn-forecast-dataset-encryptionconfig)
     pub fn encryption_config(
@@ -55,7 +55,7 @@ impl Dataset {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](dataset::Tags).
     ///
     /// Items: 0 to 200.
     ///
@@ -337,7 +337,7 @@ impl DatasetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dataset_group::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -36,7 +36,7 @@ impl Detector {
         )
     }
 
-    /// `AssociatedModels`: list of [`Model`].
+    /// `AssociatedModels`: list of [`Model`](detector::Model).
     ///
     /// Items: at most 10.
     ///
@@ -60,7 +60,7 @@ impl Detector {
         self
     }
 
-    /// `DetectorVersionStatus`: [`DetectorVersionStatus`].
+    /// `DetectorVersionStatus`: [`DetectorVersionStatus`](detector::DetectorVersionStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-detector.html#cfn-frauddetector-detector-detectorversionstatus)
     pub fn detector_version_status(
@@ -72,7 +72,7 @@ impl Detector {
         self
     }
 
-    /// `RuleExecutionMode`: [`RuleExecutionMode`].
+    /// `RuleExecutionMode`: [`RuleExecutionMode`](detector::RuleExecutionMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-detector.html#cfn-frauddetector-detector-ruleexecutionmode)
     pub fn rule_execution_mode(
@@ -84,7 +84,7 @@ impl Detector {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](detector::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1053,7 +1053,7 @@ impl EntityType {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](entity_type::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1164,7 +1164,7 @@ impl EventType {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_type::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1699,7 +1699,7 @@ impl Label {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](label::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1812,7 +1812,7 @@ impl List {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](list::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1928,7 +1928,7 @@ impl Outcome {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](outcome::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2039,7 +2039,7 @@ impl Variable {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](variable::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2049,7 +2049,7 @@ impl Variable {
         self
     }
 
-    /// `VariableType`: [`VariableType`].
+    /// `VariableType`: [`VariableType`](variable::VariableType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-variable.html#cfn-frauddetector-variable-variabletype)
     pub fn variable_type(mut self, value: impl Into<crate::Value<variable::VariableType>>) -> Self {

@@ -63,7 +63,7 @@ impl DataRepositoryAssociation {
         self
     }
 
-    /// `S3`: [`S3`].
+    /// `S3`: [`S3`](data_repository_association::S3).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-datarepositoryassociation.html#cfn-fsx-datarepositoryassociation-s3)
     pub fn s3(mut self, value: impl Into<crate::Value<data_repository_association::S3>>) -> Self {
@@ -71,7 +71,7 @@ impl DataRepositoryAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_repository_association::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -308,7 +308,7 @@ impl FileSystem {
         self
     }
 
-    /// `LustreConfiguration`: [`LustreConfiguration`].
+    /// `LustreConfiguration`: [`LustreConfiguration`](file_system::LustreConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-lustreconfiguration)
     pub fn lustre_configuration(
@@ -328,7 +328,7 @@ impl FileSystem {
         self
     }
 
-    /// `OntapConfiguration`: [`OntapConfiguration`].
+    /// `OntapConfiguration`: [`OntapConfiguration`](file_system::OntapConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-ontapconfiguration)
     pub fn ontap_configuration(
@@ -340,7 +340,7 @@ impl FileSystem {
         self
     }
 
-    /// `OpenZFSConfiguration`: [`OpenZfsConfiguration`].
+    /// `OpenZFSConfiguration`: [`OpenZfsConfiguration`](file_system::OpenZfsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-openzfsconfiguration)
     pub fn open_zfs_configuration(
@@ -382,7 +382,7 @@ impl FileSystem {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](file_system::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<file_system::Tag>>>) -> Self {
@@ -390,7 +390,7 @@ impl FileSystem {
         self
     }
 
-    /// `WindowsConfiguration`: [`WindowsConfiguration`].
+    /// `WindowsConfiguration`: [`WindowsConfiguration`](file_system::WindowsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-windowsconfiguration)
     pub fn windows_configuration(
@@ -1696,7 +1696,7 @@ impl S3AccessPointAttachment {
         )
     }
 
-    /// `OntapConfiguration`: [`S3AccessPointOntapConfiguration`].
+    /// `OntapConfiguration`: [`S3AccessPointOntapConfiguration`](s3_access_point_attachment::S3AccessPointOntapConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1710,7 +1710,7 @@ impl S3AccessPointAttachment {
         self
     }
 
-    /// `OpenZFSConfiguration`: [`S3AccessPointOpenZfsConfiguration`].
+    /// `OpenZFSConfiguration`: [`S3AccessPointOpenZfsConfiguration`](s3_access_point_attachment::S3AccessPointOpenZfsConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1724,7 +1724,7 @@ impl S3AccessPointAttachment {
         self
     }
 
-    /// `S3AccessPoint`: [`S3AccessPoint`].
+    /// `S3AccessPoint`: [`S3AccessPoint`](s3_access_point_attachment::S3AccessPoint).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2174,7 +2174,7 @@ impl Snapshot {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](snapshot::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-snapshot.html#cfn-fsx-snapshot-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<snapshot::Tag>>>) -> Self {
@@ -2264,7 +2264,7 @@ impl StorageVirtualMachine {
         )
     }
 
-    /// `ActiveDirectoryConfiguration`: [`ActiveDirectoryConfiguration`].
+    /// `ActiveDirectoryConfiguration`: [`ActiveDirectoryConfiguration`](storage_virtual_machine::ActiveDirectoryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-storagevirtualmachine.html#cfn-fsx-storagevirtualmachine-activedirectoryconfiguration)
     pub fn active_directory_configuration(
@@ -2296,7 +2296,7 @@ impl StorageVirtualMachine {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](storage_virtual_machine::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-storagevirtualmachine.html#cfn-fsx-storagevirtualmachine-tags)
     pub fn tags(
@@ -2536,7 +2536,7 @@ impl Volume {
         self
     }
 
-    /// `OntapConfiguration`: [`OntapConfiguration`].
+    /// `OntapConfiguration`: [`OntapConfiguration`](volume::OntapConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-volume.html#cfn-fsx-volume-ontapconfiguration)
     pub fn ontap_configuration(
@@ -2548,7 +2548,7 @@ impl Volume {
         self
     }
 
-    /// `OpenZFSConfiguration`: [`OpenZfsConfiguration`].
+    /// `OpenZFSConfiguration`: [`OpenZfsConfiguration`](volume::OpenZfsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-volume.html#cfn-fsx-volume-openzfsconfiguration)
     pub fn open_zfs_configuration(
@@ -2560,7 +2560,7 @@ impl Volume {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](volume::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-volume.html#cfn-fsx-volume-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<volume::Tag>>>) -> Self {

@@ -48,7 +48,7 @@ impl Alias {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](alias::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -203,7 +203,7 @@ impl Build {
         self
     }
 
-    /// `OperatingSystem`: [`OperatingSystem`].
+    /// `OperatingSystem`: [`OperatingSystem`](build::OperatingSystem).
     ///
     /// Changing it replaces the resource.
     ///
@@ -232,7 +232,7 @@ impl Build {
         self
     }
 
-    /// `StorageLocation`: [`StorageLocation`].
+    /// `StorageLocation`: [`StorageLocation`](build::StorageLocation).
     ///
     /// Changing it replaces the resource.
     ///
@@ -246,7 +246,7 @@ impl Build {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](build::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -419,7 +419,7 @@ impl ContainerFleet {
         )
     }
 
-    /// `BillingType`: [`BillingType`].
+    /// `BillingType`: [`BillingType`](container_fleet::BillingType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -432,7 +432,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `DeploymentConfiguration`: [`DeploymentConfiguration`].
+    /// `DeploymentConfiguration`: [`DeploymentConfiguration`](container_fleet::DeploymentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-deploymentconfiguration)
     pub fn deployment_configuration(
@@ -488,7 +488,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `GameSessionCreationLimitPolicy`: [`GameSessionCreationLimitPolicy`].
+    /// `GameSessionCreationLimitPolicy`: [`GameSessionCreationLimitPolicy`](container_fleet::GameSessionCreationLimitPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-gamesessioncreationlimitpolicy)
     pub fn game_session_creation_limit_policy(
@@ -500,7 +500,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `InstanceConnectionPortRange`: [`ConnectionPortRange`].
+    /// `InstanceConnectionPortRange`: [`ConnectionPortRange`](container_fleet::ConnectionPortRange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-instanceconnectionportrange)
     pub fn instance_connection_port_range(
@@ -512,7 +512,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `InstanceInboundPermissions`: list of [`IpPermission`].
+    /// `InstanceInboundPermissions`: list of [`IpPermission`](container_fleet::IpPermission).
     ///
     /// Items: 0 to 50.
     ///
@@ -539,7 +539,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `Locations`: list of [`LocationConfiguration`].
+    /// `Locations`: list of [`LocationConfiguration`](container_fleet::LocationConfiguration).
     ///
     /// Items: 1 to 100.
     ///
@@ -552,7 +552,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `LogConfiguration`: [`LogConfiguration`].
+    /// `LogConfiguration`: [`LogConfiguration`](container_fleet::LogConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-logconfiguration)
     pub fn log_configuration(
@@ -575,7 +575,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `NewGameSessionProtectionPolicy`: [`NewGameSessionProtectionPolicy`].
+    /// `NewGameSessionProtectionPolicy`: [`NewGameSessionProtectionPolicy`](container_fleet::NewGameSessionProtectionPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-newgamesessionprotectionpolicy)
     pub fn new_game_session_protection_policy(
@@ -605,7 +605,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `PlayerGatewayMode`: [`PlayerGatewayMode`].
+    /// `PlayerGatewayMode`: [`PlayerGatewayMode`](container_fleet::PlayerGatewayMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -619,7 +619,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `ScalingPolicies`: list of [`ScalingPolicy`].
+    /// `ScalingPolicies`: list of [`ScalingPolicy`](container_fleet::ScalingPolicy).
     ///
     /// Items: at most 50.
     ///
@@ -633,7 +633,7 @@ impl ContainerFleet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](container_fleet::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1544,7 +1544,7 @@ impl ContainerGroupDefinition {
         )
     }
 
-    /// `ContainerGroupType`: [`ContainerGroupType`].
+    /// `ContainerGroupType`: [`ContainerGroupType`](container_group_definition::ContainerGroupType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1558,7 +1558,7 @@ impl ContainerGroupDefinition {
         self
     }
 
-    /// `GameServerContainerDefinition`: [`GameServerContainerDefinition`].
+    /// `GameServerContainerDefinition`: [`GameServerContainerDefinition`](container_group_definition::GameServerContainerDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containergroupdefinition.html#cfn-gamelift-containergroupdefinition-gameservercontainerdefinition)
     pub fn game_server_container_definition(
@@ -1581,7 +1581,7 @@ impl ContainerGroupDefinition {
         self
     }
 
-    /// `SupportContainerDefinitions`: list of [`SupportContainerDefinition`].
+    /// `SupportContainerDefinitions`: list of [`SupportContainerDefinition`](container_group_definition::SupportContainerDefinition).
     ///
     /// Items: 1 to 10.
     ///
@@ -1595,7 +1595,7 @@ impl ContainerGroupDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](container_group_definition::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2253,7 +2253,7 @@ impl Fleet {
         )
     }
 
-    /// `AnywhereConfiguration`: [`AnywhereConfiguration`].
+    /// `AnywhereConfiguration`: [`AnywhereConfiguration`](fleet::AnywhereConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-anywhereconfiguration)
     pub fn anywhere_configuration(
@@ -2265,7 +2265,7 @@ impl Fleet {
         self
     }
 
-    /// `ApplyCapacity`: [`ApplyCapacity`].
+    /// `ApplyCapacity`: [`ApplyCapacity`](fleet::ApplyCapacity).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-applycapacity)
     pub fn apply_capacity(mut self, value: impl Into<crate::Value<fleet::ApplyCapacity>>) -> Self {
@@ -2286,7 +2286,7 @@ impl Fleet {
         self
     }
 
-    /// `CertificateConfiguration`: [`CertificateConfiguration`].
+    /// `CertificateConfiguration`: [`CertificateConfiguration`](fleet::CertificateConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2300,7 +2300,7 @@ impl Fleet {
         self
     }
 
-    /// `ComputeType`: [`ComputeType`].
+    /// `ComputeType`: [`ComputeType`](fleet::ComputeType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2331,7 +2331,7 @@ impl Fleet {
         self
     }
 
-    /// `EC2InboundPermissions`: list of [`IpPermission`].
+    /// `EC2InboundPermissions`: list of [`IpPermission`](fleet::IpPermission).
     ///
     /// Items: 0 to 50.
     ///
@@ -2358,7 +2358,7 @@ impl Fleet {
         self
     }
 
-    /// `FleetType`: [`FleetType`].
+    /// `FleetType`: [`FleetType`](fleet::FleetType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2383,7 +2383,7 @@ impl Fleet {
         self
     }
 
-    /// `InstanceRoleCredentialsProvider`: [`InstanceRoleCredentialsProvider`].
+    /// `InstanceRoleCredentialsProvider`: [`InstanceRoleCredentialsProvider`](fleet::InstanceRoleCredentialsProvider).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2397,7 +2397,7 @@ impl Fleet {
         self
     }
 
-    /// `Locations`: list of [`LocationConfiguration`].
+    /// `Locations`: list of [`LocationConfiguration`](fleet::LocationConfiguration).
     ///
     /// Items: 1 to 100.
     ///
@@ -2451,7 +2451,7 @@ impl Fleet {
         self
     }
 
-    /// `NewGameSessionProtectionPolicy`: [`NewGameSessionProtectionPolicy`].
+    /// `NewGameSessionProtectionPolicy`: [`NewGameSessionProtectionPolicy`](fleet::NewGameSessionProtectionPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-newgamesessionprotectionpolicy)
     pub fn new_game_session_protection_policy(
@@ -2492,7 +2492,7 @@ impl Fleet {
         self
     }
 
-    /// `PlayerGatewayConfiguration`: [`PlayerGatewayConfiguration`].
+    /// `PlayerGatewayConfiguration`: [`PlayerGatewayConfiguration`](fleet::PlayerGatewayConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2506,7 +2506,7 @@ impl Fleet {
         self
     }
 
-    /// `PlayerGatewayMode`: [`PlayerGatewayMode`].
+    /// `PlayerGatewayMode`: [`PlayerGatewayMode`](fleet::PlayerGatewayMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2520,7 +2520,7 @@ impl Fleet {
         self
     }
 
-    /// `ResourceCreationLimitPolicy`: [`ResourceCreationLimitPolicy`].
+    /// `ResourceCreationLimitPolicy`: [`ResourceCreationLimitPolicy`](fleet::ResourceCreationLimitPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-resourcecreationlimitpolicy)
     pub fn resource_creation_limit_policy(
@@ -2532,7 +2532,7 @@ impl Fleet {
         self
     }
 
-    /// `RuntimeConfiguration`: [`RuntimeConfiguration`].
+    /// `RuntimeConfiguration`: [`RuntimeConfiguration`](fleet::RuntimeConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-runtimeconfiguration)
     pub fn runtime_configuration(
@@ -2544,7 +2544,7 @@ impl Fleet {
         self
     }
 
-    /// `ScalingPolicies`: list of [`ScalingPolicy`].
+    /// `ScalingPolicies`: list of [`ScalingPolicy`](fleet::ScalingPolicy).
     ///
     /// Items: at most 50.
     ///
@@ -2600,7 +2600,7 @@ impl Fleet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fleet::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -3629,7 +3629,7 @@ impl GameServerGroup {
         )
     }
 
-    /// `AutoScalingPolicy`: [`AutoScalingPolicy`].
+    /// `AutoScalingPolicy`: [`AutoScalingPolicy`](game_server_group::AutoScalingPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-autoscalingpolicy)
     pub fn auto_scaling_policy(
@@ -3641,7 +3641,7 @@ impl GameServerGroup {
         self
     }
 
-    /// `BalancingStrategy`: [`BalancingStrategy`].
+    /// `BalancingStrategy`: [`BalancingStrategy`](game_server_group::BalancingStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-balancingstrategy)
     pub fn balancing_strategy(
@@ -3653,7 +3653,7 @@ impl GameServerGroup {
         self
     }
 
-    /// `DeleteOption`: [`DeleteOption`].
+    /// `DeleteOption`: [`DeleteOption`](game_server_group::DeleteOption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-deleteoption)
     pub fn delete_option(
@@ -3665,7 +3665,7 @@ impl GameServerGroup {
         self
     }
 
-    /// `GameServerProtectionPolicy`: [`GameServerProtectionPolicy`].
+    /// `GameServerProtectionPolicy`: [`GameServerProtectionPolicy`](game_server_group::GameServerProtectionPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-gameserverprotectionpolicy)
     pub fn game_server_protection_policy(
@@ -3677,7 +3677,7 @@ impl GameServerGroup {
         self
     }
 
-    /// `LaunchTemplate`: [`LaunchTemplate`].
+    /// `LaunchTemplate`: [`LaunchTemplate`](game_server_group::LaunchTemplate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-launchtemplate)
     pub fn launch_template(
@@ -3705,7 +3705,7 @@ impl GameServerGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](game_server_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<game_server_group::Tag>>>) -> Self {
@@ -4020,7 +4020,7 @@ impl GameSessionQueue {
         self
     }
 
-    /// `Destinations`: list of [`GameSessionQueueDestination`].
+    /// `Destinations`: list of [`GameSessionQueueDestination`](game_session_queue::GameSessionQueueDestination).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-destinations)
     pub fn destinations(
@@ -4032,7 +4032,7 @@ impl GameSessionQueue {
         self
     }
 
-    /// `FilterConfiguration`: [`FilterConfiguration`].
+    /// `FilterConfiguration`: [`FilterConfiguration`](game_session_queue::FilterConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-filterconfiguration)
     pub fn filter_configuration(
@@ -4057,7 +4057,7 @@ impl GameSessionQueue {
         self
     }
 
-    /// `PlayerLatencyPolicies`: list of [`PlayerLatencyPolicy`].
+    /// `PlayerLatencyPolicies`: list of [`PlayerLatencyPolicy`](game_session_queue::PlayerLatencyPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-playerlatencypolicies)
     pub fn player_latency_policies(
@@ -4069,7 +4069,7 @@ impl GameSessionQueue {
         self
     }
 
-    /// `PriorityConfiguration`: [`PriorityConfiguration`].
+    /// `PriorityConfiguration`: [`PriorityConfiguration`](game_session_queue::PriorityConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-priorityconfiguration)
     pub fn priority_configuration(
@@ -4081,7 +4081,7 @@ impl GameSessionQueue {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](game_session_queue::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -4345,7 +4345,7 @@ impl Location {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](location::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -4461,7 +4461,7 @@ impl MatchmakingConfiguration {
         self
     }
 
-    /// `BackfillMode`: [`BackfillMode`].
+    /// `BackfillMode`: [`BackfillMode`](matchmaking_configuration::BackfillMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-backfillmode)
     pub fn backfill_mode(
@@ -4503,7 +4503,7 @@ impl MatchmakingConfiguration {
         self
     }
 
-    /// `FlexMatchMode`: [`FlexMatchMode`].
+    /// `FlexMatchMode`: [`FlexMatchMode`](matchmaking_configuration::FlexMatchMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-flexmatchmode)
     pub fn flex_match_mode(
@@ -4515,7 +4515,7 @@ impl MatchmakingConfiguration {
         self
     }
 
-    /// `GameProperties`: list of [`GameProperty`].
+    /// `GameProperties`: list of [`GameProperty`](matchmaking_configuration::GameProperty).
     ///
     /// Items: 0 to 16.
     ///
@@ -4572,7 +4572,7 @@ impl MatchmakingConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](matchmaking_configuration::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -4723,7 +4723,7 @@ impl MatchmakingRuleSet {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](matchmaking_rule_set::Tag).
     ///
     /// Items: 1 to 200.
     ///
@@ -4836,7 +4836,7 @@ impl Script {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](script::Tag).
     ///
     /// Items: 0 to 200.
     ///

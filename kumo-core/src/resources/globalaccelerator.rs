@@ -37,7 +37,7 @@ impl Accelerator {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](accelerator::IpAddressType).
     ///
     /// Default: `"IPV4"`.
     ///
@@ -63,7 +63,7 @@ impl Accelerator {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](accelerator::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-accelerator.html#cfn-globalaccelerator-accelerator-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<accelerator::Tag>>>) -> Self {
@@ -190,7 +190,7 @@ impl CrossAccountAttachment {
         self
     }
 
-    /// `Resources`: list of [`Resource`].
+    /// `Resources`: list of [`Resource`](cross_account_attachment::Resource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-crossaccountattachment.html#cfn-globalaccelerator-crossaccountattachment-resources)
     pub fn resources(
@@ -201,7 +201,7 @@ impl CrossAccountAttachment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cross_account_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-crossaccountattachment.html#cfn-globalaccelerator-crossaccountattachment-tags)
     pub fn tags(
@@ -342,7 +342,7 @@ impl EndpointGroup {
         )
     }
 
-    /// `EndpointConfigurations`: list of [`EndpointConfiguration`].
+    /// `EndpointConfigurations`: list of [`EndpointConfiguration`](endpoint_group::EndpointConfiguration).
     ///
     /// Items: 0 to 10.
     ///
@@ -397,7 +397,7 @@ impl EndpointGroup {
         self
     }
 
-    /// `HealthCheckProtocol`: [`HealthCheckProtocol`].
+    /// `HealthCheckProtocol`: [`HealthCheckProtocol`](endpoint_group::HealthCheckProtocol).
     ///
     /// Default: `"TCP"`.
     ///
@@ -411,7 +411,7 @@ impl EndpointGroup {
         self
     }
 
-    /// `PortOverrides`: list of [`PortOverride`].
+    /// `PortOverrides`: list of [`PortOverride`](endpoint_group::PortOverride).
     ///
     /// Items: 0 to 10.
     ///
@@ -612,7 +612,7 @@ impl Listener {
         )
     }
 
-    /// `ClientAffinity`: [`ClientAffinity`].
+    /// `ClientAffinity`: [`ClientAffinity`](listener::ClientAffinity).
     ///
     /// Default: `"NONE"`.
     ///

@@ -47,7 +47,7 @@ impl Catalog {
         )
     }
 
-    /// `AllowFullTableExternalDataAccess`: [`AllowFullTableExternalDataAccess`].
+    /// `AllowFullTableExternalDataAccess`: [`AllowFullTableExternalDataAccess`](catalog::AllowFullTableExternalDataAccess).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-allowfulltableexternaldataaccess)
     pub fn allow_full_table_external_data_access(
@@ -59,7 +59,7 @@ impl Catalog {
         self
     }
 
-    /// `CatalogProperties`: [`CatalogProperties`].
+    /// `CatalogProperties`: [`CatalogProperties`](catalog::CatalogProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-catalogproperties)
     pub fn catalog_properties(
@@ -71,7 +71,7 @@ impl Catalog {
         self
     }
 
-    /// `CreateDatabaseDefaultPermissions`: list of [`PrincipalPermissions`].
+    /// `CreateDatabaseDefaultPermissions`: list of [`PrincipalPermissions`](catalog::PrincipalPermissions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-createdatabasedefaultpermissions)
     pub fn create_database_default_permissions(
@@ -83,7 +83,7 @@ impl Catalog {
         self
     }
 
-    /// `CreateTableDefaultPermissions`: list of [`PrincipalPermissions`].
+    /// `CreateTableDefaultPermissions`: list of [`PrincipalPermissions`](catalog::PrincipalPermissions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-createtabledefaultpermissions)
     pub fn create_table_default_permissions(
@@ -105,7 +105,7 @@ impl Catalog {
         self
     }
 
-    /// `FederatedCatalog`: [`FederatedCatalog`].
+    /// `FederatedCatalog`: [`FederatedCatalog`](catalog::FederatedCatalog).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-federatedcatalog)
     pub fn federated_catalog(
@@ -117,7 +117,7 @@ impl Catalog {
         self
     }
 
-    /// `OverwriteChildResourcePermissionsWithDefault`: [`OverwriteChildResourcePermissionsWithDefault`].
+    /// `OverwriteChildResourcePermissionsWithDefault`: [`OverwriteChildResourcePermissionsWithDefault`](catalog::OverwriteChildResourcePermissionsWithDefault).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-overwritechildresourcepermissionswithdefault)
     pub fn overwrite_child_resource_permissions_with_default(
@@ -142,7 +142,7 @@ impl Catalog {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](catalog::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<catalog::Tag>>>) -> Self {
@@ -150,7 +150,7 @@ impl Catalog {
         self
     }
 
-    /// `TargetRedshiftCatalog`: [`TargetRedshiftCatalog`].
+    /// `TargetRedshiftCatalog`: [`TargetRedshiftCatalog`](catalog::TargetRedshiftCatalog).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-targetredshiftcatalog)
     pub fn target_redshift_catalog(
@@ -637,7 +637,7 @@ impl Classifier {
         Classifier(crate::Resource::new("AWS::Glue::Classifier"))
     }
 
-    /// `CsvClassifier`: [`CsvClassifier`].
+    /// `CsvClassifier`: [`CsvClassifier`](classifier::CsvClassifier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-classifier.html#cfn-glue-classifier-csvclassifier)
     pub fn csv_classifier(
@@ -649,7 +649,7 @@ impl Classifier {
         self
     }
 
-    /// `GrokClassifier`: [`GrokClassifier`].
+    /// `GrokClassifier`: [`GrokClassifier`](classifier::GrokClassifier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-classifier.html#cfn-glue-classifier-grokclassifier)
     pub fn grok_classifier(
@@ -661,7 +661,7 @@ impl Classifier {
         self
     }
 
-    /// `JsonClassifier`: [`JsonClassifier`].
+    /// `JsonClassifier`: [`JsonClassifier`](classifier::JsonClassifier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-classifier.html#cfn-glue-classifier-jsonclassifier)
     pub fn json_classifier(
@@ -673,7 +673,7 @@ impl Classifier {
         self
     }
 
-    /// `XMLClassifier`: [`XmlClassifier`].
+    /// `XMLClassifier`: [`XmlClassifier`](classifier::XmlClassifier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-classifier.html#cfn-glue-classifier-xmlclassifier)
     pub fn xml_classifier(
@@ -1598,7 +1598,7 @@ impl Crawler {
         self
     }
 
-    /// `LakeFormationConfiguration`: [`LakeFormationConfiguration`].
+    /// `LakeFormationConfiguration`: [`LakeFormationConfiguration`](crawler::LakeFormationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-lakeformationconfiguration)
     pub fn lake_formation_configuration(
@@ -1622,7 +1622,7 @@ impl Crawler {
         self
     }
 
-    /// `RecrawlPolicy`: [`RecrawlPolicy`].
+    /// `RecrawlPolicy`: [`RecrawlPolicy`](crawler::RecrawlPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-recrawlpolicy)
     pub fn recrawl_policy(
@@ -1634,7 +1634,7 @@ impl Crawler {
         self
     }
 
-    /// `Schedule`: [`Schedule`].
+    /// `Schedule`: [`Schedule`](crawler::Schedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-schedule)
     pub fn schedule(mut self, value: impl Into<crate::Value<crawler::Schedule>>) -> Self {
@@ -1642,7 +1642,7 @@ impl Crawler {
         self
     }
 
-    /// `SchemaChangePolicy`: [`SchemaChangePolicy`].
+    /// `SchemaChangePolicy`: [`SchemaChangePolicy`](crawler::SchemaChangePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-schemachangepolicy)
     pub fn schema_change_policy(
@@ -2782,7 +2782,7 @@ impl DataQualityRuleset {
         self
     }
 
-    /// `TargetTable`: [`DataQualityTargetTable`].
+    /// `TargetTable`: [`DataQualityTargetTable`](data_quality_ruleset::DataQualityTargetTable).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-dataqualityruleset.html#cfn-glue-dataqualityruleset-targettable)
     pub fn target_table(
@@ -3518,7 +3518,7 @@ impl Integration {
         self
     }
 
-    /// `IntegrationConfig`: [`IntegrationConfig`].
+    /// `IntegrationConfig`: [`IntegrationConfig`](integration::IntegrationConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3544,7 +3544,7 @@ impl Integration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](integration::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -3703,7 +3703,7 @@ impl IntegrationResourceProperty {
         )
     }
 
-    /// `SourceProcessingProperties`: [`SourceProcessingProperties`].
+    /// `SourceProcessingProperties`: [`SourceProcessingProperties`](integration_resource_property::SourceProcessingProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integrationresourceproperty.html#cfn-glue-integrationresourceproperty-sourceprocessingproperties)
     pub fn source_processing_properties(
@@ -3715,7 +3715,7 @@ impl IntegrationResourceProperty {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](integration_resource_property::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -3728,7 +3728,7 @@ impl IntegrationResourceProperty {
         self
     }
 
-    /// `TargetProcessingProperties`: [`TargetProcessingProperties`].
+    /// `TargetProcessingProperties`: [`TargetProcessingProperties`](integration_resource_property::TargetProcessingProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integrationresourceproperty.html#cfn-glue-integrationresourceproperty-targetprocessingproperties)
     pub fn target_processing_properties(
@@ -3909,7 +3909,7 @@ impl Job {
         self
     }
 
-    /// `Connections`: [`ConnectionsList`].
+    /// `Connections`: [`ConnectionsList`](job::ConnectionsList).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-connections)
     pub fn connections(mut self, value: impl Into<crate::Value<job::ConnectionsList>>) -> Self {
@@ -3936,7 +3936,7 @@ impl Job {
         self
     }
 
-    /// `ExecutionClass`: [`ExecutionClass`].
+    /// `ExecutionClass`: [`ExecutionClass`](job::ExecutionClass).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-executionclass)
     pub fn execution_class(mut self, value: impl Into<crate::Value<job::ExecutionClass>>) -> Self {
@@ -3945,7 +3945,7 @@ impl Job {
         self
     }
 
-    /// `ExecutionProperty`: [`ExecutionProperty`].
+    /// `ExecutionProperty`: [`ExecutionProperty`](job::ExecutionProperty).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-executionproperty)
     pub fn execution_property(
@@ -3969,7 +3969,7 @@ impl Job {
         self
     }
 
-    /// `JobMode`: [`JobMode`].
+    /// `JobMode`: [`JobMode`](job::JobMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-jobmode)
     pub fn job_mode(mut self, value: impl Into<crate::Value<job::JobMode>>) -> Self {
@@ -4045,7 +4045,7 @@ impl Job {
         self
     }
 
-    /// `NotificationProperty`: [`NotificationProperty`].
+    /// `NotificationProperty`: [`NotificationProperty`](job::NotificationProperty).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-notificationproperty)
     pub fn notification_property(
@@ -4097,7 +4097,7 @@ impl Job {
         self
     }
 
-    /// `WorkerType`: [`WorkerType`].
+    /// `WorkerType`: [`WorkerType`](job::WorkerType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-workertype)
     pub fn worker_type(mut self, value: impl Into<crate::Value<job::WorkerType>>) -> Self {
@@ -4459,7 +4459,7 @@ impl MlTransform {
         self
     }
 
-    /// `TransformEncryption`: [`TransformEncryption`].
+    /// `TransformEncryption`: [`TransformEncryption`](ml_transform::TransformEncryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-transformencryption)
     pub fn transform_encryption(
@@ -5263,7 +5263,7 @@ impl Registry {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](registry::Tag).
     ///
     /// Items: 0 to 10.
     ///
@@ -5352,7 +5352,7 @@ impl Schema {
         )
     }
 
-    /// `CheckpointVersion`: [`SchemaVersion`].
+    /// `CheckpointVersion`: [`SchemaVersion`](schema::SchemaVersion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-schema.html#cfn-glue-schema-checkpointversion)
     pub fn checkpoint_version(
@@ -5374,7 +5374,7 @@ impl Schema {
         self
     }
 
-    /// `Registry`: [`Registry`].
+    /// `Registry`: [`Registry`](schema::Registry).
     ///
     /// Changing it replaces the resource.
     ///
@@ -5399,7 +5399,7 @@ impl Schema {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](schema::Tag).
     ///
     /// Items: 0 to 10.
     ///
@@ -6015,7 +6015,7 @@ impl Table {
         self
     }
 
-    /// `OpenTableFormatInput`: [`OpenTableFormatInput`].
+    /// `OpenTableFormatInput`: [`OpenTableFormatInput`](table::OpenTableFormatInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-table.html#cfn-glue-table-opentableformatinput)
     pub fn open_table_format_input(
@@ -6027,7 +6027,7 @@ impl Table {
         self
     }
 
-    /// `TableInput`: [`TableInput`].
+    /// `TableInput`: [`TableInput`](table::TableInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-table.html#cfn-glue-table-tableinput)
     pub fn table_input(mut self, value: impl Into<crate::Value<table::TableInput>>) -> Self {
@@ -7462,7 +7462,7 @@ impl Trigger {
         self
     }
 
-    /// `EventBatchingCondition`: [`EventBatchingCondition`].
+    /// `EventBatchingCondition`: [`EventBatchingCondition`](trigger::EventBatchingCondition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-eventbatchingcondition)
     pub fn event_batching_condition(
@@ -7486,7 +7486,7 @@ impl Trigger {
         self
     }
 
-    /// `Predicate`: [`Predicate`].
+    /// `Predicate`: [`Predicate`](trigger::Predicate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-predicate)
     pub fn predicate(mut self, value: impl Into<crate::Value<trigger::Predicate>>) -> Self {
@@ -7936,7 +7936,7 @@ impl UsageProfile {
         )
     }
 
-    /// `Configuration`: [`ProfileConfiguration`].
+    /// `Configuration`: [`ProfileConfiguration`](usage_profile::ProfileConfiguration).
     ///
     /// Items: at least 1.
     ///
@@ -7962,7 +7962,7 @@ impl UsageProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](usage_profile::Tag).
     ///
     /// Items: 0 to 50.
     ///

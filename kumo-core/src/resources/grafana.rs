@@ -43,7 +43,7 @@ impl Workspace {
         self
     }
 
-    /// `DataSources`: list of [`DataSourceType`].
+    /// `DataSources`: list of [`DataSourceType`](workspace::DataSourceType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-datasources)
     pub fn data_sources(
@@ -85,7 +85,7 @@ impl Workspace {
         self
     }
 
-    /// `NetworkAccessControl`: [`NetworkAccessControl`].
+    /// `NetworkAccessControl`: [`NetworkAccessControl`](workspace::NetworkAccessControl).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-networkaccesscontrol)
     pub fn network_access_control(
@@ -97,7 +97,7 @@ impl Workspace {
         self
     }
 
-    /// `NotificationDestinations`: list of [`NotificationDestinationType`].
+    /// `NotificationDestinations`: list of [`NotificationDestinationType`](workspace::NotificationDestinationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-notificationdestinations)
     pub fn notification_destinations(
@@ -148,7 +148,7 @@ impl Workspace {
         self
     }
 
-    /// `SamlConfiguration`: [`SamlConfiguration`].
+    /// `SamlConfiguration`: [`SamlConfiguration`](workspace::SamlConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-samlconfiguration)
     pub fn saml_configuration(
@@ -169,7 +169,7 @@ impl Workspace {
         self
     }
 
-    /// `VpcConfiguration`: [`VpcConfiguration`].
+    /// `VpcConfiguration`: [`VpcConfiguration`](workspace::VpcConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-vpcconfiguration)
     pub fn vpc_configuration(

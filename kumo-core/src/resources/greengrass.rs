@@ -39,7 +39,7 @@ impl ConnectorDefinition {
         )
     }
 
-    /// `InitialVersion`: [`ConnectorDefinitionVersion`].
+    /// `InitialVersion`: [`ConnectorDefinitionVersion`](connector_definition::ConnectorDefinitionVersion).
     ///
     /// Changing it replaces the resource.
     ///
@@ -264,7 +264,7 @@ impl CoreDefinition {
         )
     }
 
-    /// `InitialVersion`: [`CoreDefinitionVersion`].
+    /// `InitialVersion`: [`CoreDefinitionVersion`](core_definition::CoreDefinitionVersion).
     ///
     /// Changing it replaces the resource.
     ///
@@ -496,7 +496,7 @@ impl DeviceDefinition {
         )
     }
 
-    /// `InitialVersion`: [`DeviceDefinitionVersion`].
+    /// `InitialVersion`: [`DeviceDefinitionVersion`](device_definition::DeviceDefinitionVersion).
     ///
     /// Changing it replaces the resource.
     ///
@@ -731,7 +731,7 @@ impl FunctionDefinition {
         )
     }
 
-    /// `InitialVersion`: [`FunctionDefinitionVersion`].
+    /// `InitialVersion`: [`FunctionDefinitionVersion`](function_definition::FunctionDefinitionVersion).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1144,7 +1144,7 @@ impl FunctionDefinitionVersion {
         )
     }
 
-    /// `DefaultConfig`: [`DefaultConfig`].
+    /// `DefaultConfig`: [`DefaultConfig`](function_definition_version::DefaultConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1502,7 +1502,7 @@ impl Group {
         )
     }
 
-    /// `InitialVersion`: [`GroupVersion`].
+    /// `InitialVersion`: [`GroupVersion`](group::GroupVersion).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1851,7 +1851,7 @@ impl LoggerDefinition {
         )
     }
 
-    /// `InitialVersion`: [`LoggerDefinitionVersion`].
+    /// `InitialVersion`: [`LoggerDefinitionVersion`](logger_definition::LoggerDefinitionVersion).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2082,7 +2082,7 @@ impl ResourceDefinition {
         )
     }
 
-    /// `InitialVersion`: [`ResourceDefinitionVersion`].
+    /// `InitialVersion`: [`ResourceDefinitionVersion`](resource_definition::ResourceDefinitionVersion).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2981,7 +2981,7 @@ impl SubscriptionDefinition {
         )
     }
 
-    /// `InitialVersion`: [`SubscriptionDefinitionVersion`].
+    /// `InitialVersion`: [`SubscriptionDefinitionVersion`](subscription_definition::SubscriptionDefinitionVersion).
     ///
     /// Changing it replaces the resource.
     ///

@@ -31,7 +31,7 @@ impl ComponentVersion {
         self
     }
 
-    /// `LambdaFunction`: [`LambdaFunctionRecipeSource`].
+    /// `LambdaFunction`: [`LambdaFunctionRecipeSource`](component_version::LambdaFunctionRecipeSource).
     ///
     /// Changing it replaces the resource.
     ///
@@ -751,7 +751,7 @@ impl Deployment {
         )
     }
 
-    /// `Components`: map of [`ComponentDeploymentSpecification`].
+    /// `Components`: map of [`ComponentDeploymentSpecification`](deployment::ComponentDeploymentSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -781,7 +781,7 @@ impl Deployment {
         self
     }
 
-    /// `DeploymentPolicies`: [`DeploymentPolicies`].
+    /// `DeploymentPolicies`: [`DeploymentPolicies`](deployment::DeploymentPolicies).
     ///
     /// Changing it replaces the resource.
     ///
@@ -795,7 +795,7 @@ impl Deployment {
         self
     }
 
-    /// `IotJobConfiguration`: [`DeploymentIoTJobConfiguration`].
+    /// `IotJobConfiguration`: [`DeploymentIoTJobConfiguration`](deployment::DeploymentIoTJobConfiguration).
     ///
     /// Changing it replaces the resource.
     ///

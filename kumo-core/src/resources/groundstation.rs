@@ -31,7 +31,7 @@ impl Config {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](config::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-config.html#cfn-groundstation-config-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<config::Tag>>>) -> Self {
@@ -1016,7 +1016,7 @@ impl DataflowEndpointGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dataflow_endpoint_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroup.html#cfn-groundstation-dataflowendpointgroup-tags)
     pub fn tags(
@@ -1582,7 +1582,7 @@ impl DataflowEndpointGroupV2 {
         self
     }
 
-    /// `Endpoints`: list of [`CreateEndpointDetails`].
+    /// `Endpoints`: list of [`CreateEndpointDetails`](dataflow_endpoint_group_v2::CreateEndpointDetails).
     ///
     /// Items: 1 to 12.
     ///
@@ -1597,7 +1597,7 @@ impl DataflowEndpointGroupV2 {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dataflow_endpoint_group_v2::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroupv2.html#cfn-groundstation-dataflowendpointgroupv2-tags)
     pub fn tags(
@@ -2110,7 +2110,7 @@ impl MissionProfile {
         self
     }
 
-    /// `StreamsKmsKey`: [`StreamsKmsKey`].
+    /// `StreamsKmsKey`: [`StreamsKmsKey`](mission_profile::StreamsKmsKey).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-missionprofile.html#cfn-groundstation-missionprofile-streamskmskey)
     pub fn streams_kms_key(
@@ -2135,7 +2135,7 @@ impl MissionProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mission_profile::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-missionprofile.html#cfn-groundstation-missionprofile-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<mission_profile::Tag>>>) -> Self {

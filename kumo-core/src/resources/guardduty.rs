@@ -33,7 +33,7 @@ impl Detector {
         )
     }
 
-    /// `DataSources`: [`CfnDataSourceConfigurations`].
+    /// `DataSources`: [`CfnDataSourceConfigurations`](detector::CfnDataSourceConfigurations).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-detector.html#cfn-guardduty-detector-datasources)
     pub fn data_sources(
@@ -44,7 +44,7 @@ impl Detector {
         self
     }
 
-    /// `Features`: list of [`CfnFeatureConfiguration`].
+    /// `Features`: list of [`CfnFeatureConfiguration`](detector::CfnFeatureConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-detector.html#cfn-guardduty-detector-features)
     pub fn features(
@@ -55,7 +55,7 @@ impl Detector {
         self
     }
 
-    /// `FindingPublishingFrequency`: [`FindingPublishingFrequency`].
+    /// `FindingPublishingFrequency`: [`FindingPublishingFrequency`](detector::FindingPublishingFrequency).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-detector.html#cfn-guardduty-detector-findingpublishingfrequency)
     pub fn finding_publishing_frequency(
@@ -67,7 +67,7 @@ impl Detector {
         self
     }
 
-    /// `Tags`: list of [`TagItem`].
+    /// `Tags`: list of [`TagItem`](detector::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-detector.html#cfn-guardduty-detector-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<detector::TagItem>>>) -> Self {
@@ -523,7 +523,7 @@ impl Filter {
         )
     }
 
-    /// `Action`: [`Action`].
+    /// `Action`: [`Action`](filter::Action).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-filter.html#cfn-guardduty-filter-action)
     pub fn action(mut self, value: impl Into<crate::Value<filter::Action>>) -> Self {
@@ -551,7 +551,7 @@ impl Filter {
         self
     }
 
-    /// `Tags`: list of [`TagItem`].
+    /// `Tags`: list of [`TagItem`](filter::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-filter.html#cfn-guardduty-filter-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<filter::TagItem>>>) -> Self {
@@ -838,7 +838,7 @@ impl IpSet {
         self
     }
 
-    /// `Tags`: list of [`TagItem`].
+    /// `Tags`: list of [`TagItem`](ip_set::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-ipset.html#cfn-guardduty-ipset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<ip_set::TagItem>>>) -> Self {
@@ -953,7 +953,7 @@ impl MalwareProtectionPlan {
         )
     }
 
-    /// `Actions`: [`CfnActions`].
+    /// `Actions`: [`CfnActions`](malware_protection_plan::CfnActions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-malwareprotectionplan.html#cfn-guardduty-malwareprotectionplan-actions)
     pub fn actions(
@@ -964,7 +964,7 @@ impl MalwareProtectionPlan {
         self
     }
 
-    /// `Tags`: list of [`TagItem`].
+    /// `Tags`: list of [`TagItem`](malware_protection_plan::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-malwareprotectionplan.html#cfn-guardduty-malwareprotectionplan-tags)
     pub fn tags(
@@ -1292,7 +1292,7 @@ impl Member {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](member::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-member.html#cfn-guardduty-member-status)
     pub fn status(mut self, value: impl Into<crate::Value<member::Status>>) -> Self {
@@ -1381,7 +1381,7 @@ impl PublishingDestination {
         )
     }
 
-    /// `Tags`: list of [`TagItem`].
+    /// `Tags`: list of [`TagItem`](publishing_destination::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-publishingdestination.html#cfn-guardduty-publishingdestination-tags)
     pub fn tags(
@@ -1574,7 +1574,7 @@ impl ThreatEntitySet {
         self
     }
 
-    /// `Tags`: list of [`TagItem`].
+    /// `Tags`: list of [`TagItem`](threat_entity_set::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatentityset.html#cfn-guardduty-threatentityset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<threat_entity_set::TagItem>>>) -> Self {
@@ -1750,7 +1750,7 @@ impl ThreatIntelSet {
         self
     }
 
-    /// `Tags`: list of [`TagItem`].
+    /// `Tags`: list of [`TagItem`](threat_intel_set::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatintelset.html#cfn-guardduty-threatintelset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<threat_intel_set::TagItem>>>) -> Self {
@@ -1908,7 +1908,7 @@ impl TrustedEntitySet {
         self
     }
 
-    /// `Tags`: list of [`TagItem`].
+    /// `Tags`: list of [`TagItem`](trusted_entity_set::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-trustedentityset.html#cfn-guardduty-trustedentityset-tags)
     pub fn tags(

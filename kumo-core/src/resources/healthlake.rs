@@ -37,7 +37,7 @@ impl FhirDatastore {
         self
     }
 
-    /// `IdentityProviderConfiguration`: [`IdentityProviderConfiguration`].
+    /// `IdentityProviderConfiguration`: [`IdentityProviderConfiguration`](fhir_datastore::IdentityProviderConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -51,7 +51,7 @@ impl FhirDatastore {
         self
     }
 
-    /// `PreloadDataConfig`: [`PreloadDataConfig`].
+    /// `PreloadDataConfig`: [`PreloadDataConfig`](fhir_datastore::PreloadDataConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -65,7 +65,7 @@ impl FhirDatastore {
         self
     }
 
-    /// `SseConfiguration`: [`SseConfiguration`].
+    /// `SseConfiguration`: [`SseConfiguration`](fhir_datastore::SseConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -79,7 +79,7 @@ impl FhirDatastore {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fhir_datastore::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -138,7 +138,7 @@ impl Group {
         self
     }
 
-    /// `Policies`: list of [`Policy`].
+    /// `Policies`: list of [`Policy`](group::Policy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html#cfn-iam-group-policies)
     pub fn policies(mut self, value: impl Into<crate::Value<Vec<group::Policy>>>) -> Self {
@@ -504,7 +504,7 @@ impl OidcProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](oidc_provider::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -751,7 +751,7 @@ impl Role {
         self
     }
 
-    /// `Policies`: list of [`Policy`].
+    /// `Policies`: list of [`Policy`](role::Policy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-policies)
     pub fn policies(mut self, value: impl Into<crate::Value<Vec<role::Policy>>>) -> Self {
@@ -773,7 +773,7 @@ impl Role {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](role::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -955,7 +955,7 @@ impl SamlProvider {
         self
     }
 
-    /// `AssertionEncryptionMode`: [`AssertionEncryptionMode`].
+    /// `AssertionEncryptionMode`: [`AssertionEncryptionMode`](saml_provider::AssertionEncryptionMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-samlprovider.html#cfn-iam-samlprovider-assertionencryptionmode)
     pub fn assertion_encryption_mode(
@@ -981,7 +981,7 @@ impl SamlProvider {
         self
     }
 
-    /// `PrivateKeyList`: list of [`SamlPrivateKey`].
+    /// `PrivateKeyList`: list of [`SamlPrivateKey`](saml_provider::SamlPrivateKey).
     ///
     /// Items: at most 2.
     ///
@@ -1021,7 +1021,7 @@ impl SamlProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](saml_provider::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1225,7 +1225,7 @@ impl ServerCertificate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](server_certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servercertificate.html#cfn-iam-servercertificate-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<server_certificate::Tag>>>) -> Self {
@@ -1409,7 +1409,7 @@ impl User {
         self
     }
 
-    /// `LoginProfile`: [`LoginProfile`].
+    /// `LoginProfile`: [`LoginProfile`](user::LoginProfile).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-loginprofile)
     pub fn login_profile(mut self, value: impl Into<crate::Value<user::LoginProfile>>) -> Self {
@@ -1452,7 +1452,7 @@ impl User {
         self
     }
 
-    /// `Policies`: list of [`Policy`].
+    /// `Policies`: list of [`Policy`](user::Policy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-policies)
     pub fn policies(mut self, value: impl Into<crate::Value<Vec<user::Policy>>>) -> Self {
@@ -1460,7 +1460,7 @@ impl User {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1740,7 +1740,7 @@ impl VirtualMfaDevice {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](virtual_mfa_device::Tag).
     ///
     /// Items: 0 to 50.
     ///

@@ -232,7 +232,7 @@ impl ContainerRecipe {
         ContainerRecipe(crate::Resource::new("AWS::ImageBuilder::ContainerRecipe"))
     }
 
-    /// `Components`: list of [`ComponentConfiguration`].
+    /// `Components`: list of [`ComponentConfiguration`](container_recipe::ComponentConfiguration).
     ///
     /// Items: at least 1.
     ///
@@ -247,7 +247,7 @@ impl ContainerRecipe {
         self
     }
 
-    /// `ContainerType`: [`ContainerType`].
+    /// `ContainerType`: [`ContainerType`](container_recipe::ContainerType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -312,7 +312,7 @@ impl ContainerRecipe {
         self
     }
 
-    /// `InstanceConfiguration`: [`InstanceConfiguration`].
+    /// `InstanceConfiguration`: [`InstanceConfiguration`](container_recipe::InstanceConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -362,7 +362,7 @@ impl ContainerRecipe {
         self
     }
 
-    /// `PlatformOverride`: [`PlatformOverride`].
+    /// `PlatformOverride`: [`PlatformOverride`](container_recipe::PlatformOverride).
     ///
     /// Changing it replaces the resource.
     ///
@@ -387,7 +387,7 @@ impl ContainerRecipe {
         self
     }
 
-    /// `TargetRepository`: [`TargetContainerRepository`].
+    /// `TargetRepository`: [`TargetContainerRepository`](container_recipe::TargetContainerRepository).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1625,7 +1625,7 @@ impl Image {
         self
     }
 
-    /// `DeletionSettings`: [`DeletionSettings`].
+    /// `DeletionSettings`: [`DeletionSettings`](image::DeletionSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-deletionsettings)
     pub fn deletion_settings(
@@ -1677,7 +1677,7 @@ impl Image {
         self
     }
 
-    /// `ImagePipelineExecutionSettings`: [`ImagePipelineExecutionSettings`].
+    /// `ImagePipelineExecutionSettings`: [`ImagePipelineExecutionSettings`](image::ImagePipelineExecutionSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-imagepipelineexecutionsettings)
     pub fn image_pipeline_execution_settings(
@@ -1702,7 +1702,7 @@ impl Image {
         self
     }
 
-    /// `ImageScanningConfiguration`: [`ImageScanningConfiguration`].
+    /// `ImageScanningConfiguration`: [`ImageScanningConfiguration`](image::ImageScanningConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1716,7 +1716,7 @@ impl Image {
         self
     }
 
-    /// `ImageTestsConfiguration`: [`ImageTestsConfiguration`].
+    /// `ImageTestsConfiguration`: [`ImageTestsConfiguration`](image::ImageTestsConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1746,7 +1746,7 @@ impl Image {
         self
     }
 
-    /// `LoggingConfiguration`: [`ImageLoggingConfiguration`].
+    /// `LoggingConfiguration`: [`ImageLoggingConfiguration`](image::ImageLoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-loggingconfiguration)
     pub fn logging_configuration(
@@ -1769,7 +1769,7 @@ impl Image {
         self
     }
 
-    /// `Workflows`: list of [`WorkflowConfiguration`].
+    /// `Workflows`: list of [`WorkflowConfiguration`](image::WorkflowConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2280,7 +2280,7 @@ impl ImagePipeline {
         self
     }
 
-    /// `ImageScanningConfiguration`: [`ImageScanningConfiguration`].
+    /// `ImageScanningConfiguration`: [`ImageScanningConfiguration`](image_pipeline::ImageScanningConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-imagescanningconfiguration)
     pub fn image_scanning_configuration(
@@ -2292,7 +2292,7 @@ impl ImagePipeline {
         self
     }
 
-    /// `ImageTestsConfiguration`: [`ImageTestsConfiguration`].
+    /// `ImageTestsConfiguration`: [`ImageTestsConfiguration`](image_pipeline::ImageTestsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-imagetestsconfiguration)
     pub fn image_tests_configuration(
@@ -2318,7 +2318,7 @@ impl ImagePipeline {
         self
     }
 
-    /// `LoggingConfiguration`: [`PipelineLoggingConfiguration`].
+    /// `LoggingConfiguration`: [`PipelineLoggingConfiguration`](image_pipeline::PipelineLoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-loggingconfiguration)
     pub fn logging_configuration(
@@ -2342,7 +2342,7 @@ impl ImagePipeline {
         self
     }
 
-    /// `Schedule`: [`Schedule`].
+    /// `Schedule`: [`Schedule`](image_pipeline::Schedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-schedule)
     pub fn schedule(mut self, value: impl Into<crate::Value<image_pipeline::Schedule>>) -> Self {
@@ -2350,7 +2350,7 @@ impl ImagePipeline {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](image_pipeline::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-status)
     pub fn status(mut self, value: impl Into<crate::Value<image_pipeline::Status>>) -> Self {
@@ -2369,7 +2369,7 @@ impl ImagePipeline {
         self
     }
 
-    /// `Workflows`: list of [`WorkflowConfiguration`].
+    /// `Workflows`: list of [`WorkflowConfiguration`](image_pipeline::WorkflowConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-workflows)
     pub fn workflows(
@@ -2847,7 +2847,7 @@ impl ImageRecipe {
         )
     }
 
-    /// `AdditionalInstanceConfiguration`: [`AdditionalInstanceConfiguration`].
+    /// `AdditionalInstanceConfiguration`: [`AdditionalInstanceConfiguration`](image_recipe::AdditionalInstanceConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html#cfn-imagebuilder-imagerecipe-additionalinstanceconfiguration)
     pub fn additional_instance_configuration(
@@ -2870,7 +2870,7 @@ impl ImageRecipe {
         self
     }
 
-    /// `BlockDeviceMappings`: list of [`InstanceBlockDeviceMapping`].
+    /// `BlockDeviceMappings`: list of [`InstanceBlockDeviceMapping`](image_recipe::InstanceBlockDeviceMapping).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2884,7 +2884,7 @@ impl ImageRecipe {
         self
     }
 
-    /// `Components`: list of [`ComponentConfiguration`].
+    /// `Components`: list of [`ComponentConfiguration`](image_recipe::ComponentConfiguration).
     ///
     /// Items: at least 1.
     ///
@@ -3370,7 +3370,7 @@ impl InfrastructureConfiguration {
         self
     }
 
-    /// `InstanceMetadataOptions`: [`InstanceMetadataOptions`].
+    /// `InstanceMetadataOptions`: [`InstanceMetadataOptions`](infrastructure_configuration::InstanceMetadataOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-instancemetadataoptions)
     pub fn instance_metadata_options(
@@ -3401,7 +3401,7 @@ impl InfrastructureConfiguration {
         self
     }
 
-    /// `Logging`: [`Logging`].
+    /// `Logging`: [`Logging`](infrastructure_configuration::Logging).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-logging)
     pub fn logging(
@@ -3412,7 +3412,7 @@ impl InfrastructureConfiguration {
         self
     }
 
-    /// `Placement`: [`Placement`].
+    /// `Placement`: [`Placement`](infrastructure_configuration::Placement).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-placement)
     pub fn placement(
@@ -3760,7 +3760,7 @@ impl LifecyclePolicy {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](lifecycle_policy::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-lifecyclepolicy.html#cfn-imagebuilder-lifecyclepolicy-status)
     pub fn status(mut self, value: impl Into<crate::Value<lifecycle_policy::Status>>) -> Self {

@@ -117,7 +117,7 @@ impl AssessmentTemplate {
         self
     }
 
-    /// `UserAttributesForFindings`: list of [`Tag`].
+    /// `UserAttributesForFindings`: list of [`Tag`](assessment_template::Tag).
     ///
     /// Items: 0 to 10.
     ///

@@ -320,7 +320,7 @@ impl CodeSecurityIntegration {
         ))
     }
 
-    /// `CreateIntegrationDetails`: [`CreateDetails`].
+    /// `CreateIntegrationDetails`: [`CreateDetails`](code_security_integration::CreateDetails).
     ///
     /// Changing it replaces the resource.
     ///
@@ -359,7 +359,7 @@ impl CodeSecurityIntegration {
         self
     }
 
-    /// `Type`: [`IntegrationType`].
+    /// `Type`: [`IntegrationType`](code_security_integration::IntegrationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityintegration.html#cfn-inspectorv2-codesecurityintegration-type)
     pub fn r#type(
@@ -370,7 +370,7 @@ impl CodeSecurityIntegration {
         self
     }
 
-    /// `UpdateIntegrationDetails`: [`UpdateDetails`].
+    /// `UpdateIntegrationDetails`: [`UpdateDetails`](code_security_integration::UpdateDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityintegration.html#cfn-inspectorv2-codesecurityintegration-updateintegrationdetails)
     pub fn update_integration_details(
@@ -617,7 +617,7 @@ impl CodeSecurityScanConfiguration {
         ))
     }
 
-    /// `Configuration`: [`CodeSecurityScanConfiguration`].
+    /// `Configuration`: [`CodeSecurityScanConfiguration`](code_security_scan_configuration::CodeSecurityScanConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-configuration)
     pub fn configuration(
@@ -629,7 +629,7 @@ impl CodeSecurityScanConfiguration {
         self
     }
 
-    /// `Level`: [`ConfigurationLevel`].
+    /// `Level`: [`ConfigurationLevel`](code_security_scan_configuration::ConfigurationLevel).
     ///
     /// Changing it replaces the resource.
     ///
@@ -656,7 +656,7 @@ impl CodeSecurityScanConfiguration {
         self
     }
 
-    /// `ScopeSettings`: [`ScopeSettings`].
+    /// `ScopeSettings`: [`ScopeSettings`](code_security_scan_configuration::ScopeSettings).
     ///
     /// Changing it replaces the resource.
     ///

@@ -70,7 +70,7 @@ impl Connection {
         self
     }
 
-    /// `RemoteAccount`: [`RemoteAccount`].
+    /// `RemoteAccount`: [`RemoteAccount`](connection::RemoteAccount).
     ///
     /// Changing it replaces the resource.
     ///
@@ -97,7 +97,7 @@ impl Connection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connection::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-interconnect-connection.html#cfn-interconnect-connection-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection::Tag>>>) -> Self {

@@ -22,7 +22,7 @@ impl Monitor {
         )
     }
 
-    /// `HealthEventsConfig`: [`HealthEventsConfig`].
+    /// `HealthEventsConfig`: [`HealthEventsConfig`](monitor::HealthEventsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-healtheventsconfig)
     pub fn health_events_config(
@@ -43,7 +43,7 @@ impl Monitor {
         self
     }
 
-    /// `InternetMeasurementsLogDelivery`: [`InternetMeasurementsLogDelivery`].
+    /// `InternetMeasurementsLogDelivery`: [`InternetMeasurementsLogDelivery`](monitor::InternetMeasurementsLogDelivery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-internetmeasurementslogdelivery)
     pub fn internet_measurements_log_delivery(
@@ -105,7 +105,7 @@ impl Monitor {
         self
     }
 
-    /// `Status`: [`MonitorConfigState`].
+    /// `Status`: [`MonitorConfigState`](monitor::MonitorConfigState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-status)
     pub fn status(mut self, value: impl Into<crate::Value<monitor::MonitorConfigState>>) -> Self {
@@ -113,7 +113,7 @@ impl Monitor {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](monitor::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<monitor::Tag>>>) -> Self {

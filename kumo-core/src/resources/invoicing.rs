@@ -36,7 +36,7 @@ impl InvoiceUnit {
         self
     }
 
-    /// `ResourceTags`: list of [`ResourceTag`].
+    /// `ResourceTags`: list of [`ResourceTag`](invoice_unit::ResourceTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-invoicing-invoiceunit.html#cfn-invoicing-invoiceunit-resourcetags)
     pub fn resource_tags(

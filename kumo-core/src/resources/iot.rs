@@ -64,7 +64,7 @@ impl AccountAuditConfiguration {
         )
     }
 
-    /// `AuditNotificationTargetConfigurations`: [`AuditNotificationTargetConfigurations`].
+    /// `AuditNotificationTargetConfigurations`: [`AuditNotificationTargetConfigurations`](account_audit_configuration::AuditNotificationTargetConfigurations).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-accountauditconfiguration.html#cfn-iot-accountauditconfiguration-auditnotificationtargetconfigurations)
     pub fn audit_notification_target_configurations(
@@ -661,7 +661,7 @@ impl Authorizer {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](authorizer::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-status)
     pub fn status(mut self, value: impl Into<crate::Value<authorizer::Status>>) -> Self {
@@ -669,7 +669,7 @@ impl Authorizer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](authorizer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<authorizer::Tag>>>) -> Self {
@@ -803,7 +803,7 @@ impl BillingGroup {
         self
     }
 
-    /// `BillingGroupProperties`: [`BillingGroupProperties`].
+    /// `BillingGroupProperties`: [`BillingGroupProperties`](billing_group::BillingGroupProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-billinggroup.html#cfn-iot-billinggroup-billinggroupproperties)
     pub fn billing_group_properties(
@@ -815,7 +815,7 @@ impl BillingGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](billing_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -947,7 +947,7 @@ impl CaCertificate {
         )
     }
 
-    /// `AutoRegistrationStatus`: [`AutoRegistrationStatus`].
+    /// `AutoRegistrationStatus`: [`AutoRegistrationStatus`](ca_certificate::AutoRegistrationStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-autoregistrationstatus)
     pub fn auto_registration_status(
@@ -959,7 +959,7 @@ impl CaCertificate {
         self
     }
 
-    /// `CertificateMode`: [`CertificateMode`].
+    /// `CertificateMode`: [`CertificateMode`](ca_certificate::CertificateMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -973,7 +973,7 @@ impl CaCertificate {
         self
     }
 
-    /// `RegistrationConfig`: [`RegistrationConfig`].
+    /// `RegistrationConfig`: [`RegistrationConfig`](ca_certificate::RegistrationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-registrationconfig)
     pub fn registration_config(
@@ -994,7 +994,7 @@ impl CaCertificate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ca_certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<ca_certificate::Tag>>>) -> Self {
@@ -1226,7 +1226,7 @@ impl Certificate {
         self
     }
 
-    /// `CertificateMode`: [`CertificateMode`].
+    /// `CertificateMode`: [`CertificateMode`](certificate::CertificateMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1397,7 +1397,7 @@ impl CertificateProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](certificate_provider::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1546,7 +1546,7 @@ impl Command {
         self
     }
 
-    /// `MandatoryParameters`: list of [`CommandParameter`].
+    /// `MandatoryParameters`: list of [`CommandParameter`](command::CommandParameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-mandatoryparameters)
     pub fn mandatory_parameters(
@@ -1558,7 +1558,7 @@ impl Command {
         self
     }
 
-    /// `Namespace`: [`Namespace`].
+    /// `Namespace`: [`Namespace`](command::Namespace).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-namespace)
     pub fn namespace(mut self, value: impl Into<crate::Value<command::Namespace>>) -> Self {
@@ -1566,7 +1566,7 @@ impl Command {
         self
     }
 
-    /// `Payload`: [`CommandPayload`].
+    /// `Payload`: [`CommandPayload`](command::CommandPayload).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-payload)
     pub fn payload(mut self, value: impl Into<crate::Value<command::CommandPayload>>) -> Self {
@@ -1596,7 +1596,7 @@ impl Command {
         self
     }
 
-    /// `Preprocessor`: [`CommandPreprocessor`].
+    /// `Preprocessor`: [`CommandPreprocessor`](command::CommandPreprocessor).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1620,7 +1620,7 @@ impl Command {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](command::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<command::Tag>>>) -> Self {
@@ -2209,7 +2209,7 @@ impl CustomMetric {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](custom_metric::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -2334,7 +2334,7 @@ impl Dimension {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dimension::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -2427,7 +2427,7 @@ impl DomainConfiguration {
         DomainConfiguration(crate::Resource::new("AWS::IoT::DomainConfiguration"))
     }
 
-    /// `ApplicationProtocol`: [`ApplicationProtocol`].
+    /// `ApplicationProtocol`: [`ApplicationProtocol`](domain_configuration::ApplicationProtocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-applicationprotocol)
     pub fn application_protocol(
@@ -2439,7 +2439,7 @@ impl DomainConfiguration {
         self
     }
 
-    /// `AuthenticationType`: [`AuthenticationType`].
+    /// `AuthenticationType`: [`AuthenticationType`](domain_configuration::AuthenticationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-authenticationtype)
     pub fn authentication_type(
@@ -2451,7 +2451,7 @@ impl DomainConfiguration {
         self
     }
 
-    /// `AuthorizerConfig`: [`AuthorizerConfig`].
+    /// `AuthorizerConfig`: [`AuthorizerConfig`](domain_configuration::AuthorizerConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-authorizerconfig)
     pub fn authorizer_config(
@@ -2463,7 +2463,7 @@ impl DomainConfiguration {
         self
     }
 
-    /// `ClientCertificateConfig`: [`ClientCertificateConfig`].
+    /// `ClientCertificateConfig`: [`ClientCertificateConfig`](domain_configuration::ClientCertificateConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-clientcertificateconfig)
     pub fn client_certificate_config(
@@ -2490,7 +2490,7 @@ impl DomainConfiguration {
         self
     }
 
-    /// `DomainConfigurationStatus`: [`DomainConfigurationStatus`].
+    /// `DomainConfigurationStatus`: [`DomainConfigurationStatus`](domain_configuration::DomainConfigurationStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-domainconfigurationstatus)
     pub fn domain_configuration_status(
@@ -2529,7 +2529,7 @@ impl DomainConfiguration {
         self
     }
 
-    /// `ServerCertificateConfig`: [`ServerCertificateConfig`].
+    /// `ServerCertificateConfig`: [`ServerCertificateConfig`](domain_configuration::ServerCertificateConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-servercertificateconfig)
     pub fn server_certificate_config(
@@ -2541,7 +2541,7 @@ impl DomainConfiguration {
         self
     }
 
-    /// `ServiceType`: [`ServiceType`].
+    /// `ServiceType`: [`ServiceType`](domain_configuration::ServiceType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2554,7 +2554,7 @@ impl DomainConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_configuration::Tag>>>) -> Self {
@@ -2562,7 +2562,7 @@ impl DomainConfiguration {
         self
     }
 
-    /// `TlsConfig`: [`TlsConfig`].
+    /// `TlsConfig`: [`TlsConfig`](domain_configuration::TlsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-tlsconfig)
     pub fn tls_config(
@@ -3052,7 +3052,7 @@ impl FleetMetric {
         self
     }
 
-    /// `AggregationType`: [`AggregationType`].
+    /// `AggregationType`: [`AggregationType`](fleet_metric::AggregationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-aggregationtype)
     pub fn aggregation_type(
@@ -3117,7 +3117,7 @@ impl FleetMetric {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fleet_metric::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -3127,7 +3127,7 @@ impl FleetMetric {
         self
     }
 
-    /// `Unit`: [`Unit`].
+    /// `Unit`: [`Unit`](fleet_metric::Unit).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-unit)
     pub fn unit(mut self, value: impl Into<crate::Value<fleet_metric::Unit>>) -> Self {
@@ -3366,7 +3366,7 @@ impl JobTemplate {
         )
     }
 
-    /// `AbortConfig`: [`AbortConfig`].
+    /// `AbortConfig`: [`AbortConfig`](job_template::AbortConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3428,7 +3428,7 @@ impl JobTemplate {
         self
     }
 
-    /// `JobExecutionsRetryConfig`: [`JobExecutionsRetryConfig`].
+    /// `JobExecutionsRetryConfig`: [`JobExecutionsRetryConfig`](job_template::JobExecutionsRetryConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3442,7 +3442,7 @@ impl JobTemplate {
         self
     }
 
-    /// `JobExecutionsRolloutConfig`: [`JobExecutionsRolloutConfig`].
+    /// `JobExecutionsRolloutConfig`: [`JobExecutionsRolloutConfig`](job_template::JobExecutionsRolloutConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3456,7 +3456,7 @@ impl JobTemplate {
         self
     }
 
-    /// `MaintenanceWindows`: list of [`MaintenanceWindow`].
+    /// `MaintenanceWindows`: list of [`MaintenanceWindow`](job_template::MaintenanceWindow).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3470,7 +3470,7 @@ impl JobTemplate {
         self
     }
 
-    /// `PresignedUrlConfig`: [`PresignedUrlConfig`].
+    /// `PresignedUrlConfig`: [`PresignedUrlConfig`](job_template::PresignedUrlConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3484,7 +3484,7 @@ impl JobTemplate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](job_template::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -3496,7 +3496,7 @@ impl JobTemplate {
         self
     }
 
-    /// `TimeoutConfig`: [`TimeoutConfig`].
+    /// `TimeoutConfig`: [`TimeoutConfig`](job_template::TimeoutConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -4005,7 +4005,7 @@ impl Logging {
         )
     }
 
-    /// `EventConfigurations`: list of [`EventConfiguration`].
+    /// `EventConfigurations`: list of [`EventConfiguration`](logging::EventConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-logging.html#cfn-iot-logging-eventconfigurations)
     pub fn event_configurations(
@@ -4173,7 +4173,7 @@ impl MitigationAction {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mitigation_action::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -4606,7 +4606,7 @@ impl Policy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-policy.html#cfn-iot-policy-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy::Tag>>>) -> Self {
@@ -4767,7 +4767,7 @@ impl ProvisioningTemplate {
         self
     }
 
-    /// `PreProvisioningHook`: [`ProvisioningHook`].
+    /// `PreProvisioningHook`: [`ProvisioningHook`](provisioning_template::ProvisioningHook).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-provisioningtemplate.html#cfn-iot-provisioningtemplate-preprovisioninghook)
     pub fn pre_provisioning_hook(
@@ -4779,7 +4779,7 @@ impl ProvisioningTemplate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](provisioning_template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-provisioningtemplate.html#cfn-iot-provisioningtemplate-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<provisioning_template::Tag>>>) -> Self {
@@ -4802,7 +4802,7 @@ impl ProvisioningTemplate {
         self
     }
 
-    /// `TemplateType`: [`TemplateType`].
+    /// `TemplateType`: [`TemplateType`](provisioning_template::TemplateType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -5085,7 +5085,7 @@ impl RoleAlias {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](role_alias::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-rolealias.html#cfn-iot-rolealias-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<role_alias::Tag>>>) -> Self {
@@ -5180,7 +5180,7 @@ impl ScheduledAudit {
         self
     }
 
-    /// `DayOfWeek`: [`DayOfWeek`].
+    /// `DayOfWeek`: [`DayOfWeek`](scheduled_audit::DayOfWeek).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-scheduledaudit.html#cfn-iot-scheduledaudit-dayofweek)
     pub fn day_of_week(
@@ -5206,7 +5206,7 @@ impl ScheduledAudit {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](scheduled_audit::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -5344,7 +5344,7 @@ impl SecurityProfile {
         SecurityProfile(crate::Resource::new("AWS::IoT::SecurityProfile"))
     }
 
-    /// `AdditionalMetricsToRetainV2`: list of [`MetricToRetain`].
+    /// `AdditionalMetricsToRetainV2`: list of [`MetricToRetain`](security_profile::MetricToRetain).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-additionalmetricstoretainv2)
     pub fn additional_metrics_to_retain_v2(
@@ -5356,7 +5356,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `AlertTargets`: map of [`AlertTarget`].
+    /// `AlertTargets`: map of [`AlertTarget`](security_profile::AlertTarget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-alerttargets)
     pub fn alert_targets(
@@ -5370,7 +5370,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `Behaviors`: list of [`Behavior`].
+    /// `Behaviors`: list of [`Behavior`](security_profile::Behavior).
     ///
     /// Length: at most 100.
     ///
@@ -5385,7 +5385,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `MetricsExportConfig`: [`MetricsExportConfig`].
+    /// `MetricsExportConfig`: [`MetricsExportConfig`](security_profile::MetricsExportConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-metricsexportconfig)
     pub fn metrics_export_config(
@@ -5425,7 +5425,7 @@ impl SecurityProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](security_profile::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -6097,7 +6097,7 @@ impl SoftwarePackage {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](software_package::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -6186,7 +6186,7 @@ impl SoftwarePackageVersion {
         )
     }
 
-    /// `Artifact`: [`PackageVersionArtifact`].
+    /// `Artifact`: [`PackageVersionArtifact`](software_package_version::PackageVersionArtifact).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-artifact)
     pub fn artifact(
@@ -6230,7 +6230,7 @@ impl SoftwarePackageVersion {
         self
     }
 
-    /// `Sbom`: [`Sbom`].
+    /// `Sbom`: [`Sbom`](software_package_version::Sbom).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-sbom)
     pub fn sbom(mut self, value: impl Into<crate::Value<software_package_version::Sbom>>) -> Self {
@@ -6238,7 +6238,7 @@ impl SoftwarePackageVersion {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](software_package_version::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -6419,7 +6419,7 @@ impl Thing {
         Thing(crate::Resource::new("AWS::IoT::Thing"))
     }
 
-    /// `AttributePayload`: [`AttributePayload`].
+    /// `AttributePayload`: [`AttributePayload`](thing::AttributePayload).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thing.html#cfn-iot-thing-attributepayload)
     pub fn attribute_payload(
@@ -6555,7 +6555,7 @@ impl ThingGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](thing_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -6580,7 +6580,7 @@ impl ThingGroup {
         self
     }
 
-    /// `ThingGroupProperties`: [`ThingGroupProperties`].
+    /// `ThingGroupProperties`: [`ThingGroupProperties`](thing_group::ThingGroupProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thinggroup.html#cfn-iot-thinggroup-thinggroupproperties)
     pub fn thing_group_properties(
@@ -6812,7 +6812,7 @@ impl ThingType {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](thing_type::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -6837,7 +6837,7 @@ impl ThingType {
         self
     }
 
-    /// `ThingTypeProperties`: [`ThingTypeProperties`].
+    /// `ThingTypeProperties`: [`ThingTypeProperties`](thing_type::ThingTypeProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thingtype.html#cfn-iot-thingtype-thingtypeproperties)
     pub fn thing_type_properties(
@@ -7103,7 +7103,7 @@ impl TopicRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](topic_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-topicrule.html#cfn-iot-topicrule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<topic_rule::Tag>>>) -> Self {
@@ -9012,7 +9012,7 @@ impl TopicRuleDestination {
         TopicRuleDestination(crate::Resource::new("AWS::IoT::TopicRuleDestination"))
     }
 
-    /// `HttpUrlProperties`: [`HttpUrlDestinationSummary`].
+    /// `HttpUrlProperties`: [`HttpUrlDestinationSummary`](topic_rule_destination::HttpUrlDestinationSummary).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9026,7 +9026,7 @@ impl TopicRuleDestination {
         self
     }
 
-    /// `Status`: [`TopicRuleDestinationStatus`].
+    /// `Status`: [`TopicRuleDestinationStatus`](topic_rule_destination::TopicRuleDestinationStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-topicruledestination.html#cfn-iot-topicruledestination-status)
     pub fn status(
@@ -9037,7 +9037,7 @@ impl TopicRuleDestination {
         self
     }
 
-    /// `VpcProperties`: [`VpcDestinationProperties`].
+    /// `VpcProperties`: [`VpcDestinationProperties`](topic_rule_destination::VpcDestinationProperties).
     ///
     /// Changing it replaces the resource.
     ///

@@ -36,7 +36,7 @@ impl Channel {
         self
     }
 
-    /// `ChannelStorage`: [`ChannelStorage`].
+    /// `ChannelStorage`: [`ChannelStorage`](channel::ChannelStorage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-channel.html#cfn-iotanalytics-channel-channelstorage)
     pub fn channel_storage(
@@ -48,7 +48,7 @@ impl Channel {
         self
     }
 
-    /// `RetentionPeriod`: [`RetentionPeriod`].
+    /// `RetentionPeriod`: [`RetentionPeriod`](channel::RetentionPeriod).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-channel.html#cfn-iotanalytics-channel-retentionperiod)
     pub fn retention_period(
@@ -60,7 +60,7 @@ impl Channel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](channel::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -266,7 +266,7 @@ impl Dataset {
         )
     }
 
-    /// `ContentDeliveryRules`: list of [`DatasetContentDeliveryRule`].
+    /// `ContentDeliveryRules`: list of [`DatasetContentDeliveryRule`](dataset::DatasetContentDeliveryRule).
     ///
     /// Items: 0 to 20.
     ///
@@ -294,7 +294,7 @@ impl Dataset {
         self
     }
 
-    /// `LateDataRules`: list of [`LateDataRule`].
+    /// `LateDataRules`: list of [`LateDataRule`](dataset::LateDataRule).
     ///
     /// Items: 1 to 1.
     ///
@@ -308,7 +308,7 @@ impl Dataset {
         self
     }
 
-    /// `RetentionPeriod`: [`RetentionPeriod`].
+    /// `RetentionPeriod`: [`RetentionPeriod`](dataset::RetentionPeriod).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-retentionperiod)
     pub fn retention_period(
@@ -320,7 +320,7 @@ impl Dataset {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dataset::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -330,7 +330,7 @@ impl Dataset {
         self
     }
 
-    /// `Triggers`: list of [`Trigger`].
+    /// `Triggers`: list of [`Trigger`](dataset::Trigger).
     ///
     /// Items: 0 to 5.
     ///
@@ -340,7 +340,7 @@ impl Dataset {
         self
     }
 
-    /// `VersioningConfiguration`: [`VersioningConfiguration`].
+    /// `VersioningConfiguration`: [`VersioningConfiguration`](dataset::VersioningConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-versioningconfiguration)
     pub fn versioning_configuration(
@@ -1190,7 +1190,7 @@ impl Datastore {
         self
     }
 
-    /// `DatastorePartitions`: [`DatastorePartitions`].
+    /// `DatastorePartitions`: [`DatastorePartitions`](datastore::DatastorePartitions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-datastorepartitions)
     pub fn datastore_partitions(
@@ -1202,7 +1202,7 @@ impl Datastore {
         self
     }
 
-    /// `DatastoreStorage`: [`DatastoreStorage`].
+    /// `DatastoreStorage`: [`DatastoreStorage`](datastore::DatastoreStorage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-datastorestorage)
     pub fn datastore_storage(
@@ -1214,7 +1214,7 @@ impl Datastore {
         self
     }
 
-    /// `FileFormatConfiguration`: [`FileFormatConfiguration`].
+    /// `FileFormatConfiguration`: [`FileFormatConfiguration`](datastore::FileFormatConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-fileformatconfiguration)
     pub fn file_format_configuration(
@@ -1226,7 +1226,7 @@ impl Datastore {
         self
     }
 
-    /// `RetentionPeriod`: [`RetentionPeriod`].
+    /// `RetentionPeriod`: [`RetentionPeriod`](datastore::RetentionPeriod).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-retentionperiod)
     pub fn retention_period(
@@ -1238,7 +1238,7 @@ impl Datastore {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](datastore::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -1797,7 +1797,7 @@ impl Pipeline {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](pipeline::Tag).
     ///
     /// Items: 1 to 50.
     ///

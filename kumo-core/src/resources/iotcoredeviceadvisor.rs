@@ -28,7 +28,7 @@ impl SuiteDefinition {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](suite_definition::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotcoredeviceadvisor-suitedefinition.html#cfn-iotcoredeviceadvisor-suitedefinition-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<suite_definition::Tag>>>) -> Self {

@@ -30,7 +30,7 @@ impl AlarmModel {
         )
     }
 
-    /// `AlarmCapabilities`: [`AlarmCapabilities`].
+    /// `AlarmCapabilities`: [`AlarmCapabilities`](alarm_model::AlarmCapabilities).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-alarmcapabilities)
     pub fn alarm_capabilities(
@@ -42,7 +42,7 @@ impl AlarmModel {
         self
     }
 
-    /// `AlarmEventActions`: [`AlarmEventActions`].
+    /// `AlarmEventActions`: [`AlarmEventActions`](alarm_model::AlarmEventActions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-alarmeventactions)
     pub fn alarm_event_actions(
@@ -104,7 +104,7 @@ impl AlarmModel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](alarm_model::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<alarm_model::Tag>>>) -> Self {
@@ -1089,7 +1089,7 @@ impl DetectorModel {
         self
     }
 
-    /// `EvaluationMethod`: [`EvaluationMethod`].
+    /// `EvaluationMethod`: [`EvaluationMethod`](detector_model::EvaluationMethod).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-detectormodel.html#cfn-iotevents-detectormodel-evaluationmethod)
     pub fn evaluation_method(
@@ -1115,7 +1115,7 @@ impl DetectorModel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](detector_model::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-detectormodel.html#cfn-iotevents-detectormodel-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<detector_model::Tag>>>) -> Self {
@@ -2284,7 +2284,7 @@ impl Input {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](input::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-input.html#cfn-iotevents-input-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<input::Tag>>>) -> Self {

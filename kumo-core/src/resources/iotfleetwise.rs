@@ -38,7 +38,7 @@ impl Campaign {
         )
     }
 
-    /// `Action`: [`UpdateCampaignAction`].
+    /// `Action`: [`UpdateCampaignAction`](campaign::UpdateCampaignAction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-action)
     pub fn action(
@@ -49,7 +49,7 @@ impl Campaign {
         self
     }
 
-    /// `Compression`: [`Compression`].
+    /// `Compression`: [`Compression`](campaign::Compression).
     ///
     /// Changing it replaces the resource.
     ///
@@ -86,7 +86,7 @@ impl Campaign {
         self
     }
 
-    /// `DataPartitions`: list of [`DataPartition`].
+    /// `DataPartitions`: list of [`DataPartition`](campaign::DataPartition).
     ///
     /// Items: 0 to 20.
     ///
@@ -114,7 +114,7 @@ impl Campaign {
         self
     }
 
-    /// `DiagnosticsMode`: [`DiagnosticsMode`].
+    /// `DiagnosticsMode`: [`DiagnosticsMode`](campaign::DiagnosticsMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -169,7 +169,7 @@ impl Campaign {
         self
     }
 
-    /// `SignalsToCollect`: list of [`SignalInformation`].
+    /// `SignalsToCollect`: list of [`SignalInformation`](campaign::SignalInformation).
     ///
     /// Items: 0 to 1000.
     ///
@@ -185,7 +185,7 @@ impl Campaign {
         self
     }
 
-    /// `SignalsToFetch`: list of [`SignalFetchInformation`].
+    /// `SignalsToFetch`: list of [`SignalFetchInformation`](campaign::SignalFetchInformation).
     ///
     /// Items: 0 to 10.
     ///
@@ -201,7 +201,7 @@ impl Campaign {
         self
     }
 
-    /// `SpoolingMode`: [`SpoolingMode`].
+    /// `SpoolingMode`: [`SpoolingMode`](campaign::SpoolingMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -224,7 +224,7 @@ impl Campaign {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](campaign::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -719,7 +719,7 @@ impl DecoderManifest {
         )
     }
 
-    /// `DefaultForUnmappedSignals`: [`DefaultForUnmappedSignalsType`].
+    /// `DefaultForUnmappedSignals`: [`DefaultForUnmappedSignalsType`](decoder_manifest::DefaultForUnmappedSignalsType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-decodermanifest.html#cfn-iotfleetwise-decodermanifest-defaultforunmappedsignals)
     pub fn default_for_unmapped_signals(
@@ -765,7 +765,7 @@ impl DecoderManifest {
         self
     }
 
-    /// `Status`: [`ManifestStatus`].
+    /// `Status`: [`ManifestStatus`](decoder_manifest::ManifestStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-decodermanifest.html#cfn-iotfleetwise-decodermanifest-status)
     pub fn status(
@@ -776,7 +776,7 @@ impl DecoderManifest {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](decoder_manifest::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -918,7 +918,7 @@ impl Fleet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fleet::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1037,7 +1037,7 @@ impl ModelManifest {
         self
     }
 
-    /// `Status`: [`ManifestStatus`].
+    /// `Status`: [`ManifestStatus`](model_manifest::ManifestStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-modelmanifest.html#cfn-iotfleetwise-modelmanifest-status)
     pub fn status(
@@ -1048,7 +1048,7 @@ impl ModelManifest {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](model_manifest::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1190,7 +1190,7 @@ impl SignalCatalog {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](signal_catalog::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1360,7 +1360,7 @@ impl StateTemplate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](state_template::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1467,7 +1467,7 @@ impl Vehicle {
         )
     }
 
-    /// `AssociationBehavior`: [`VehicleAssociationBehavior`].
+    /// `AssociationBehavior`: [`VehicleAssociationBehavior`](vehicle::VehicleAssociationBehavior).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-vehicle.html#cfn-iotfleetwise-vehicle-associationbehavior)
     pub fn association_behavior(
@@ -1490,7 +1490,7 @@ impl Vehicle {
         self
     }
 
-    /// `StateTemplates`: list of [`StateTemplateAssociation`].
+    /// `StateTemplates`: list of [`StateTemplateAssociation`](vehicle::StateTemplateAssociation).
     ///
     /// Items: 0 to 20.
     ///
@@ -1504,7 +1504,7 @@ impl Vehicle {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vehicle::Tag).
     ///
     /// Items: 0 to 50.
     ///

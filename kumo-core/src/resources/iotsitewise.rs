@@ -384,7 +384,7 @@ impl Asset {
         self
     }
 
-    /// `AssetHierarchies`: list of [`AssetHierarchy`].
+    /// `AssetHierarchies`: list of [`AssetHierarchy`](asset::AssetHierarchy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-asset.html#cfn-iotsitewise-asset-assethierarchies)
     pub fn asset_hierarchies(
@@ -396,7 +396,7 @@ impl Asset {
         self
     }
 
-    /// `AssetProperties`: list of [`AssetProperty`].
+    /// `AssetProperties`: list of [`AssetProperty`](asset::AssetProperty).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-asset.html#cfn-iotsitewise-asset-assetproperties)
     pub fn asset_properties(
@@ -408,7 +408,7 @@ impl Asset {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](asset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-asset.html#cfn-iotsitewise-asset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<asset::Tag>>>) -> Self {
@@ -657,7 +657,7 @@ impl AssetModel {
         )
     }
 
-    /// `AssetModelCompositeModels`: list of [`AssetModelCompositeModel`].
+    /// `AssetModelCompositeModels`: list of [`AssetModelCompositeModel`](asset_model::AssetModelCompositeModel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodels)
     pub fn asset_model_composite_models(
@@ -695,7 +695,7 @@ impl AssetModel {
         self
     }
 
-    /// `AssetModelHierarchies`: list of [`AssetModelHierarchy`].
+    /// `AssetModelHierarchies`: list of [`AssetModelHierarchy`](asset_model::AssetModelHierarchy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodelhierarchies)
     pub fn asset_model_hierarchies(
@@ -707,7 +707,7 @@ impl AssetModel {
         self
     }
 
-    /// `AssetModelProperties`: list of [`AssetModelProperty`].
+    /// `AssetModelProperties`: list of [`AssetModelProperty`](asset_model::AssetModelProperty).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodelproperties)
     pub fn asset_model_properties(
@@ -719,7 +719,7 @@ impl AssetModel {
         self
     }
 
-    /// `AssetModelType`: [`AssetModelType`].
+    /// `AssetModelType`: [`AssetModelType`](asset_model::AssetModelType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -733,7 +733,7 @@ impl AssetModel {
         self
     }
 
-    /// `EnforcedAssetModelInterfaceRelationships`: list of [`EnforcedAssetModelInterfaceRelationship`].
+    /// `EnforcedAssetModelInterfaceRelationships`: list of [`EnforcedAssetModelInterfaceRelationship`](asset_model::EnforcedAssetModelInterfaceRelationship).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-enforcedassetmodelinterfacerelationships)
     pub fn enforced_asset_model_interface_relationships(
@@ -747,7 +747,7 @@ impl AssetModel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](asset_model::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<asset_model::Tag>>>) -> Self {
@@ -1659,7 +1659,7 @@ impl ComputationModel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](computation_model::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-computationmodel.html#cfn-iotsitewise-computationmodel-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<computation_model::Tag>>>) -> Self {
@@ -1937,7 +1937,7 @@ impl Dashboard {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dashboard::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-dashboard.html#cfn-iotsitewise-dashboard-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<dashboard::Tag>>>) -> Self {
@@ -2040,7 +2040,7 @@ impl Dataset {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dataset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-dataset.html#cfn-iotsitewise-dataset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<dataset::Tag>>>) -> Self {
@@ -2249,7 +2249,7 @@ impl Gateway {
         )
     }
 
-    /// `GatewayCapabilitySummaries`: list of [`GatewayCapabilitySummary`].
+    /// `GatewayCapabilitySummaries`: list of [`GatewayCapabilitySummary`](gateway::GatewayCapabilitySummary).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-gateway.html#cfn-iotsitewise-gateway-gatewaycapabilitysummaries)
     pub fn gateway_capability_summaries(
@@ -2276,7 +2276,7 @@ impl Gateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-gateway.html#cfn-iotsitewise-gateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<gateway::Tag>>>) -> Self {
@@ -2515,7 +2515,7 @@ impl Portal {
         )
     }
 
-    /// `Alarms`: [`Alarms`].
+    /// `Alarms`: [`Alarms`](portal::Alarms).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-alarms)
     pub fn alarms(mut self, value: impl Into<crate::Value<portal::Alarms>>) -> Self {
@@ -2536,7 +2536,7 @@ impl Portal {
         self
     }
 
-    /// `PortalAuthMode`: [`PortalAuthMode`].
+    /// `PortalAuthMode`: [`PortalAuthMode`](portal::PortalAuthMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2563,7 +2563,7 @@ impl Portal {
         self
     }
 
-    /// `PortalType`: [`PortalType`].
+    /// `PortalType`: [`PortalType`](portal::PortalType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2573,7 +2573,7 @@ impl Portal {
         self
     }
 
-    /// `PortalTypeConfiguration`: map of [`PortalTypeEntry`].
+    /// `PortalTypeConfiguration`: map of [`PortalTypeEntry`](portal::PortalTypeEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-portaltypeconfiguration)
     pub fn portal_type_configuration(
@@ -2585,7 +2585,7 @@ impl Portal {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](portal::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<portal::Tag>>>) -> Self {
@@ -2809,7 +2809,7 @@ impl Project {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-project.html#cfn-iotsitewise-project-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {

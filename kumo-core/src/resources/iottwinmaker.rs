@@ -32,7 +32,7 @@ impl ComponentType {
         )
     }
 
-    /// `CompositeComponentTypes`: map of [`CompositeComponentType`].
+    /// `CompositeComponentTypes`: map of [`CompositeComponentType`](component_type::CompositeComponentType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-compositecomponenttypes)
     pub fn composite_component_types(
@@ -68,7 +68,7 @@ impl ComponentType {
         self
     }
 
-    /// `Functions`: map of [`Function`].
+    /// `Functions`: map of [`Function`](component_type::Function).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-functions)
     pub fn functions(
@@ -87,7 +87,7 @@ impl ComponentType {
         self
     }
 
-    /// `PropertyDefinitions`: map of [`PropertyDefinition`].
+    /// `PropertyDefinitions`: map of [`PropertyDefinition`](component_type::PropertyDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-propertydefinitions)
     pub fn property_definitions(
@@ -101,7 +101,7 @@ impl ComponentType {
         self
     }
 
-    /// `PropertyGroups`: map of [`PropertyGroup`].
+    /// `PropertyGroups`: map of [`PropertyGroup`](component_type::PropertyGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-propertygroups)
     pub fn property_groups(
@@ -803,7 +803,7 @@ impl Entity {
         )
     }
 
-    /// `Components`: map of [`Component`].
+    /// `Components`: map of [`Component`](entity::Component).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-entity.html#cfn-iottwinmaker-entity-components)
     pub fn components(
@@ -814,7 +814,7 @@ impl Entity {
         self
     }
 
-    /// `CompositeComponents`: map of [`CompositeComponent`].
+    /// `CompositeComponents`: map of [`CompositeComponent`](entity::CompositeComponent).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-entity.html#cfn-iottwinmaker-entity-compositecomponents)
     pub fn composite_components(

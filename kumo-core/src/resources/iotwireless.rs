@@ -60,7 +60,7 @@ impl Destination {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](destination::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -173,7 +173,7 @@ impl DeviceProfile {
         DeviceProfile(crate::Resource::new("AWS::IoTWireless::DeviceProfile"))
     }
 
-    /// `LoRaWAN`: [`LoRaWanDeviceProfile`].
+    /// `LoRaWAN`: [`LoRaWanDeviceProfile`](device_profile::LoRaWanDeviceProfile).
     ///
     /// Changing it replaces the resource.
     ///
@@ -198,7 +198,7 @@ impl DeviceProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](device_profile::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -607,7 +607,7 @@ impl FuotaTask {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](fuota_task::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -845,7 +845,7 @@ impl MulticastGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](multicast_group::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1088,7 +1088,7 @@ impl NetworkAnalyzerConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](network_analyzer_configuration::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1101,7 +1101,7 @@ impl NetworkAnalyzerConfiguration {
         self
     }
 
-    /// `TraceContent`: [`TraceContent`].
+    /// `TraceContent`: [`TraceContent`](network_analyzer_configuration::TraceContent).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-tracecontent)
     pub fn trace_content(
@@ -1306,7 +1306,7 @@ impl PartnerAccount {
         self
     }
 
-    /// `PartnerType`: [`PartnerType`].
+    /// `PartnerType`: [`PartnerType`](partner_account::PartnerType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-partnertype)
     pub fn partner_type(
@@ -1317,7 +1317,7 @@ impl PartnerAccount {
         self
     }
 
-    /// `Sidewalk`: [`SidewalkAccountInfo`].
+    /// `Sidewalk`: [`SidewalkAccountInfo`](partner_account::SidewalkAccountInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-sidewalk)
     pub fn sidewalk(
@@ -1328,7 +1328,7 @@ impl PartnerAccount {
         self
     }
 
-    /// `SidewalkResponse`: [`SidewalkAccountInfoWithFingerprint`].
+    /// `SidewalkResponse`: [`SidewalkAccountInfoWithFingerprint`](partner_account::SidewalkAccountInfoWithFingerprint).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-sidewalkresponse)
     pub fn sidewalk_response(
@@ -1340,7 +1340,7 @@ impl PartnerAccount {
         self
     }
 
-    /// `SidewalkUpdate`: [`SidewalkUpdateAccount`].
+    /// `SidewalkUpdate`: [`SidewalkUpdateAccount`](partner_account::SidewalkUpdateAccount).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-sidewalkupdate)
     pub fn sidewalk_update(
@@ -1352,7 +1352,7 @@ impl PartnerAccount {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](partner_account::Tag).
     ///
     /// Items: at most 200.
     ///
@@ -1575,7 +1575,7 @@ impl ServiceProfile {
         ServiceProfile(crate::Resource::new("AWS::IoTWireless::ServiceProfile"))
     }
 
-    /// `LoRaWAN`: [`LoRaWanServiceProfile`].
+    /// `LoRaWAN`: [`LoRaWanServiceProfile`](service_profile::LoRaWanServiceProfile).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1600,7 +1600,7 @@ impl ServiceProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service_profile::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1980,7 +1980,7 @@ impl TaskDefinition {
         )
     }
 
-    /// `LoRaWANUpdateGatewayTaskEntry`: [`LoRaWanUpdateGatewayTaskEntry`].
+    /// `LoRaWANUpdateGatewayTaskEntry`: [`LoRaWanUpdateGatewayTaskEntry`](task_definition::LoRaWanUpdateGatewayTaskEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-lorawanupdategatewaytaskentry)
     pub fn lo_ra_wan_update_gateway_task_entry(
@@ -2002,7 +2002,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](task_definition::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2012,7 +2012,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `TaskDefinitionType`: [`TaskDefinitionType`].
+    /// `TaskDefinitionType`: [`TaskDefinitionType`](task_definition::TaskDefinitionType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-taskdefinitiontype)
     pub fn task_definition_type(
@@ -2024,7 +2024,7 @@ impl TaskDefinition {
         self
     }
 
-    /// `Update`: [`UpdateWirelessGatewayTaskCreate`].
+    /// `Update`: [`UpdateWirelessGatewayTaskCreate`](task_definition::UpdateWirelessGatewayTaskCreate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-update)
     pub fn update(
@@ -2377,7 +2377,7 @@ impl WirelessDevice {
         self
     }
 
-    /// `LoRaWAN`: [`LoRaWanDevice`].
+    /// `LoRaWAN`: [`LoRaWanDevice`](wireless_device::LoRaWanDevice).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-lorawan)
     pub fn lo_ra_wan(
@@ -2398,7 +2398,7 @@ impl WirelessDevice {
         self
     }
 
-    /// `Positioning`: [`Positioning`].
+    /// `Positioning`: [`Positioning`](wireless_device::Positioning).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-positioning)
     pub fn positioning(
@@ -2409,7 +2409,7 @@ impl WirelessDevice {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](wireless_device::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2916,7 +2916,7 @@ impl WirelessDeviceImportTask {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](wireless_device_import_task::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -3141,7 +3141,7 @@ impl WirelessGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](wireless_gateway::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -38,7 +38,7 @@ impl Channel {
         self
     }
 
-    /// `ContainerFormat`: [`ContainerFormat`].
+    /// `ContainerFormat`: [`ContainerFormat`](channel::ContainerFormat).
     ///
     /// Default: `"TS"`.
     ///
@@ -63,7 +63,7 @@ impl Channel {
         self
     }
 
-    /// `LatencyMode`: [`LatencyMode`].
+    /// `LatencyMode`: [`LatencyMode`](channel::LatencyMode).
     ///
     /// Default: `"LOW"`.
     ///
@@ -73,7 +73,7 @@ impl Channel {
         self
     }
 
-    /// `MultitrackInputConfiguration`: [`MultitrackInputConfiguration`].
+    /// `MultitrackInputConfiguration`: [`MultitrackInputConfiguration`](channel::MultitrackInputConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-multitrackinputconfiguration)
     pub fn multitrack_input_configuration(
@@ -99,7 +99,7 @@ impl Channel {
         self
     }
 
-    /// `Preset`: [`Preset`].
+    /// `Preset`: [`Preset`](channel::Preset).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-preset)
     pub fn preset(mut self, value: impl Into<crate::Value<channel::Preset>>) -> Self {
@@ -122,7 +122,7 @@ impl Channel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](channel::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -132,7 +132,7 @@ impl Channel {
         self
     }
 
-    /// `Type`: [`Type`].
+    /// `Type`: [`Type`](channel::Type).
     ///
     /// Default: `"STANDARD"`.
     ///
@@ -410,7 +410,7 @@ impl EncoderConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](encoder_configuration::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -420,7 +420,7 @@ impl EncoderConfiguration {
         self
     }
 
-    /// `Video`: [`Video`].
+    /// `Video`: [`Video`](encoder_configuration::Video).
     ///
     /// Changing it replaces the resource.
     ///
@@ -580,7 +580,7 @@ impl IngestConfiguration {
         IngestConfiguration(crate::Resource::new("AWS::IVS::IngestConfiguration"))
     }
 
-    /// `IngestProtocol`: [`IngestProtocol`].
+    /// `IngestProtocol`: [`IngestProtocol`](ingest_configuration::IngestProtocol).
     ///
     /// Default: `"RTMPS"`.
     ///
@@ -639,7 +639,7 @@ impl IngestConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ingest_configuration::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -792,7 +792,7 @@ impl PlaybackKeyPair {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](playback_key_pair::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -925,7 +925,7 @@ impl PlaybackRestrictionPolicy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](playback_restriction_policy::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1039,7 +1039,7 @@ impl PublicKey {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](public_key::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1171,7 +1171,7 @@ impl RecordingConfiguration {
         self
     }
 
-    /// `RenditionConfiguration`: [`RenditionConfiguration`].
+    /// `RenditionConfiguration`: [`RenditionConfiguration`](recording_configuration::RenditionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1185,7 +1185,7 @@ impl RecordingConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](recording_configuration::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1198,7 +1198,7 @@ impl RecordingConfiguration {
         self
     }
 
-    /// `ThumbnailConfiguration`: [`ThumbnailConfiguration`].
+    /// `ThumbnailConfiguration`: [`ThumbnailConfiguration`](recording_configuration::ThumbnailConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1560,7 +1560,7 @@ impl Stage {
         Stage(crate::Resource::new("AWS::IVS::Stage"))
     }
 
-    /// `AutoParticipantRecordingConfiguration`: [`AutoParticipantRecordingConfiguration`].
+    /// `AutoParticipantRecordingConfiguration`: [`AutoParticipantRecordingConfiguration`](stage::AutoParticipantRecordingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-stage.html#cfn-ivs-stage-autoparticipantrecordingconfiguration)
     pub fn auto_participant_recording_configuration(
@@ -1586,7 +1586,7 @@ impl Stage {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stage::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1982,7 +1982,7 @@ impl StorageConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](storage_configuration::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -2087,7 +2087,7 @@ impl StreamKey {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stream_key::Tag).
     ///
     /// Items: at most 50.
     ///

@@ -40,7 +40,7 @@ impl LoggingConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](logging_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-loggingconfiguration.html#cfn-ivschat-loggingconfiguration-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<logging_configuration::Tag>>>) -> Self {
@@ -283,7 +283,7 @@ impl Room {
         self
     }
 
-    /// `MessageReviewHandler`: [`MessageReviewHandler`].
+    /// `MessageReviewHandler`: [`MessageReviewHandler`](room::MessageReviewHandler).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-room.html#cfn-ivschat-room-messagereviewhandler)
     pub fn message_review_handler(
@@ -307,7 +307,7 @@ impl Room {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](room::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-room.html#cfn-ivschat-room-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<room::Tag>>>) -> Self {

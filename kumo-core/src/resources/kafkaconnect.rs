@@ -77,7 +77,7 @@ impl Connector {
         self
     }
 
-    /// `LogDelivery`: [`LogDelivery`].
+    /// `LogDelivery`: [`LogDelivery`](connector::LogDelivery).
     ///
     /// Changing it replaces the resource.
     ///
@@ -87,7 +87,7 @@ impl Connector {
         self
     }
 
-    /// `NetworkType`: [`NetworkType`].
+    /// `NetworkType`: [`NetworkType`](connector::NetworkType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -97,7 +97,7 @@ impl Connector {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connector::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-connector.html#cfn-kafkaconnect-connector-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<connector::Tag>>>) -> Self {
@@ -105,7 +105,7 @@ impl Connector {
         self
     }
 
-    /// `WorkerConfiguration`: [`WorkerConfiguration`].
+    /// `WorkerConfiguration`: [`WorkerConfiguration`](connector::WorkerConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -813,7 +813,7 @@ impl CustomPlugin {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](custom_plugin::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-customplugin.html#cfn-kafkaconnect-customplugin-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<custom_plugin::Tag>>>) -> Self {
@@ -998,7 +998,7 @@ impl WorkerConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](worker_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-workerconfiguration.html#cfn-kafkaconnect-workerconfiguration-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<worker_configuration::Tag>>>) -> Self {

@@ -32,7 +32,7 @@ impl DataSource {
         )
     }
 
-    /// `CustomDocumentEnrichmentConfiguration`: [`CustomDocumentEnrichmentConfiguration`].
+    /// `CustomDocumentEnrichmentConfiguration`: [`CustomDocumentEnrichmentConfiguration`](data_source::CustomDocumentEnrichmentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-customdocumentenrichmentconfiguration)
     pub fn custom_document_enrichment_configuration(
@@ -46,7 +46,7 @@ impl DataSource {
         self
     }
 
-    /// `DataSourceConfiguration`: [`DataSourceConfiguration`].
+    /// `DataSourceConfiguration`: [`DataSourceConfiguration`](data_source::DataSourceConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-datasourceconfiguration)
     pub fn data_source_configuration(
@@ -91,7 +91,7 @@ impl DataSource {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_source::Tag>>>) -> Self {
@@ -3410,7 +3410,7 @@ impl Faq {
         self
     }
 
-    /// `FileFormat`: [`FileFormat`].
+    /// `FileFormat`: [`FileFormat`](faq::FileFormat).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3429,7 +3429,7 @@ impl Faq {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](faq::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-faq.html#cfn-kendra-faq-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<faq::Tag>>>) -> Self {
@@ -3574,7 +3574,7 @@ impl Index {
         )
     }
 
-    /// `CapacityUnits`: [`CapacityUnitsConfiguration`].
+    /// `CapacityUnits`: [`CapacityUnitsConfiguration`](index::CapacityUnitsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-capacityunits)
     pub fn capacity_units(
@@ -3594,7 +3594,7 @@ impl Index {
         self
     }
 
-    /// `DocumentMetadataConfigurations`: list of [`DocumentMetadataConfiguration`].
+    /// `DocumentMetadataConfigurations`: list of [`DocumentMetadataConfiguration`](index::DocumentMetadataConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-documentmetadataconfigurations)
     pub fn document_metadata_configurations(
@@ -3606,7 +3606,7 @@ impl Index {
         self
     }
 
-    /// `ServerSideEncryptionConfiguration`: [`ServerSideEncryptionConfiguration`].
+    /// `ServerSideEncryptionConfiguration`: [`ServerSideEncryptionConfiguration`](index::ServerSideEncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3622,7 +3622,7 @@ impl Index {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](index::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<index::Tag>>>) -> Self {
@@ -3630,7 +3630,7 @@ impl Index {
         self
     }
 
-    /// `UserContextPolicy`: [`UserContextPolicy`].
+    /// `UserContextPolicy`: [`UserContextPolicy`](index::UserContextPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-usercontextpolicy)
     pub fn user_context_policy(
@@ -3642,7 +3642,7 @@ impl Index {
         self
     }
 
-    /// `UserTokenConfigurations`: list of [`UserTokenConfiguration`].
+    /// `UserTokenConfigurations`: list of [`UserTokenConfiguration`](index::UserTokenConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-usertokenconfigurations)
     pub fn user_token_configurations(

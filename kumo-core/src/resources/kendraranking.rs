@@ -22,7 +22,7 @@ impl ExecutionPlan {
         )
     }
 
-    /// `CapacityUnits`: [`CapacityUnitsConfiguration`].
+    /// `CapacityUnits`: [`CapacityUnitsConfiguration`](execution_plan::CapacityUnitsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendraranking-executionplan.html#cfn-kendraranking-executionplan-capacityunits)
     pub fn capacity_units(
@@ -42,7 +42,7 @@ impl ExecutionPlan {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](execution_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendraranking-executionplan.html#cfn-kendraranking-executionplan-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<execution_plan::Tag>>>) -> Self {

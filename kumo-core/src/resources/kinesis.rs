@@ -61,7 +61,7 @@ impl Stream {
         Stream(crate::Resource::new("AWS::Kinesis::Stream"))
     }
 
-    /// `DesiredShardLevelMetrics`: list of [`EnhancedMetric`].
+    /// `DesiredShardLevelMetrics`: list of [`EnhancedMetric`](stream::EnhancedMetric).
     ///
     /// Items: at most 7.
     ///
@@ -121,7 +121,7 @@ impl Stream {
         self
     }
 
-    /// `StreamEncryption`: [`StreamEncryption`].
+    /// `StreamEncryption`: [`StreamEncryption`](stream::StreamEncryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-streamencryption)
     pub fn stream_encryption(
@@ -133,7 +133,7 @@ impl Stream {
         self
     }
 
-    /// `StreamModeDetails`: [`StreamModeDetails`].
+    /// `StreamModeDetails`: [`StreamModeDetails`](stream::StreamModeDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-streammodedetails)
     pub fn stream_mode_details(
@@ -145,7 +145,7 @@ impl Stream {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stream::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -377,7 +377,7 @@ impl StreamConsumer {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stream_consumer::Tag).
     ///
     /// Items: at most 50.
     ///

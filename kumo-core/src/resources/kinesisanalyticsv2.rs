@@ -34,7 +34,7 @@ impl Application {
         )
     }
 
-    /// `ApplicationConfiguration`: [`ApplicationConfiguration`].
+    /// `ApplicationConfiguration`: [`ApplicationConfiguration`](application::ApplicationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-applicationconfiguration)
     pub fn application_configuration(
@@ -59,7 +59,7 @@ impl Application {
         self
     }
 
-    /// `ApplicationMaintenanceConfiguration`: [`ApplicationMaintenanceConfiguration`].
+    /// `ApplicationMaintenanceConfiguration`: [`ApplicationMaintenanceConfiguration`](application::ApplicationMaintenanceConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-applicationmaintenanceconfiguration)
     pub fn application_maintenance_configuration(
@@ -73,7 +73,7 @@ impl Application {
         self
     }
 
-    /// `ApplicationMode`: [`ApplicationMode`].
+    /// `ApplicationMode`: [`ApplicationMode`](application::ApplicationMode).
     ///
     /// Changing it replaces the resource.
     ///
@@ -102,7 +102,7 @@ impl Application {
         self
     }
 
-    /// `RunConfiguration`: [`RunConfiguration`].
+    /// `RunConfiguration`: [`RunConfiguration`](application::RunConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-runconfiguration)
     pub fn run_configuration(
@@ -114,7 +114,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// Items: 1 to 50.
     ///

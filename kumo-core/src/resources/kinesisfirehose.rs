@@ -17,7 +17,7 @@ impl DeliveryStream {
         DeliveryStream(crate::Resource::new("AWS::KinesisFirehose::DeliveryStream"))
     }
 
-    /// `AmazonOpenSearchServerlessDestinationConfiguration`: [`AmazonOpenSearchServerlessDestinationConfiguration`].
+    /// `AmazonOpenSearchServerlessDestinationConfiguration`: [`AmazonOpenSearchServerlessDestinationConfiguration`](delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration)
     pub fn amazon_open_search_serverless_destination_configuration(
@@ -33,7 +33,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `AmazonopensearchserviceDestinationConfiguration`: [`AmazonopensearchserviceDestinationConfiguration`].
+    /// `AmazonopensearchserviceDestinationConfiguration`: [`AmazonopensearchserviceDestinationConfiguration`](delivery_stream::AmazonopensearchserviceDestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration)
     pub fn amazonopensearchservice_destination_configuration(
@@ -47,7 +47,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `DatabaseSourceConfiguration`: [`DatabaseSourceConfiguration`].
+    /// `DatabaseSourceConfiguration`: [`DatabaseSourceConfiguration`](delivery_stream::DatabaseSourceConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -61,7 +61,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `DeliveryStreamEncryptionConfigurationInput`: [`DeliveryStreamEncryptionConfigurationInput`].
+    /// `DeliveryStreamEncryptionConfigurationInput`: [`DeliveryStreamEncryptionConfigurationInput`](delivery_stream::DeliveryStreamEncryptionConfigurationInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-deliverystreamencryptionconfigurationinput)
     pub fn delivery_stream_encryption_configuration_input(
@@ -90,7 +90,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `DeliveryStreamType`: [`DeliveryStreamType`].
+    /// `DeliveryStreamType`: [`DeliveryStreamType`](delivery_stream::DeliveryStreamType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -104,7 +104,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `DirectPutSourceConfiguration`: [`DirectPutSourceConfiguration`].
+    /// `DirectPutSourceConfiguration`: [`DirectPutSourceConfiguration`](delivery_stream::DirectPutSourceConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -118,7 +118,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `ElasticsearchDestinationConfiguration`: [`ElasticsearchDestinationConfiguration`].
+    /// `ElasticsearchDestinationConfiguration`: [`ElasticsearchDestinationConfiguration`](delivery_stream::ElasticsearchDestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration)
     pub fn elasticsearch_destination_configuration(
@@ -132,7 +132,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `ExtendedS3DestinationConfiguration`: [`ExtendedS3DestinationConfiguration`].
+    /// `ExtendedS3DestinationConfiguration`: [`ExtendedS3DestinationConfiguration`](delivery_stream::ExtendedS3DestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration)
     pub fn extended_s3_destination_configuration(
@@ -146,7 +146,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `HttpEndpointDestinationConfiguration`: [`HttpEndpointDestinationConfiguration`].
+    /// `HttpEndpointDestinationConfiguration`: [`HttpEndpointDestinationConfiguration`](delivery_stream::HttpEndpointDestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration)
     pub fn http_endpoint_destination_configuration(
@@ -160,7 +160,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `IcebergDestinationConfiguration`: [`IcebergDestinationConfiguration`].
+    /// `IcebergDestinationConfiguration`: [`IcebergDestinationConfiguration`](delivery_stream::IcebergDestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration)
     pub fn iceberg_destination_configuration(
@@ -172,7 +172,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `KinesisStreamSourceConfiguration`: [`KinesisStreamSourceConfiguration`].
+    /// `KinesisStreamSourceConfiguration`: [`KinesisStreamSourceConfiguration`](delivery_stream::KinesisStreamSourceConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -186,7 +186,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `MSKSourceConfiguration`: [`MskSourceConfiguration`].
+    /// `MSKSourceConfiguration`: [`MskSourceConfiguration`](delivery_stream::MskSourceConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -200,7 +200,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `RedshiftDestinationConfiguration`: [`RedshiftDestinationConfiguration`].
+    /// `RedshiftDestinationConfiguration`: [`RedshiftDestinationConfiguration`](delivery_stream::RedshiftDestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration)
     pub fn redshift_destination_configuration(
@@ -212,7 +212,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `S3DestinationConfiguration`: [`S3DestinationConfiguration`].
+    /// `S3DestinationConfiguration`: [`S3DestinationConfiguration`](delivery_stream::S3DestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-s3destinationconfiguration)
     pub fn s3_destination_configuration(
@@ -224,7 +224,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `SnowflakeDestinationConfiguration`: [`SnowflakeDestinationConfiguration`].
+    /// `SnowflakeDestinationConfiguration`: [`SnowflakeDestinationConfiguration`](delivery_stream::SnowflakeDestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration)
     pub fn snowflake_destination_configuration(
@@ -238,7 +238,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `SplunkDestinationConfiguration`: [`SplunkDestinationConfiguration`].
+    /// `SplunkDestinationConfiguration`: [`SplunkDestinationConfiguration`](delivery_stream::SplunkDestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration)
     pub fn splunk_destination_configuration(
@@ -250,7 +250,7 @@ impl DeliveryStream {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](delivery_stream::Tag).
     ///
     /// Items: 1 to 50.
     ///

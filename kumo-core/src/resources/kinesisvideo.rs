@@ -45,7 +45,7 @@ impl SignalingChannel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](signaling_channel::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -55,7 +55,7 @@ impl SignalingChannel {
         self
     }
 
-    /// `Type`: [`Type`].
+    /// `Type`: [`Type`](signaling_channel::Type).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-signalingchannel.html#cfn-kinesisvideo-signalingchannel-type)
     pub fn r#type(mut self, value: impl Into<crate::Value<signaling_channel::Type>>) -> Self {
@@ -213,7 +213,7 @@ impl Stream {
         self
     }
 
-    /// `StreamStorageConfiguration`: [`StreamStorageConfiguration`].
+    /// `StreamStorageConfiguration`: [`StreamStorageConfiguration`](stream::StreamStorageConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-stream.html#cfn-kinesisvideo-stream-streamstorageconfiguration)
     pub fn stream_storage_configuration(
@@ -225,7 +225,7 @@ impl Stream {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stream::Tag).
     ///
     /// Items: 1 to 50.
     ///

@@ -111,7 +111,7 @@ impl Key {
         self
     }
 
-    /// `KeySpec`: [`KeySpec`].
+    /// `KeySpec`: [`KeySpec`](key::KeySpec).
     ///
     /// Default: `"SYMMETRIC_DEFAULT"`.
     ///
@@ -121,7 +121,7 @@ impl Key {
         self
     }
 
-    /// `KeyUsage`: [`KeyUsage`].
+    /// `KeyUsage`: [`KeyUsage`](key::KeyUsage).
     ///
     /// Default: `"ENCRYPT_DECRYPT"`.
     ///
@@ -141,7 +141,7 @@ impl Key {
         self
     }
 
-    /// `Origin`: [`Origin`].
+    /// `Origin`: [`Origin`](key::Origin).
     ///
     /// Default: `"AWS_KMS"`.
     ///
@@ -175,7 +175,7 @@ impl Key {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](key::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<key::Tag>>>) -> Self {
@@ -405,7 +405,7 @@ impl ReplicaKey {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](replica_key::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-replicakey.html#cfn-kms-replicakey-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<replica_key::Tag>>>) -> Self {

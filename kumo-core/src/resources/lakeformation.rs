@@ -48,7 +48,7 @@ impl DataCellsFilter {
         self
     }
 
-    /// `ColumnWildcard`: [`ColumnWildcard`].
+    /// `ColumnWildcard`: [`ColumnWildcard`](data_cells_filter::ColumnWildcard).
     ///
     /// Changing it replaces the resource.
     ///
@@ -62,7 +62,7 @@ impl DataCellsFilter {
         self
     }
 
-    /// `RowFilter`: [`RowFilter`].
+    /// `RowFilter`: [`RowFilter`](data_cells_filter::RowFilter).
     ///
     /// Changing it replaces the resource.
     ///
@@ -186,7 +186,7 @@ impl DataLakeSettings {
         DataLakeSettings(crate::Resource::new("AWS::LakeFormation::DataLakeSettings"))
     }
 
-    /// `Admins`: list of [`DataLakePrincipal`].
+    /// `Admins`: list of [`DataLakePrincipal`](data_lake_settings::DataLakePrincipal).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-admins)
     pub fn admins(
@@ -230,7 +230,7 @@ impl DataLakeSettings {
         self
     }
 
-    /// `CreateDatabaseDefaultPermissions`: list of [`PrincipalPermissions`].
+    /// `CreateDatabaseDefaultPermissions`: list of [`PrincipalPermissions`](data_lake_settings::PrincipalPermissions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-createdatabasedefaultpermissions)
     pub fn create_database_default_permissions(
@@ -242,7 +242,7 @@ impl DataLakeSettings {
         self
     }
 
-    /// `CreateTableDefaultPermissions`: list of [`PrincipalPermissions`].
+    /// `CreateTableDefaultPermissions`: list of [`PrincipalPermissions`](data_lake_settings::PrincipalPermissions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-createtabledefaultpermissions)
     pub fn create_table_default_permissions(
@@ -254,7 +254,7 @@ impl DataLakeSettings {
         self
     }
 
-    /// `ExternalDataFilteringAllowList`: list of [`DataLakePrincipal`].
+    /// `ExternalDataFilteringAllowList`: list of [`DataLakePrincipal`](data_lake_settings::DataLakePrincipal).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-externaldatafilteringallowlist)
     pub fn external_data_filtering_allow_list(
@@ -283,7 +283,7 @@ impl DataLakeSettings {
         self
     }
 
-    /// `ReadOnlyAdmins`: list of [`DataLakePrincipal`].
+    /// `ReadOnlyAdmins`: list of [`DataLakePrincipal`](data_lake_settings::DataLakePrincipal).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-readonlyadmins)
     pub fn read_only_admins(

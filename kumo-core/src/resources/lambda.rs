@@ -50,7 +50,7 @@ impl Alias {
         self
     }
 
-    /// `ProvisionedConcurrencyConfig`: [`ProvisionedConcurrencyConfiguration`].
+    /// `ProvisionedConcurrencyConfig`: [`ProvisionedConcurrencyConfiguration`](alias::ProvisionedConcurrencyConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html#cfn-lambda-alias-provisionedconcurrencyconfig)
     pub fn provisioned_concurrency_config(
@@ -62,7 +62,7 @@ impl Alias {
         self
     }
 
-    /// `RoutingConfig`: [`AliasRoutingConfiguration`].
+    /// `RoutingConfig`: [`AliasRoutingConfiguration`](alias::AliasRoutingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html#cfn-lambda-alias-routingconfig)
     pub fn routing_config(
@@ -229,7 +229,7 @@ impl CapacityProvider {
         self
     }
 
-    /// `CapacityProviderScalingConfig`: [`CapacityProviderScalingConfig`].
+    /// `CapacityProviderScalingConfig`: [`CapacityProviderScalingConfig`](capacity_provider::CapacityProviderScalingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html#cfn-lambda-capacityprovider-capacityproviderscalingconfig)
     pub fn capacity_provider_scaling_config(
@@ -241,7 +241,7 @@ impl CapacityProvider {
         self
     }
 
-    /// `InstanceRequirements`: [`InstanceRequirements`].
+    /// `InstanceRequirements`: [`InstanceRequirements`](capacity_provider::InstanceRequirements).
     ///
     /// Changing it replaces the resource.
     ///
@@ -269,7 +269,7 @@ impl CapacityProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](capacity_provider::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html#cfn-lambda-capacityprovider-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<capacity_provider::Tag>>>) -> Self {
@@ -613,7 +613,7 @@ impl CodeSigningConfig {
         )
     }
 
-    /// `CodeSigningPolicies`: [`CodeSigningPolicies`].
+    /// `CodeSigningPolicies`: [`CodeSigningPolicies`](code_signing_config::CodeSigningPolicies).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-codesigningconfig.html#cfn-lambda-codesigningconfig-codesigningpolicies)
     pub fn code_signing_policies(
@@ -635,7 +635,7 @@ impl CodeSigningConfig {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](code_signing_config::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-codesigningconfig.html#cfn-lambda-codesigningconfig-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<code_signing_config::Tag>>>) -> Self {
@@ -796,7 +796,7 @@ impl EventInvokeConfig {
         )
     }
 
-    /// `DestinationConfig`: [`DestinationConfig`].
+    /// `DestinationConfig`: [`DestinationConfig`](event_invoke_config::DestinationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html#cfn-lambda-eventinvokeconfig-destinationconfig)
     pub fn destination_config(
@@ -951,7 +951,7 @@ impl EventSourceMapping {
         )
     }
 
-    /// `AmazonManagedKafkaEventSourceConfig`: [`AmazonManagedKafkaEventSourceConfig`].
+    /// `AmazonManagedKafkaEventSourceConfig`: [`AmazonManagedKafkaEventSourceConfig`](event_source_mapping::AmazonManagedKafkaEventSourceConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-amazonmanagedkafkaeventsourceconfig)
     pub fn amazon_managed_kafka_event_source_config(
@@ -984,7 +984,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `DestinationConfig`: [`DestinationConfig`].
+    /// `DestinationConfig`: [`DestinationConfig`](event_source_mapping::DestinationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-destinationconfig)
     pub fn destination_config(
@@ -996,7 +996,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `DocumentDBEventSourceConfig`: [`DocumentDbEventSourceConfig`].
+    /// `DocumentDBEventSourceConfig`: [`DocumentDbEventSourceConfig`](event_source_mapping::DocumentDbEventSourceConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-documentdbeventsourceconfig)
     pub fn document_db_event_source_config(
@@ -1031,7 +1031,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `FilterCriteria`: [`FilterCriteria`].
+    /// `FilterCriteria`: [`FilterCriteria`](event_source_mapping::FilterCriteria).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-filtercriteria)
     pub fn filter_criteria(
@@ -1043,7 +1043,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `FunctionResponseTypes`: list of [`FunctionResponseTypes`].
+    /// `FunctionResponseTypes`: list of [`FunctionResponseTypes`](event_source_mapping::FunctionResponseTypes).
     ///
     /// Length: 0 to 1.
     ///
@@ -1071,7 +1071,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `LoggingConfig`: [`LoggingConfig`].
+    /// `LoggingConfig`: [`LoggingConfig`](event_source_mapping::LoggingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-loggingconfig)
     pub fn logging_config(
@@ -1119,7 +1119,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `MetricsConfig`: [`MetricsConfig`].
+    /// `MetricsConfig`: [`MetricsConfig`](event_source_mapping::MetricsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-metricsconfig)
     pub fn metrics_config(
@@ -1142,7 +1142,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `ProvisionedPollerConfig`: [`ProvisionedPollerConfig`].
+    /// `ProvisionedPollerConfig`: [`ProvisionedPollerConfig`](event_source_mapping::ProvisionedPollerConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-provisionedpollerconfig)
     pub fn provisioned_poller_config(
@@ -1164,7 +1164,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `ScalingConfig`: [`ScalingConfig`].
+    /// `ScalingConfig`: [`ScalingConfig`](event_source_mapping::ScalingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-scalingconfig)
     pub fn scaling_config(
@@ -1176,7 +1176,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `SelfManagedEventSource`: [`SelfManagedEventSource`].
+    /// `SelfManagedEventSource`: [`SelfManagedEventSource`](event_source_mapping::SelfManagedEventSource).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1190,7 +1190,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `SelfManagedKafkaEventSourceConfig`: [`SelfManagedKafkaEventSourceConfig`].
+    /// `SelfManagedKafkaEventSourceConfig`: [`SelfManagedKafkaEventSourceConfig`](event_source_mapping::SelfManagedKafkaEventSourceConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-selfmanagedkafkaeventsourceconfig)
     pub fn self_managed_kafka_event_source_config(
@@ -1204,7 +1204,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `SourceAccessConfigurations`: list of [`SourceAccessConfiguration`].
+    /// `SourceAccessConfigurations`: list of [`SourceAccessConfiguration`](event_source_mapping::SourceAccessConfiguration).
     ///
     /// Items: 1 to 22.
     ///
@@ -1244,7 +1244,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_source_mapping::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_source_mapping::Tag>>>) -> Self {
@@ -2179,7 +2179,7 @@ impl Function {
         )
     }
 
-    /// `Architectures`: list of [`Architectures`].
+    /// `Architectures`: list of [`Architectures`](function::Architectures).
     ///
     /// Items: 1 to 1.
     ///
@@ -2193,7 +2193,7 @@ impl Function {
         self
     }
 
-    /// `CapacityProviderConfig`: [`CapacityProviderConfig`].
+    /// `CapacityProviderConfig`: [`CapacityProviderConfig`](function::CapacityProviderConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-capacityproviderconfig)
     pub fn capacity_provider_config(
@@ -2218,7 +2218,7 @@ impl Function {
         self
     }
 
-    /// `DeadLetterConfig`: [`DeadLetterConfig`].
+    /// `DeadLetterConfig`: [`DeadLetterConfig`](function::DeadLetterConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-deadletterconfig)
     pub fn dead_letter_config(
@@ -2240,7 +2240,7 @@ impl Function {
         self
     }
 
-    /// `DurableConfig`: [`DurableConfig`].
+    /// `DurableConfig`: [`DurableConfig`](function::DurableConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-durableconfig)
     pub fn durable_config(
@@ -2252,7 +2252,7 @@ impl Function {
         self
     }
 
-    /// `Environment`: [`Environment`].
+    /// `Environment`: [`Environment`](function::Environment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-environment)
     pub fn environment(mut self, value: impl Into<crate::Value<function::Environment>>) -> Self {
@@ -2260,7 +2260,7 @@ impl Function {
         self
     }
 
-    /// `EphemeralStorage`: [`EphemeralStorage`].
+    /// `EphemeralStorage`: [`EphemeralStorage`](function::EphemeralStorage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-ephemeralstorage)
     pub fn ephemeral_storage(
@@ -2272,7 +2272,7 @@ impl Function {
         self
     }
 
-    /// `FileSystemConfigs`: list of [`FileSystemConfig`].
+    /// `FileSystemConfigs`: list of [`FileSystemConfig`](function::FileSystemConfig).
     ///
     /// Items: 0 to 1.
     ///
@@ -2299,7 +2299,7 @@ impl Function {
         self
     }
 
-    /// `FunctionScalingConfig`: [`FunctionScalingConfig`].
+    /// `FunctionScalingConfig`: [`FunctionScalingConfig`](function::FunctionScalingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-functionscalingconfig)
     pub fn function_scaling_config(
@@ -2323,7 +2323,7 @@ impl Function {
         self
     }
 
-    /// `ImageConfig`: [`ImageConfig`].
+    /// `ImageConfig`: [`ImageConfig`](function::ImageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-imageconfig)
     pub fn image_config(mut self, value: impl Into<crate::Value<function::ImageConfig>>) -> Self {
@@ -2351,7 +2351,7 @@ impl Function {
         self
     }
 
-    /// `LoggingConfig`: [`LoggingConfig`].
+    /// `LoggingConfig`: [`LoggingConfig`](function::LoggingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-loggingconfig)
     pub fn logging_config(
@@ -2373,7 +2373,7 @@ impl Function {
         self
     }
 
-    /// `PackageType`: [`PackageType`].
+    /// `PackageType`: [`PackageType`](function::PackageType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2392,7 +2392,7 @@ impl Function {
         self
     }
 
-    /// `RecursiveLoop`: [`RecursiveLoop`].
+    /// `RecursiveLoop`: [`RecursiveLoop`](function::RecursiveLoop).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-recursiveloop)
     pub fn recursive_loop(
@@ -2415,7 +2415,7 @@ impl Function {
         self
     }
 
-    /// `Runtime`: [`Runtime`].
+    /// `Runtime`: [`Runtime`](function::Runtime).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-runtime)
     pub fn runtime(mut self, value: impl Into<crate::Value<function::Runtime>>) -> Self {
@@ -2423,7 +2423,7 @@ impl Function {
         self
     }
 
-    /// `RuntimeManagementConfig`: [`RuntimeManagementConfig`].
+    /// `RuntimeManagementConfig`: [`RuntimeManagementConfig`](function::RuntimeManagementConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-runtimemanagementconfig)
     pub fn runtime_management_config(
@@ -2435,7 +2435,7 @@ impl Function {
         self
     }
 
-    /// `SnapStart`: [`SnapStart`].
+    /// `SnapStart`: [`SnapStart`](function::SnapStart).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-snapstart)
     pub fn snap_start(mut self, value: impl Into<crate::Value<function::SnapStart>>) -> Self {
@@ -2443,7 +2443,7 @@ impl Function {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](function::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<function::Tag>>>) -> Self {
@@ -2451,7 +2451,7 @@ impl Function {
         self
     }
 
-    /// `TenancyConfig`: [`TenancyConfig`].
+    /// `TenancyConfig`: [`TenancyConfig`](function::TenancyConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2475,7 +2475,7 @@ impl Function {
         self
     }
 
-    /// `TracingConfig`: [`TracingConfig`].
+    /// `TracingConfig`: [`TracingConfig`](function::TracingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-tracingconfig)
     pub fn tracing_config(
@@ -2487,7 +2487,7 @@ impl Function {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](function::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-vpcconfig)
     pub fn vpc_config(mut self, value: impl Into<crate::Value<function::VpcConfig>>) -> Self {
@@ -3589,7 +3589,7 @@ impl LayerVersion {
         )
     }
 
-    /// `CompatibleArchitectures`: list of [`CompatibleArchitectures`].
+    /// `CompatibleArchitectures`: list of [`CompatibleArchitectures`](layer_version::CompatibleArchitectures).
     ///
     /// Items: 0 to 2.
     ///
@@ -3605,7 +3605,7 @@ impl LayerVersion {
         self
     }
 
-    /// `CompatibleRuntimes`: list of [`CompatibleRuntimes`].
+    /// `CompatibleRuntimes`: list of [`CompatibleRuntimes`](layer_version::CompatibleRuntimes).
     ///
     /// Items: 0 to 15.
     ///
@@ -4005,7 +4005,7 @@ impl Permission {
         self
     }
 
-    /// `FunctionUrlAuthType`: [`FunctionUrlAuthType`].
+    /// `FunctionUrlAuthType`: [`FunctionUrlAuthType`](permission::FunctionUrlAuthType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -4152,7 +4152,7 @@ impl Url {
             .property("TargetFunctionArn", target_function_arn.into().into_json()))
     }
 
-    /// `Cors`: [`Cors`].
+    /// `Cors`: [`Cors`](url::Cors).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-url.html#cfn-lambda-url-cors)
     pub fn cors(mut self, value: impl Into<crate::Value<url::Cors>>) -> Self {
@@ -4160,7 +4160,7 @@ impl Url {
         self
     }
 
-    /// `InvokeMode`: [`InvokeMode`].
+    /// `InvokeMode`: [`InvokeMode`](url::InvokeMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-url.html#cfn-lambda-url-invokemode)
     pub fn invoke_mode(mut self, value: impl Into<crate::Value<url::InvokeMode>>) -> Self {
@@ -4400,7 +4400,7 @@ impl Version {
         self
     }
 
-    /// `FunctionScalingConfig`: [`FunctionScalingConfig`].
+    /// `FunctionScalingConfig`: [`FunctionScalingConfig`](version::FunctionScalingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#cfn-lambda-version-functionscalingconfig)
     pub fn function_scaling_config(
@@ -4412,7 +4412,7 @@ impl Version {
         self
     }
 
-    /// `ProvisionedConcurrencyConfig`: [`ProvisionedConcurrencyConfiguration`].
+    /// `ProvisionedConcurrencyConfig`: [`ProvisionedConcurrencyConfiguration`](version::ProvisionedConcurrencyConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -4426,7 +4426,7 @@ impl Version {
         self
     }
 
-    /// `RuntimePolicy`: [`RuntimePolicy`].
+    /// `RuntimePolicy`: [`RuntimePolicy`](version::RuntimePolicy).
     ///
     /// Changing it replaces the resource.
     ///

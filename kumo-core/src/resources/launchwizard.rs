@@ -43,7 +43,7 @@ impl Deployment {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](deployment::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-launchwizard-deployment.html#cfn-launchwizard-deployment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<deployment::Tags>>>) -> Self {

@@ -45,7 +45,7 @@ impl Bot {
         self
     }
 
-    /// `BotFileS3Location`: [`S3Location`].
+    /// `BotFileS3Location`: [`S3Location`](bot::S3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-botfiles3location)
     pub fn bot_file_s3_location(mut self, value: impl Into<crate::Value<bot::S3Location>>) -> Self {
@@ -54,7 +54,7 @@ impl Bot {
         self
     }
 
-    /// `BotLocales`: list of [`BotLocale`].
+    /// `BotLocales`: list of [`BotLocale`](bot::BotLocale).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-botlocales)
     pub fn bot_locales(mut self, value: impl Into<crate::Value<Vec<bot::BotLocale>>>) -> Self {
@@ -62,7 +62,7 @@ impl Bot {
         self
     }
 
-    /// `BotTags`: list of [`Tag`].
+    /// `BotTags`: list of [`Tag`](bot::Tag).
     ///
     /// Items: at most 200.
     ///
@@ -80,7 +80,7 @@ impl Bot {
         self
     }
 
-    /// `ErrorLogSettings`: [`BotErrorLogSettings`].
+    /// `ErrorLogSettings`: [`BotErrorLogSettings`](bot::BotErrorLogSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-errorlogsettings)
     pub fn error_log_settings(
@@ -92,7 +92,7 @@ impl Bot {
         self
     }
 
-    /// `Replication`: [`Replication`].
+    /// `Replication`: [`Replication`](bot::Replication).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-replication)
     pub fn replication(mut self, value: impl Into<crate::Value<bot::Replication>>) -> Self {
@@ -100,7 +100,7 @@ impl Bot {
         self
     }
 
-    /// `TestBotAliasSettings`: [`TestBotAliasSettings`].
+    /// `TestBotAliasSettings`: [`TestBotAliasSettings`](bot::TestBotAliasSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-testbotaliassettings)
     pub fn test_bot_alias_settings(
@@ -112,7 +112,7 @@ impl Bot {
         self
     }
 
-    /// `TestBotAliasTags`: list of [`Tag`].
+    /// `TestBotAliasTags`: list of [`Tag`](bot::Tag).
     ///
     /// Items: at most 200.
     ///
@@ -5482,7 +5482,7 @@ impl BotAlias {
         )
     }
 
-    /// `BotAliasLocaleSettings`: list of [`BotAliasLocaleSettingsItem`].
+    /// `BotAliasLocaleSettings`: list of [`BotAliasLocaleSettingsItem`](bot_alias::BotAliasLocaleSettingsItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-botaliaslocalesettings)
     pub fn bot_alias_locale_settings(
@@ -5494,7 +5494,7 @@ impl BotAlias {
         self
     }
 
-    /// `BotAliasTags`: list of [`Tag`].
+    /// `BotAliasTags`: list of [`Tag`](bot_alias::Tag).
     ///
     /// Items: at most 200.
     ///
@@ -5513,7 +5513,7 @@ impl BotAlias {
         self
     }
 
-    /// `ConversationLogSettings`: [`ConversationLogSettings`].
+    /// `ConversationLogSettings`: [`ConversationLogSettings`](bot_alias::ConversationLogSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-conversationlogsettings)
     pub fn conversation_log_settings(
@@ -5533,7 +5533,7 @@ impl BotAlias {
         self
     }
 
-    /// `SentimentAnalysisSettings`: [`SentimentAnalysisSettings`].
+    /// `SentimentAnalysisSettings`: [`SentimentAnalysisSettings`](bot_alias::SentimentAnalysisSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-sentimentanalysissettings)
     pub fn sentiment_analysis_settings(

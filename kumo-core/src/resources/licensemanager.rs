@@ -17,7 +17,7 @@ impl Grant {
         Grant(crate::Resource::new("AWS::LicenseManager::Grant"))
     }
 
-    /// `AllowedOperations`: list of [`AllowedOperations`].
+    /// `AllowedOperations`: list of [`AllowedOperations`](grant::AllowedOperations).
     ///
     /// Items: 1 to 8.
     ///
@@ -65,7 +65,7 @@ impl Grant {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](grant::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-status)
     pub fn status(mut self, value: impl Into<crate::Value<grant::Status>>) -> Self {
@@ -73,7 +73,7 @@ impl Grant {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](grant::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<grant::Tag>>>) -> Self {
@@ -259,7 +259,7 @@ impl License {
         )
     }
 
-    /// `LicenseMetadata`: list of [`Metadata`].
+    /// `LicenseMetadata`: list of [`Metadata`](license::Metadata).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-license.html#cfn-licensemanager-license-licensemetadata)
     pub fn license_metadata(
@@ -279,7 +279,7 @@ impl License {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](license::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-license.html#cfn-licensemanager-license-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<license::Tag>>>) -> Self {

@@ -53,7 +53,7 @@ impl Alarm {
         )
     }
 
-    /// `ContactProtocols`: list of [`ContactProtocols`].
+    /// `ContactProtocols`: list of [`ContactProtocols`](alarm::ContactProtocols).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-alarm.html#cfn-lightsail-alarm-contactprotocols)
     pub fn contact_protocols(
@@ -83,7 +83,7 @@ impl Alarm {
         self
     }
 
-    /// `NotificationTriggers`: list of [`NotificationTriggers`].
+    /// `NotificationTriggers`: list of [`NotificationTriggers`](alarm::NotificationTriggers).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-alarm.html#cfn-lightsail-alarm-notificationtriggers)
     pub fn notification_triggers(
@@ -95,7 +95,7 @@ impl Alarm {
         self
     }
 
-    /// `TreatMissingData`: [`TreatMissingData`].
+    /// `TreatMissingData`: [`TreatMissingData`](alarm::TreatMissingData).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-alarm.html#cfn-lightsail-alarm-treatmissingdata)
     pub fn treat_missing_data(
@@ -341,7 +341,7 @@ impl Bucket {
         )
     }
 
-    /// `AccessRules`: [`AccessRules`].
+    /// `AccessRules`: [`AccessRules`](bucket::AccessRules).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-bucket.html#cfn-lightsail-bucket-accessrules)
     pub fn access_rules(mut self, value: impl Into<crate::Value<bucket::AccessRules>>) -> Self {
@@ -382,7 +382,7 @@ impl Bucket {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-bucket.html#cfn-lightsail-bucket-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<bucket::Tag>>>) -> Self {
@@ -535,7 +535,7 @@ impl Certificate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-certificate.html#cfn-lightsail-certificate-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<certificate::Tag>>>) -> Self {
@@ -635,7 +635,7 @@ impl Container {
         )
     }
 
-    /// `ContainerServiceDeployment`: [`ContainerServiceDeployment`].
+    /// `ContainerServiceDeployment`: [`ContainerServiceDeployment`](container::ContainerServiceDeployment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-containerservicedeployment)
     pub fn container_service_deployment(
@@ -655,7 +655,7 @@ impl Container {
         self
     }
 
-    /// `PrivateRegistryAccess`: [`PrivateRegistryAccess`].
+    /// `PrivateRegistryAccess`: [`PrivateRegistryAccess`](container::PrivateRegistryAccess).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-privateregistryaccess)
     pub fn private_registry_access(
@@ -667,7 +667,7 @@ impl Container {
         self
     }
 
-    /// `PublicDomainNames`: list of [`PublicDomainName`].
+    /// `PublicDomainNames`: list of [`PublicDomainName`](container::PublicDomainName).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-publicdomainnames)
     pub fn public_domain_names(
@@ -679,7 +679,7 @@ impl Container {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](container::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<container::Tag>>>) -> Self {
@@ -1305,7 +1305,7 @@ impl Database {
         self
     }
 
-    /// `RelationalDatabaseParameters`: list of [`RelationalDatabaseParameter`].
+    /// `RelationalDatabaseParameters`: list of [`RelationalDatabaseParameter`](database::RelationalDatabaseParameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-relationaldatabaseparameters)
     pub fn relational_database_parameters(
@@ -1326,7 +1326,7 @@ impl Database {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](database::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<database::Tag>>>) -> Self {
@@ -1522,7 +1522,7 @@ impl DatabaseSnapshot {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](database_snapshot::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1682,7 +1682,7 @@ impl Disk {
         )
     }
 
-    /// `AddOns`: list of [`AddOn`].
+    /// `AddOns`: list of [`AddOn`](disk::AddOn).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-disk.html#cfn-lightsail-disk-addons)
     pub fn add_ons(mut self, value: impl Into<crate::Value<Vec<disk::AddOn>>>) -> Self {
@@ -1705,7 +1705,7 @@ impl Disk {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](disk::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-disk.html#cfn-lightsail-disk-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<disk::Tag>>>) -> Self {
@@ -1973,7 +1973,7 @@ impl DiskSnapshot {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](disk_snapshot::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -2119,7 +2119,7 @@ impl Distribution {
         )
     }
 
-    /// `CacheBehaviorSettings`: [`CacheSettings`].
+    /// `CacheBehaviorSettings`: [`CacheSettings`](distribution::CacheSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-cachebehaviorsettings)
     pub fn cache_behavior_settings(
@@ -2131,7 +2131,7 @@ impl Distribution {
         self
     }
 
-    /// `CacheBehaviors`: list of [`CacheBehaviorPerPath`].
+    /// `CacheBehaviors`: list of [`CacheBehaviorPerPath`](distribution::CacheBehaviorPerPath).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-cachebehaviors)
     pub fn cache_behaviors(
@@ -2154,7 +2154,7 @@ impl Distribution {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](distribution::IpAddressType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2176,7 +2176,7 @@ impl Distribution {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](distribution::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<distribution::Tag>>>) -> Self {
@@ -2834,7 +2834,7 @@ impl Domain {
         )
     }
 
-    /// `DomainEntries`: list of [`DomainEntry`].
+    /// `DomainEntries`: list of [`DomainEntry`](domain::DomainEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-domain.html#cfn-lightsail-domain-domainentries)
     pub fn domain_entries(
@@ -2846,7 +2846,7 @@ impl Domain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-domain.html#cfn-lightsail-domain-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
@@ -3038,7 +3038,7 @@ impl Instance {
         )
     }
 
-    /// `AddOns`: list of [`AddOn`].
+    /// `AddOns`: list of [`AddOn`](instance::AddOn).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-addons)
     pub fn add_ons(mut self, value: impl Into<crate::Value<Vec<instance::AddOn>>>) -> Self {
@@ -3059,7 +3059,7 @@ impl Instance {
         self
     }
 
-    /// `Hardware`: [`Hardware`].
+    /// `Hardware`: [`Hardware`](instance::Hardware).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-hardware)
     pub fn hardware(mut self, value: impl Into<crate::Value<instance::Hardware>>) -> Self {
@@ -3077,7 +3077,7 @@ impl Instance {
         self
     }
 
-    /// `Networking`: [`Networking`].
+    /// `Networking`: [`Networking`](instance::Networking).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-networking)
     pub fn networking(mut self, value: impl Into<crate::Value<instance::Networking>>) -> Self {
@@ -3085,7 +3085,7 @@ impl Instance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance::Tag>>>) -> Self {
@@ -3673,7 +3673,7 @@ impl InstanceSnapshot {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](instance_snapshot::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instancesnapshot.html#cfn-lightsail-instancesnapshot-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance_snapshot::Tag>>>) -> Self {
@@ -3823,7 +3823,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](load_balancer::IpAddressType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3860,7 +3860,7 @@ impl LoadBalancer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](load_balancer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<load_balancer::Tag>>>) -> Self {

@@ -76,7 +76,7 @@ impl ApiKey {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](api_key::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -310,7 +310,7 @@ impl GeofenceCollection {
         self
     }
 
-    /// `PricingPlan`: [`PricingPlan`].
+    /// `PricingPlan`: [`PricingPlan`](geofence_collection::PricingPlan).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-geofencecollection.html#cfn-location-geofencecollection-pricingplan)
     pub fn pricing_plan(
@@ -330,7 +330,7 @@ impl GeofenceCollection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](geofence_collection::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -455,7 +455,7 @@ impl Map {
         self
     }
 
-    /// `PricingPlan`: [`PricingPlan`].
+    /// `PricingPlan`: [`PricingPlan`](map::PricingPlan).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-map.html#cfn-location-map-pricingplan)
     pub fn pricing_plan(mut self, value: impl Into<crate::Value<map::PricingPlan>>) -> Self {
@@ -463,7 +463,7 @@ impl Map {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](map::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -626,7 +626,7 @@ impl PlaceIndex {
         )
     }
 
-    /// `DataSourceConfiguration`: [`DataSourceConfiguration`].
+    /// `DataSourceConfiguration`: [`DataSourceConfiguration`](place_index::DataSourceConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-placeindex.html#cfn-location-placeindex-datasourceconfiguration)
     pub fn data_source_configuration(
@@ -648,7 +648,7 @@ impl PlaceIndex {
         self
     }
 
-    /// `PricingPlan`: [`PricingPlan`].
+    /// `PricingPlan`: [`PricingPlan`](place_index::PricingPlan).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-placeindex.html#cfn-location-placeindex-pricingplan)
     pub fn pricing_plan(
@@ -659,7 +659,7 @@ impl PlaceIndex {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](place_index::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -832,7 +832,7 @@ impl RouteCalculator {
         self
     }
 
-    /// `PricingPlan`: [`PricingPlan`].
+    /// `PricingPlan`: [`PricingPlan`](route_calculator::PricingPlan).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-routecalculator.html#cfn-location-routecalculator-pricingplan)
     pub fn pricing_plan(
@@ -843,7 +843,7 @@ impl RouteCalculator {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](route_calculator::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -999,7 +999,7 @@ impl Tracker {
         self
     }
 
-    /// `PositionFiltering`: [`PositionFiltering`].
+    /// `PositionFiltering`: [`PositionFiltering`](tracker::PositionFiltering).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-positionfiltering)
     pub fn position_filtering(
@@ -1011,7 +1011,7 @@ impl Tracker {
         self
     }
 
-    /// `PricingPlan`: [`PricingPlan`].
+    /// `PricingPlan`: [`PricingPlan`](tracker::PricingPlan).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-pricingplan)
     pub fn pricing_plan(mut self, value: impl Into<crate::Value<tracker::PricingPlan>>) -> Self {
@@ -1028,7 +1028,7 @@ impl Tracker {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](tracker::Tag).
     ///
     /// Items: 0 to 200.
     ///

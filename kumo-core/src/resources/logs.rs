@@ -44,7 +44,7 @@ impl AccountPolicy {
         )
     }
 
-    /// `Scope`: [`Scope`].
+    /// `Scope`: [`Scope`](account_policy::Scope).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-accountpolicy.html#cfn-logs-accountpolicy-scope)
     pub fn scope(mut self, value: impl Into<crate::Value<account_policy::Scope>>) -> Self {
@@ -203,7 +203,7 @@ impl Delivery {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](delivery::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-delivery.html#cfn-logs-delivery-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<delivery::Tag>>>) -> Self {
@@ -295,7 +295,7 @@ impl DeliveryDestination {
         )
     }
 
-    /// `DeliveryDestinationPolicy`: [`DestinationPolicy`].
+    /// `DeliveryDestinationPolicy`: [`DestinationPolicy`](delivery_destination::DestinationPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverydestination.html#cfn-logs-deliverydestination-deliverydestinationpolicy)
     pub fn delivery_destination_policy(
@@ -348,7 +348,7 @@ impl DeliveryDestination {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](delivery_destination::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverydestination.html#cfn-logs-deliverydestination-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<delivery_destination::Tag>>>) -> Self {
@@ -500,7 +500,7 @@ impl DeliverySource {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](delivery_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverysource.html#cfn-logs-deliverysource-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<delivery_source::Tag>>>) -> Self {
@@ -608,7 +608,7 @@ impl Destination {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](destination::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-destination.html#cfn-logs-destination-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<destination::Tag>>>) -> Self {
@@ -877,7 +877,7 @@ impl LogAnomalyDetector {
         self
     }
 
-    /// `EvaluationFrequency`: [`EvaluationFrequency`].
+    /// `EvaluationFrequency`: [`EvaluationFrequency`](log_anomaly_detector::EvaluationFrequency).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-evaluationfrequency)
     pub fn evaluation_frequency(
@@ -1072,7 +1072,7 @@ impl LogGroup {
         self
     }
 
-    /// `LogGroupClass`: [`LogGroupClass`].
+    /// `LogGroupClass`: [`LogGroupClass`](log_group::LogGroupClass).
     ///
     /// Default: `"STANDARD"`.
     ///
@@ -1119,7 +1119,7 @@ impl LogGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](log_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<log_group::Tag>>>) -> Self {
@@ -1562,7 +1562,7 @@ impl QueryDefinition {
         self
     }
 
-    /// `Parameters`: list of [`QueryParameter`].
+    /// `Parameters`: list of [`QueryParameter`](query_definition::QueryParameter).
     ///
     /// Items: 0 to 20.
     ///
@@ -1575,7 +1575,7 @@ impl QueryDefinition {
         self
     }
 
-    /// `QueryLanguage`: [`QueryLanguage`].
+    /// `QueryLanguage`: [`QueryLanguage`](query_definition::QueryLanguage).
     ///
     /// Default: `"CWLI"`.
     ///
@@ -1762,7 +1762,7 @@ impl ScheduledQuery {
         self
     }
 
-    /// `DestinationConfiguration`: [`DestinationConfiguration`].
+    /// `DestinationConfiguration`: [`DestinationConfiguration`](scheduled_query::DestinationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-destinationconfiguration)
     pub fn destination_configuration(
@@ -1816,7 +1816,7 @@ impl ScheduledQuery {
         self
     }
 
-    /// `State`: [`ScheduledQueryState`].
+    /// `State`: [`ScheduledQueryState`](scheduled_query::ScheduledQueryState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-state)
     pub fn state(
@@ -1827,7 +1827,7 @@ impl ScheduledQuery {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](scheduled_query::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<scheduled_query::Tags>>>) -> Self {
@@ -2048,7 +2048,7 @@ impl SubscriptionFilter {
         self
     }
 
-    /// `Distribution`: [`Distribution`].
+    /// `Distribution`: [`Distribution`](subscription_filter::Distribution).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-subscriptionfilter.html#cfn-logs-subscriptionfilter-distribution)
     pub fn distribution(

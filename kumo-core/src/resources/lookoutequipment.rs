@@ -82,7 +82,7 @@ impl InferenceScheduler {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](inference_scheduler::Tag).
     ///
     /// Items: 0 to 200.
     ///

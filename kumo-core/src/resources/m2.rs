@@ -239,7 +239,7 @@ impl Environment {
         self
     }
 
-    /// `HighAvailabilityConfig`: [`HighAvailabilityConfig`].
+    /// `HighAvailabilityConfig`: [`HighAvailabilityConfig`](environment::HighAvailabilityConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-highavailabilityconfig)
     pub fn high_availability_config(
@@ -263,7 +263,7 @@ impl Environment {
         self
     }
 
-    /// `NetworkType`: [`NetworkType`].
+    /// `NetworkType`: [`NetworkType`](environment::NetworkType).
     ///
     /// Changing it replaces the resource.
     ///

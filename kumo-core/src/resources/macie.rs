@@ -39,7 +39,7 @@ impl AllowList {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](allow_list::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-allowlist.html#cfn-macie-allowlist-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<allow_list::Tag>>>) -> Self {
@@ -175,7 +175,7 @@ impl CustomDataIdentifier {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](custom_data_identifier::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-customdataidentifier.html#cfn-macie-customdataidentifier-tags)
     pub fn tags(
@@ -275,7 +275,7 @@ impl FindingsFilter {
         )
     }
 
-    /// `Action`: [`FindingFilterAction`].
+    /// `Action`: [`FindingFilterAction`](findings_filter::FindingFilterAction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-findingsfilter.html#cfn-macie-findingsfilter-action)
     pub fn action(
@@ -302,7 +302,7 @@ impl FindingsFilter {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](findings_filter::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-findingsfilter.html#cfn-macie-findingsfilter-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<findings_filter::Tag>>>) -> Self {
@@ -501,7 +501,7 @@ impl Session {
         Session(crate::Resource::new("AWS::Macie::Session"))
     }
 
-    /// `FindingPublishingFrequency`: [`FindingPublishingFrequency`].
+    /// `FindingPublishingFrequency`: [`FindingPublishingFrequency`](session::FindingPublishingFrequency).
     ///
     /// Default: `"SIX_HOURS"`.
     ///
@@ -515,7 +515,7 @@ impl Session {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](session::Status).
     ///
     /// Default: `"ENABLED"`.
     ///

@@ -26,7 +26,7 @@ impl Accessor {
         )
     }
 
-    /// `NetworkType`: [`NetworkAccessorType`].
+    /// `NetworkType`: [`NetworkAccessorType`](accessor::NetworkAccessorType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -39,7 +39,7 @@ impl Accessor {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](accessor::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -195,7 +195,7 @@ impl Member {
         self
     }
 
-    /// `NetworkConfiguration`: [`NetworkConfiguration`].
+    /// `NetworkConfiguration`: [`NetworkConfiguration`](member::NetworkConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-managedblockchain-member.html#cfn-managedblockchain-member-networkconfiguration)
     pub fn network_configuration(

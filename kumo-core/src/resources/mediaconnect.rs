@@ -41,7 +41,7 @@ impl Bridge {
         )
     }
 
-    /// `EgressGatewayBridge`: [`EgressGatewayBridge`].
+    /// `EgressGatewayBridge`: [`EgressGatewayBridge`](bridge::EgressGatewayBridge).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridge.html#cfn-mediaconnect-bridge-egressgatewaybridge)
     pub fn egress_gateway_bridge(
@@ -53,7 +53,7 @@ impl Bridge {
         self
     }
 
-    /// `IngressGatewayBridge`: [`IngressGatewayBridge`].
+    /// `IngressGatewayBridge`: [`IngressGatewayBridge`](bridge::IngressGatewayBridge).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridge.html#cfn-mediaconnect-bridge-ingressgatewaybridge)
     pub fn ingress_gateway_bridge(
@@ -65,7 +65,7 @@ impl Bridge {
         self
     }
 
-    /// `Outputs`: list of [`BridgeOutput`].
+    /// `Outputs`: list of [`BridgeOutput`](bridge::BridgeOutput).
     ///
     /// Items: 0 to 2.
     ///
@@ -75,7 +75,7 @@ impl Bridge {
         self
     }
 
-    /// `SourceFailoverConfig`: [`FailoverConfig`].
+    /// `SourceFailoverConfig`: [`FailoverConfig`](bridge::FailoverConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridge.html#cfn-mediaconnect-bridge-sourcefailoverconfig)
     pub fn source_failover_config(
@@ -654,7 +654,7 @@ impl BridgeSource {
         )
     }
 
-    /// `FlowSource`: [`BridgeFlowSource`].
+    /// `FlowSource`: [`BridgeFlowSource`](bridge_source::BridgeFlowSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridgesource.html#cfn-mediaconnect-bridgesource-flowsource)
     pub fn flow_source(
@@ -665,7 +665,7 @@ impl BridgeSource {
         self
     }
 
-    /// `NetworkSource`: [`BridgeNetworkSource`].
+    /// `NetworkSource`: [`BridgeNetworkSource`](bridge_source::BridgeNetworkSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridgesource.html#cfn-mediaconnect-bridgesource-networksource)
     pub fn network_source(
@@ -888,7 +888,7 @@ impl Flow {
         self
     }
 
-    /// `EncodingConfig`: [`EncodingConfig`].
+    /// `EncodingConfig`: [`EncodingConfig`](flow::EncodingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-encodingconfig)
     pub fn encoding_config(mut self, value: impl Into<crate::Value<flow::EncodingConfig>>) -> Self {
@@ -897,7 +897,7 @@ impl Flow {
         self
     }
 
-    /// `FlowSize`: [`FlowSize`].
+    /// `FlowSize`: [`FlowSize`](flow::FlowSize).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-flowsize)
     pub fn flow_size(mut self, value: impl Into<crate::Value<flow::FlowSize>>) -> Self {
@@ -905,7 +905,7 @@ impl Flow {
         self
     }
 
-    /// `Maintenance`: [`Maintenance`].
+    /// `Maintenance`: [`Maintenance`](flow::Maintenance).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-maintenance)
     pub fn maintenance(mut self, value: impl Into<crate::Value<flow::Maintenance>>) -> Self {
@@ -913,7 +913,7 @@ impl Flow {
         self
     }
 
-    /// `MediaStreams`: list of [`MediaStream`].
+    /// `MediaStreams`: list of [`MediaStream`](flow::MediaStream).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-mediastreams)
     pub fn media_streams(mut self, value: impl Into<crate::Value<Vec<flow::MediaStream>>>) -> Self {
@@ -922,7 +922,7 @@ impl Flow {
         self
     }
 
-    /// `NdiConfig`: [`NdiConfig`].
+    /// `NdiConfig`: [`NdiConfig`](flow::NdiConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-ndiconfig)
     pub fn ndi_config(mut self, value: impl Into<crate::Value<flow::NdiConfig>>) -> Self {
@@ -930,7 +930,7 @@ impl Flow {
         self
     }
 
-    /// `SourceFailoverConfig`: [`FailoverConfig`].
+    /// `SourceFailoverConfig`: [`FailoverConfig`](flow::FailoverConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-sourcefailoverconfig)
     pub fn source_failover_config(
@@ -942,7 +942,7 @@ impl Flow {
         self
     }
 
-    /// `SourceMonitoringConfig`: [`SourceMonitoringConfig`].
+    /// `SourceMonitoringConfig`: [`SourceMonitoringConfig`](flow::SourceMonitoringConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-sourcemonitoringconfig)
     pub fn source_monitoring_config(
@@ -954,7 +954,7 @@ impl Flow {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](flow::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow::Tag>>>) -> Self {
@@ -962,7 +962,7 @@ impl Flow {
         self
     }
 
-    /// `VpcInterfaces`: list of [`VpcInterface`].
+    /// `VpcInterfaces`: list of [`VpcInterface`](flow::VpcInterface).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-vpcinterfaces)
     pub fn vpc_interfaces(
@@ -2971,7 +2971,7 @@ impl FlowEntitlement {
         self
     }
 
-    /// `Encryption`: [`Encryption`].
+    /// `Encryption`: [`Encryption`](flow_entitlement::Encryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowentitlement.html#cfn-mediaconnect-flowentitlement-encryption)
     pub fn encryption(
@@ -2982,7 +2982,7 @@ impl FlowEntitlement {
         self
     }
 
-    /// `EntitlementStatus`: [`EntitlementStatus`].
+    /// `EntitlementStatus`: [`EntitlementStatus`](flow_entitlement::EntitlementStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowentitlement.html#cfn-mediaconnect-flowentitlement-entitlementstatus)
     pub fn entitlement_status(
@@ -2994,7 +2994,7 @@ impl FlowEntitlement {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](flow_entitlement::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowentitlement.html#cfn-mediaconnect-flowentitlement-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_entitlement::Tag>>>) -> Self {
@@ -3253,7 +3253,7 @@ impl FlowOutput {
         self
     }
 
-    /// `Encryption`: [`Encryption`].
+    /// `Encryption`: [`Encryption`](flow_output::Encryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-encryption)
     pub fn encryption(mut self, value: impl Into<crate::Value<flow_output::Encryption>>) -> Self {
@@ -3269,7 +3269,7 @@ impl FlowOutput {
         self
     }
 
-    /// `MediaStreamOutputConfigurations`: list of [`MediaStreamOutputConfiguration`].
+    /// `MediaStreamOutputConfigurations`: list of [`MediaStreamOutputConfiguration`](flow_output::MediaStreamOutputConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-mediastreamoutputconfigurations)
     pub fn media_stream_output_configurations(
@@ -3317,7 +3317,7 @@ impl FlowOutput {
         self
     }
 
-    /// `OutputStatus`: [`OutputStatus`].
+    /// `OutputStatus`: [`OutputStatus`](flow_output::OutputStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-outputstatus)
     pub fn output_status(
@@ -3337,7 +3337,7 @@ impl FlowOutput {
         self
     }
 
-    /// `Protocol`: [`Protocol`].
+    /// `Protocol`: [`Protocol`](flow_output::Protocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-protocol)
     pub fn protocol(mut self, value: impl Into<crate::Value<flow_output::Protocol>>) -> Self {
@@ -3353,7 +3353,7 @@ impl FlowOutput {
         self
     }
 
-    /// `RouterIntegrationState`: [`RouterIntegrationState`].
+    /// `RouterIntegrationState`: [`RouterIntegrationState`](flow_output::RouterIntegrationState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-routerintegrationstate)
     pub fn router_integration_state(
@@ -3365,7 +3365,7 @@ impl FlowOutput {
         self
     }
 
-    /// `RouterIntegrationTransitEncryption`: [`FlowTransitEncryption`].
+    /// `RouterIntegrationTransitEncryption`: [`FlowTransitEncryption`](flow_output::FlowTransitEncryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-routerintegrationtransitencryption)
     pub fn router_integration_transit_encryption(
@@ -3396,7 +3396,7 @@ impl FlowOutput {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](flow_output::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_output::Tag>>>) -> Self {
@@ -3404,7 +3404,7 @@ impl FlowOutput {
         self
     }
 
-    /// `VpcInterfaceAttachment`: [`VpcInterfaceAttachment`].
+    /// `VpcInterfaceAttachment`: [`VpcInterfaceAttachment`](flow_output::VpcInterfaceAttachment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-vpcinterfaceattachment)
     pub fn vpc_interface_attachment(
@@ -3919,7 +3919,7 @@ impl FlowSource {
         )
     }
 
-    /// `Decryption`: [`Encryption`].
+    /// `Decryption`: [`Encryption`](flow_source::Encryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-decryption)
     pub fn decryption(mut self, value: impl Into<crate::Value<flow_source::Encryption>>) -> Self {
@@ -3938,7 +3938,7 @@ impl FlowSource {
         self
     }
 
-    /// `GatewayBridgeSource`: [`GatewayBridgeSource`].
+    /// `GatewayBridgeSource`: [`GatewayBridgeSource`](flow_source::GatewayBridgeSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-gatewaybridgesource)
     pub fn gateway_bridge_source(
@@ -3982,7 +3982,7 @@ impl FlowSource {
         self
     }
 
-    /// `Protocol`: [`Protocol`].
+    /// `Protocol`: [`Protocol`](flow_source::Protocol).
     ///
     /// Changing it replaces the resource.
     ///
@@ -4036,7 +4036,7 @@ impl FlowSource {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](flow_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_source::Tag>>>) -> Self {
@@ -4392,7 +4392,7 @@ impl FlowVpcInterface {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](flow_vpc_interface::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowvpcinterface.html#cfn-mediaconnect-flowvpcinterface-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_vpc_interface::Tag>>>) -> Self {
@@ -4600,7 +4600,7 @@ impl RouterInput {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](router_input::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routerinput.html#cfn-mediaconnect-routerinput-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<router_input::Tag>>>) -> Self {
@@ -4608,7 +4608,7 @@ impl RouterInput {
         self
     }
 
-    /// `TransitEncryption`: [`RouterInputTransitEncryption`].
+    /// `TransitEncryption`: [`RouterInputTransitEncryption`](router_input::RouterInputTransitEncryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routerinput.html#cfn-mediaconnect-routerinput-transitencryption)
     pub fn transit_encryption(
@@ -4844,7 +4844,7 @@ impl RouterNetworkInterface {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](router_network_interface::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routernetworkinterface.html#cfn-mediaconnect-routernetworkinterface-tags)
     pub fn tags(
@@ -5006,7 +5006,7 @@ impl RouterOutput {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](router_output::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routeroutput.html#cfn-mediaconnect-routeroutput-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<router_output::Tag>>>) -> Self {

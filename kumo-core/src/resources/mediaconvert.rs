@@ -26,7 +26,7 @@ impl JobTemplate {
         )
     }
 
-    /// `AccelerationSettings`: [`AccelerationSettings`].
+    /// `AccelerationSettings`: [`AccelerationSettings`](job_template::AccelerationSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-accelerationsettings)
     pub fn acceleration_settings(
@@ -54,7 +54,7 @@ impl JobTemplate {
         self
     }
 
-    /// `HopDestinations`: list of [`HopDestination`].
+    /// `HopDestinations`: list of [`HopDestination`](job_template::HopDestination).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-hopdestinations)
     pub fn hop_destinations(

@@ -32,7 +32,7 @@ impl Channel {
         Channel(crate::Resource::new("AWS::MediaLive::Channel"))
     }
 
-    /// `AnywhereSettings`: [`AnywhereSettings`].
+    /// `AnywhereSettings`: [`AnywhereSettings`](channel::AnywhereSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-anywheresettings)
     pub fn anywhere_settings(
@@ -44,7 +44,7 @@ impl Channel {
         self
     }
 
-    /// `CdiInputSpecification`: [`CdiInputSpecification`].
+    /// `CdiInputSpecification`: [`CdiInputSpecification`](channel::CdiInputSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-cdiinputspecification)
     pub fn cdi_input_specification(
@@ -65,7 +65,7 @@ impl Channel {
         self
     }
 
-    /// `ChannelEngineVersion`: [`ChannelEngineVersionRequest`].
+    /// `ChannelEngineVersion`: [`ChannelEngineVersionRequest`](channel::ChannelEngineVersionRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-channelengineversion)
     pub fn channel_engine_version(
@@ -86,7 +86,7 @@ impl Channel {
         self
     }
 
-    /// `Destinations`: list of [`OutputDestination`].
+    /// `Destinations`: list of [`OutputDestination`](channel::OutputDestination).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-destinations)
     pub fn destinations(
@@ -106,7 +106,7 @@ impl Channel {
         self
     }
 
-    /// `EncoderSettings`: [`EncoderSettings`].
+    /// `EncoderSettings`: [`EncoderSettings`](channel::EncoderSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-encodersettings)
     pub fn encoder_settings(
@@ -118,7 +118,7 @@ impl Channel {
         self
     }
 
-    /// `InferenceSettings`: [`InferenceSettings`].
+    /// `InferenceSettings`: [`InferenceSettings`](channel::InferenceSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-inferencesettings)
     pub fn inference_settings(
@@ -130,7 +130,7 @@ impl Channel {
         self
     }
 
-    /// `InputAttachments`: list of [`InputAttachment`].
+    /// `InputAttachments`: list of [`InputAttachment`](channel::InputAttachment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-inputattachments)
     pub fn input_attachments(
@@ -142,7 +142,7 @@ impl Channel {
         self
     }
 
-    /// `InputSpecification`: [`InputSpecification`].
+    /// `InputSpecification`: [`InputSpecification`](channel::InputSpecification).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-inputspecification)
     pub fn input_specification(
@@ -154,7 +154,7 @@ impl Channel {
         self
     }
 
-    /// `LinkedChannelSettings`: [`LinkedChannelSettings`].
+    /// `LinkedChannelSettings`: [`LinkedChannelSettings`](channel::LinkedChannelSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-linkedchannelsettings)
     pub fn linked_channel_settings(
@@ -174,7 +174,7 @@ impl Channel {
         self
     }
 
-    /// `Maintenance`: [`MaintenanceCreateSettings`].
+    /// `Maintenance`: [`MaintenanceCreateSettings`](channel::MaintenanceCreateSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-maintenance)
     pub fn maintenance(
@@ -209,7 +209,7 @@ impl Channel {
         self
     }
 
-    /// `Vpc`: [`VpcOutputSettings`].
+    /// `Vpc`: [`VpcOutputSettings`](channel::VpcOutputSettings).
     ///
     /// Changing it replaces the resource.
     ///
@@ -11816,7 +11816,7 @@ impl ChannelPlacementGroup {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](channel_placement_group::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channelplacementgroup.html#cfn-medialive-channelplacementgroup-tags)
     pub fn tags(
@@ -12293,7 +12293,7 @@ impl Cluster {
         Cluster(crate::Resource::new("AWS::MediaLive::Cluster"))
     }
 
-    /// `ClusterType`: [`ClusterType`].
+    /// `ClusterType`: [`ClusterType`](cluster::ClusterType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -12324,7 +12324,7 @@ impl Cluster {
         self
     }
 
-    /// `NetworkSettings`: [`ClusterNetworkSettings`].
+    /// `NetworkSettings`: [`ClusterNetworkSettings`](cluster::ClusterNetworkSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cluster.html#cfn-medialive-cluster-networksettings)
     pub fn network_settings(
@@ -12336,7 +12336,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](cluster::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cluster.html#cfn-medialive-cluster-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tags>>>) -> Self {
@@ -12565,7 +12565,7 @@ impl EventBridgeRuleTemplate {
         self
     }
 
-    /// `EventTargets`: list of [`EventBridgeRuleTemplateTarget`].
+    /// `EventTargets`: list of [`EventBridgeRuleTemplateTarget`](event_bridge_rule_template::EventBridgeRuleTemplateTarget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-eventbridgeruletemplate.html#cfn-medialive-eventbridgeruletemplate-eventtargets)
     pub fn event_targets(
@@ -12851,7 +12851,7 @@ impl Input {
         Input(crate::Resource::new("AWS::MediaLive::Input"))
     }
 
-    /// `Destinations`: list of [`InputDestinationRequest`].
+    /// `Destinations`: list of [`InputDestinationRequest`](input::InputDestinationRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-destinations)
     pub fn destinations(
@@ -12863,7 +12863,7 @@ impl Input {
         self
     }
 
-    /// `InputDevices`: list of [`InputDeviceSettings`].
+    /// `InputDevices`: list of [`InputDeviceSettings`](input::InputDeviceSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-inputdevices)
     pub fn input_devices(
@@ -12895,7 +12895,7 @@ impl Input {
         self
     }
 
-    /// `MediaConnectFlows`: list of [`MediaConnectFlowRequest`].
+    /// `MediaConnectFlows`: list of [`MediaConnectFlowRequest`](input::MediaConnectFlowRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-mediaconnectflows)
     pub fn media_connect_flows(
@@ -12907,7 +12907,7 @@ impl Input {
         self
     }
 
-    /// `MulticastSettings`: [`MulticastSettingsCreateRequest`].
+    /// `MulticastSettings`: [`MulticastSettingsCreateRequest`](input::MulticastSettingsCreateRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-multicastsettings)
     pub fn multicast_settings(
@@ -12935,7 +12935,7 @@ impl Input {
         self
     }
 
-    /// `RouterSettings`: [`RouterSettings`].
+    /// `RouterSettings`: [`RouterSettings`](input::RouterSettings).
     ///
     /// Changing it replaces the resource.
     ///
@@ -12957,7 +12957,7 @@ impl Input {
         self
     }
 
-    /// `Smpte2110ReceiverGroupSettings`: [`Smpte2110ReceiverGroupSettings`].
+    /// `Smpte2110ReceiverGroupSettings`: [`Smpte2110ReceiverGroupSettings`](input::Smpte2110ReceiverGroupSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-smpte2110receivergroupsettings)
     pub fn smpte2110_receiver_group_settings(
@@ -12969,7 +12969,7 @@ impl Input {
         self
     }
 
-    /// `Sources`: list of [`InputSourceRequest`].
+    /// `Sources`: list of [`InputSourceRequest`](input::InputSourceRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-sources)
     pub fn sources(
@@ -12980,7 +12980,7 @@ impl Input {
         self
     }
 
-    /// `SrtSettings`: [`SrtSettingsRequest`].
+    /// `SrtSettings`: [`SrtSettingsRequest`](input::SrtSettingsRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-srtsettings)
     pub fn srt_settings(
@@ -13009,7 +13009,7 @@ impl Input {
         self
     }
 
-    /// `Vpc`: [`InputVpcRequest`].
+    /// `Vpc`: [`InputVpcRequest`](input::InputVpcRequest).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13841,7 +13841,7 @@ impl InputSecurityGroup {
         self
     }
 
-    /// `WhitelistRules`: list of [`InputWhitelistRuleCidr`].
+    /// `WhitelistRules`: list of [`InputWhitelistRuleCidr`](input_security_group::InputWhitelistRuleCidr).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-inputsecuritygroup.html#cfn-medialive-inputsecuritygroup-whitelistrules)
     pub fn whitelist_rules(
@@ -13945,7 +13945,7 @@ impl Multiplex {
         )
     }
 
-    /// `Destinations`: list of [`MultiplexOutputDestination`].
+    /// `Destinations`: list of [`MultiplexOutputDestination`](multiplex::MultiplexOutputDestination).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplex.html#cfn-medialive-multiplex-destinations)
     pub fn destinations(
@@ -13957,7 +13957,7 @@ impl Multiplex {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](multiplex::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplex.html#cfn-medialive-multiplex-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<multiplex::Tags>>>) -> Self {
@@ -14199,7 +14199,7 @@ impl Multiplexprogram {
         self
     }
 
-    /// `MultiplexProgramSettings`: [`MultiplexProgramSettings`].
+    /// `MultiplexProgramSettings`: [`MultiplexProgramSettings`](multiplexprogram::MultiplexProgramSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-multiplexprogramsettings)
     pub fn multiplex_program_settings(
@@ -14211,7 +14211,7 @@ impl Multiplexprogram {
         self
     }
 
-    /// `PacketIdentifiersMap`: [`MultiplexProgramPacketIdentifiersMap`].
+    /// `PacketIdentifiersMap`: [`MultiplexProgramPacketIdentifiersMap`](multiplexprogram::MultiplexProgramPacketIdentifiersMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-packetidentifiersmap)
     pub fn packet_identifiers_map(
@@ -14223,7 +14223,7 @@ impl Multiplexprogram {
         self
     }
 
-    /// `PipelineDetails`: list of [`MultiplexProgramPipelineDetail`].
+    /// `PipelineDetails`: list of [`MultiplexProgramPipelineDetail`](multiplexprogram::MultiplexProgramPipelineDetail).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-pipelinedetails)
     pub fn pipeline_details(
@@ -14235,7 +14235,7 @@ impl Multiplexprogram {
         self
     }
 
-    /// `PreferredChannelPipeline`: [`PreferredChannelPipeline`].
+    /// `PreferredChannelPipeline`: [`PreferredChannelPipeline`](multiplexprogram::PreferredChannelPipeline).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-preferredchannelpipeline)
     pub fn preferred_channel_pipeline(
@@ -14589,7 +14589,7 @@ impl Network {
         )
     }
 
-    /// `Routes`: list of [`Route`].
+    /// `Routes`: list of [`Route`](network::Route).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-network.html#cfn-medialive-network-routes)
     pub fn routes(mut self, value: impl Into<crate::Value<Vec<network::Route>>>) -> Self {
@@ -14597,7 +14597,7 @@ impl Network {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](network::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-network.html#cfn-medialive-network-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<network::Tags>>>) -> Self {
@@ -14770,7 +14770,7 @@ impl SdiSource {
         )
     }
 
-    /// `Mode`: [`SdiSourceMode`].
+    /// `Mode`: [`SdiSourceMode`](sdi_source::SdiSourceMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-sdisource.html#cfn-medialive-sdisource-mode)
     pub fn mode(mut self, value: impl Into<crate::Value<sdi_source::SdiSourceMode>>) -> Self {
@@ -14778,7 +14778,7 @@ impl SdiSource {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](sdi_source::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-sdisource.html#cfn-medialive-sdisource-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<sdi_source::Tags>>>) -> Self {

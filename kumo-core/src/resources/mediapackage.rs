@@ -36,7 +36,7 @@ impl Asset {
         )
     }
 
-    /// `EgressEndpoints`: list of [`EgressEndpoint`].
+    /// `EgressEndpoints`: list of [`EgressEndpoint`](asset::EgressEndpoint).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-asset.html#cfn-mediapackage-asset-egressendpoints)
     pub fn egress_endpoints(
@@ -56,7 +56,7 @@ impl Asset {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](asset::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -180,7 +180,7 @@ impl Channel {
         self
     }
 
-    /// `EgressAccessLogs`: [`LogConfiguration`].
+    /// `EgressAccessLogs`: [`LogConfiguration`](channel::LogConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-channel.html#cfn-mediapackage-channel-egressaccesslogs)
     pub fn egress_access_logs(
@@ -192,7 +192,7 @@ impl Channel {
         self
     }
 
-    /// `HlsIngest`: [`HlsIngest`].
+    /// `HlsIngest`: [`HlsIngest`](channel::HlsIngest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-channel.html#cfn-mediapackage-channel-hlsingest)
     pub fn hls_ingest(mut self, value: impl Into<crate::Value<channel::HlsIngest>>) -> Self {
@@ -200,7 +200,7 @@ impl Channel {
         self
     }
 
-    /// `IngressAccessLogs`: [`LogConfiguration`].
+    /// `IngressAccessLogs`: [`LogConfiguration`](channel::LogConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-channel.html#cfn-mediapackage-channel-ingressaccesslogs)
     pub fn ingress_access_logs(
@@ -212,7 +212,7 @@ impl Channel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](channel::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -415,7 +415,7 @@ impl OriginEndpoint {
         )
     }
 
-    /// `Authorization`: [`Authorization`].
+    /// `Authorization`: [`Authorization`](origin_endpoint::Authorization).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-authorization)
     pub fn authorization(
@@ -427,7 +427,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `CmafPackage`: [`CmafPackage`].
+    /// `CmafPackage`: [`CmafPackage`](origin_endpoint::CmafPackage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-cmafpackage)
     pub fn cmaf_package(
@@ -438,7 +438,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `DashPackage`: [`DashPackage`].
+    /// `DashPackage`: [`DashPackage`](origin_endpoint::DashPackage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-dashpackage)
     pub fn dash_package(
@@ -457,7 +457,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `HlsPackage`: [`HlsPackage`].
+    /// `HlsPackage`: [`HlsPackage`](origin_endpoint::HlsPackage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-hlspackage)
     pub fn hls_package(
@@ -477,7 +477,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `MssPackage`: [`MssPackage`].
+    /// `MssPackage`: [`MssPackage`](origin_endpoint::MssPackage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-msspackage)
     pub fn mss_package(
@@ -488,7 +488,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `Origination`: [`Origination`].
+    /// `Origination`: [`Origination`](origin_endpoint::Origination).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-origination)
     pub fn origination(
@@ -508,7 +508,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](origin_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<origin_endpoint::Tag>>>) -> Self {
@@ -2035,7 +2035,7 @@ impl PackagingConfiguration {
         )
     }
 
-    /// `CmafPackage`: [`CmafPackage`].
+    /// `CmafPackage`: [`CmafPackage`](packaging_configuration::CmafPackage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-cmafpackage)
     pub fn cmaf_package(
@@ -2046,7 +2046,7 @@ impl PackagingConfiguration {
         self
     }
 
-    /// `DashPackage`: [`DashPackage`].
+    /// `DashPackage`: [`DashPackage`](packaging_configuration::DashPackage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-dashpackage)
     pub fn dash_package(
@@ -2057,7 +2057,7 @@ impl PackagingConfiguration {
         self
     }
 
-    /// `HlsPackage`: [`HlsPackage`].
+    /// `HlsPackage`: [`HlsPackage`](packaging_configuration::HlsPackage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-hlspackage)
     pub fn hls_package(
@@ -2068,7 +2068,7 @@ impl PackagingConfiguration {
         self
     }
 
-    /// `MssPackage`: [`MssPackage`].
+    /// `MssPackage`: [`MssPackage`](packaging_configuration::MssPackage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-msspackage)
     pub fn mss_package(
@@ -2079,7 +2079,7 @@ impl PackagingConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](packaging_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-tags)
     pub fn tags(
@@ -3058,7 +3058,7 @@ impl PackagingGroup {
         )
     }
 
-    /// `Authorization`: [`Authorization`].
+    /// `Authorization`: [`Authorization`](packaging_group::Authorization).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packaginggroup.html#cfn-mediapackage-packaginggroup-authorization)
     pub fn authorization(
@@ -3070,7 +3070,7 @@ impl PackagingGroup {
         self
     }
 
-    /// `EgressAccessLogs`: [`LogConfiguration`].
+    /// `EgressAccessLogs`: [`LogConfiguration`](packaging_group::LogConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packaginggroup.html#cfn-mediapackage-packaginggroup-egressaccesslogs)
     pub fn egress_access_logs(
@@ -3082,7 +3082,7 @@ impl PackagingGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](packaging_group::Tag).
     ///
     /// Changing it replaces the resource.
     ///

@@ -42,7 +42,7 @@ impl Channel {
         self
     }
 
-    /// `InputSwitchConfiguration`: [`InputSwitchConfiguration`].
+    /// `InputSwitchConfiguration`: [`InputSwitchConfiguration`](channel::InputSwitchConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channel.html#cfn-mediapackagev2-channel-inputswitchconfiguration)
     pub fn input_switch_configuration(
@@ -54,7 +54,7 @@ impl Channel {
         self
     }
 
-    /// `InputType`: [`InputType`].
+    /// `InputType`: [`InputType`](channel::InputType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -64,7 +64,7 @@ impl Channel {
         self
     }
 
-    /// `OutputHeaderConfiguration`: [`OutputHeaderConfiguration`].
+    /// `OutputHeaderConfiguration`: [`OutputHeaderConfiguration`](channel::OutputHeaderConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channel.html#cfn-mediapackagev2-channel-outputheaderconfiguration)
     pub fn output_header_configuration(
@@ -76,7 +76,7 @@ impl Channel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](channel::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channel.html#cfn-mediapackagev2-channel-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel::Tag>>>) -> Self {
@@ -283,7 +283,7 @@ impl ChannelGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](channel_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channelgroup.html#cfn-mediapackagev2-channelgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel_group::Tag>>>) -> Self {
@@ -442,7 +442,7 @@ impl OriginEndpoint {
         )
     }
 
-    /// `DashManifests`: list of [`DashManifestConfiguration`].
+    /// `DashManifests`: list of [`DashManifestConfiguration`](origin_endpoint::DashManifestConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-dashmanifests)
     pub fn dash_manifests(
@@ -464,7 +464,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `ForceEndpointErrorConfiguration`: [`ForceEndpointErrorConfiguration`].
+    /// `ForceEndpointErrorConfiguration`: [`ForceEndpointErrorConfiguration`](origin_endpoint::ForceEndpointErrorConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-forceendpointerrorconfiguration)
     pub fn force_endpoint_error_configuration(
@@ -476,7 +476,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `HlsManifests`: list of [`HlsManifestConfiguration`].
+    /// `HlsManifests`: list of [`HlsManifestConfiguration`](origin_endpoint::HlsManifestConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-hlsmanifests)
     pub fn hls_manifests(
@@ -488,7 +488,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `LowLatencyHlsManifests`: list of [`LowLatencyHlsManifestConfiguration`].
+    /// `LowLatencyHlsManifests`: list of [`LowLatencyHlsManifestConfiguration`](origin_endpoint::LowLatencyHlsManifestConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifests)
     pub fn low_latency_hls_manifests(
@@ -500,7 +500,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `MssManifests`: list of [`MssManifestConfiguration`].
+    /// `MssManifests`: list of [`MssManifestConfiguration`](origin_endpoint::MssManifestConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-mssmanifests)
     pub fn mss_manifests(
@@ -512,7 +512,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `Segment`: [`Segment`].
+    /// `Segment`: [`Segment`](origin_endpoint::Segment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-segment)
     pub fn segment(mut self, value: impl Into<crate::Value<origin_endpoint::Segment>>) -> Self {
@@ -531,7 +531,7 @@ impl OriginEndpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](origin_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<origin_endpoint::Tag>>>) -> Self {
@@ -2465,7 +2465,7 @@ impl OriginEndpointPolicy {
         )
     }
 
-    /// `CdnAuthConfiguration`: [`CdnAuthConfiguration`].
+    /// `CdnAuthConfiguration`: [`CdnAuthConfiguration`](origin_endpoint_policy::CdnAuthConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpointpolicy.html#cfn-mediapackagev2-originendpointpolicy-cdnauthconfiguration)
     pub fn cdn_auth_configuration(

@@ -31,7 +31,7 @@ impl Container {
         self
     }
 
-    /// `CorsPolicy`: list of [`CorsRule`].
+    /// `CorsPolicy`: list of [`CorsRule`](container::CorsRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-corspolicy)
     pub fn cors_policy(mut self, value: impl Into<crate::Value<Vec<container::CorsRule>>>) -> Self {
@@ -48,7 +48,7 @@ impl Container {
         self
     }
 
-    /// `MetricPolicy`: [`MetricPolicy`].
+    /// `MetricPolicy`: [`MetricPolicy`](container::MetricPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-metricpolicy)
     pub fn metric_policy(
@@ -68,7 +68,7 @@ impl Container {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](container::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<container::Tag>>>) -> Self {

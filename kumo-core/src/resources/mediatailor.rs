@@ -43,7 +43,7 @@ impl Channel {
         self
     }
 
-    /// `FillerSlate`: [`SlateSource`].
+    /// `FillerSlate`: [`SlateSource`](channel::SlateSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-fillerslate)
     pub fn filler_slate(mut self, value: impl Into<crate::Value<channel::SlateSource>>) -> Self {
@@ -51,7 +51,7 @@ impl Channel {
         self
     }
 
-    /// `LogConfiguration`: [`LogConfigurationForChannel`].
+    /// `LogConfiguration`: [`LogConfigurationForChannel`](channel::LogConfigurationForChannel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-logconfiguration)
     pub fn log_configuration(
@@ -63,7 +63,7 @@ impl Channel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](channel::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel::Tag>>>) -> Self {
@@ -71,7 +71,7 @@ impl Channel {
         self
     }
 
-    /// `Tier`: [`Tier`].
+    /// `Tier`: [`Tier`](channel::Tier).
     ///
     /// Changing it replaces the resource.
     ///
@@ -81,7 +81,7 @@ impl Channel {
         self
     }
 
-    /// `TimeShiftConfiguration`: [`TimeShiftConfiguration`].
+    /// `TimeShiftConfiguration`: [`TimeShiftConfiguration`](channel::TimeShiftConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-timeshiftconfiguration)
     pub fn time_shift_configuration(
@@ -522,7 +522,7 @@ impl LiveSource {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](live_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-livesource.html#cfn-mediatailor-livesource-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<live_source::Tag>>>) -> Self {
@@ -660,7 +660,7 @@ impl PlaybackConfiguration {
         )
     }
 
-    /// `AdConditioningConfiguration`: [`AdConditioningConfiguration`].
+    /// `AdConditioningConfiguration`: [`AdConditioningConfiguration`](playback_configuration::AdConditioningConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-adconditioningconfiguration)
     pub fn ad_conditioning_configuration(
@@ -672,7 +672,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `AdDecisionServerConfiguration`: [`AdDecisionServerConfiguration`].
+    /// `AdDecisionServerConfiguration`: [`AdDecisionServerConfiguration`](playback_configuration::AdDecisionServerConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-addecisionserverconfiguration)
     pub fn ad_decision_server_configuration(
@@ -684,7 +684,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `AvailSuppression`: [`AvailSuppression`].
+    /// `AvailSuppression`: [`AvailSuppression`](playback_configuration::AvailSuppression).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-availsuppression)
     pub fn avail_suppression(
@@ -696,7 +696,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `Bumper`: [`Bumper`].
+    /// `Bumper`: [`Bumper`](playback_configuration::Bumper).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-bumper)
     pub fn bumper(
@@ -707,7 +707,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `CdnConfiguration`: [`CdnConfiguration`].
+    /// `CdnConfiguration`: [`CdnConfiguration`](playback_configuration::CdnConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-cdnconfiguration)
     pub fn cdn_configuration(
@@ -728,7 +728,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `DashConfiguration`: [`DashConfiguration`].
+    /// `DashConfiguration`: [`DashConfiguration`](playback_configuration::DashConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-dashconfiguration)
     pub fn dash_configuration(
@@ -740,7 +740,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `InsertionMode`: [`InsertionMode`].
+    /// `InsertionMode`: [`InsertionMode`](playback_configuration::InsertionMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-insertionmode)
     pub fn insertion_mode(
@@ -752,7 +752,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `LivePreRollConfiguration`: [`LivePreRollConfiguration`].
+    /// `LivePreRollConfiguration`: [`LivePreRollConfiguration`](playback_configuration::LivePreRollConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-liveprerollconfiguration)
     pub fn live_pre_roll_configuration(
@@ -764,7 +764,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `LogConfiguration`: [`LogConfiguration`].
+    /// `LogConfiguration`: [`LogConfiguration`](playback_configuration::LogConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-logconfiguration)
     pub fn log_configuration(
@@ -776,7 +776,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `ManifestProcessingRules`: [`ManifestProcessingRules`].
+    /// `ManifestProcessingRules`: [`ManifestProcessingRules`](playback_configuration::ManifestProcessingRules).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-manifestprocessingrules)
     pub fn manifest_processing_rules(
@@ -810,7 +810,7 @@ impl PlaybackConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](playback_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-tags)
     pub fn tags(
@@ -1563,7 +1563,7 @@ impl SourceLocation {
         )
     }
 
-    /// `AccessConfiguration`: [`AccessConfiguration`].
+    /// `AccessConfiguration`: [`AccessConfiguration`](source_location::AccessConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-sourcelocation.html#cfn-mediatailor-sourcelocation-accessconfiguration)
     pub fn access_configuration(
@@ -1575,7 +1575,7 @@ impl SourceLocation {
         self
     }
 
-    /// `DefaultSegmentDeliveryConfiguration`: [`DefaultSegmentDeliveryConfiguration`].
+    /// `DefaultSegmentDeliveryConfiguration`: [`DefaultSegmentDeliveryConfiguration`](source_location::DefaultSegmentDeliveryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-sourcelocation.html#cfn-mediatailor-sourcelocation-defaultsegmentdeliveryconfiguration)
     pub fn default_segment_delivery_configuration(
@@ -1589,7 +1589,7 @@ impl SourceLocation {
         self
     }
 
-    /// `SegmentDeliveryConfigurations`: list of [`SegmentDeliveryConfiguration`].
+    /// `SegmentDeliveryConfigurations`: list of [`SegmentDeliveryConfiguration`](source_location::SegmentDeliveryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-sourcelocation.html#cfn-mediatailor-sourcelocation-segmentdeliveryconfigurations)
     pub fn segment_delivery_configurations(
@@ -1601,7 +1601,7 @@ impl SourceLocation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](source_location::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-sourcelocation.html#cfn-mediatailor-sourcelocation-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<source_location::Tag>>>) -> Self {
@@ -1889,7 +1889,7 @@ impl VodSource {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vod_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-vodsource.html#cfn-mediatailor-vodsource-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vod_source::Tag>>>) -> Self {

@@ -27,7 +27,7 @@ impl Acl {
             .property("ACLName", acl_name.into().into_json()))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](acl::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -149,7 +149,7 @@ impl Cluster {
         self
     }
 
-    /// `DataTiering`: [`DataTieringStatus`].
+    /// `DataTiering`: [`DataTieringStatus`](cluster::DataTieringStatus).
     ///
     /// Changing it replaces the resource.
     ///
@@ -196,7 +196,7 @@ impl Cluster {
         self
     }
 
-    /// `IpDiscovery`: [`SupportedIpDiscoveryTypes`].
+    /// `IpDiscovery`: [`SupportedIpDiscoveryTypes`](cluster::SupportedIpDiscoveryTypes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-ipdiscovery)
     pub fn ip_discovery(
@@ -237,7 +237,7 @@ impl Cluster {
         self
     }
 
-    /// `NetworkType`: [`SupportedNetworkTypes`].
+    /// `NetworkType`: [`SupportedNetworkTypes`](cluster::SupportedNetworkTypes).
     ///
     /// Changing it replaces the resource.
     ///
@@ -373,7 +373,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -619,7 +619,7 @@ impl MultiRegionCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](multi_region_cluster::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -629,7 +629,7 @@ impl MultiRegionCluster {
         self
     }
 
-    /// `UpdateStrategy`: [`UpdateStrategy`].
+    /// `UpdateStrategy`: [`UpdateStrategy`](multi_region_cluster::UpdateStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-updatestrategy)
     pub fn update_strategy(
@@ -772,7 +772,7 @@ impl ParameterGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](parameter_group::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -868,7 +868,7 @@ impl SubnetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](subnet_group::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -967,7 +967,7 @@ impl User {
         self
     }
 
-    /// `AuthenticationMode`: [`AuthenticationMode`].
+    /// `AuthenticationMode`: [`AuthenticationMode`](user::AuthenticationMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-user.html#cfn-memorydb-user-authenticationmode)
     pub fn authentication_mode(
@@ -979,7 +979,7 @@ impl User {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user::Tag).
     ///
     /// Items: 0 to 50.
     ///

@@ -32,7 +32,7 @@ impl ApprovalTeam {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](approval_team::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mpa-approvalteam.html#cfn-mpa-approvalteam-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<approval_team::Tag>>>) -> Self {
@@ -280,7 +280,7 @@ impl IdentitySource {
         ))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](identity_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mpa-identitysource.html#cfn-mpa-identitysource-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<identity_source::Tag>>>) -> Self {

@@ -90,7 +90,7 @@ impl Cluster {
         )
     }
 
-    /// `ClientAuthentication`: [`ClientAuthentication`].
+    /// `ClientAuthentication`: [`ClientAuthentication`](cluster::ClientAuthentication).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-clientauthentication)
     pub fn client_authentication(
@@ -102,7 +102,7 @@ impl Cluster {
         self
     }
 
-    /// `ConfigurationInfo`: [`ConfigurationInfo`].
+    /// `ConfigurationInfo`: [`ConfigurationInfo`](cluster::ConfigurationInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-configurationinfo)
     pub fn configuration_info(
@@ -114,7 +114,7 @@ impl Cluster {
         self
     }
 
-    /// `EncryptionInfo`: [`EncryptionInfo`].
+    /// `EncryptionInfo`: [`EncryptionInfo`](cluster::EncryptionInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-encryptioninfo)
     pub fn encryption_info(
@@ -126,7 +126,7 @@ impl Cluster {
         self
     }
 
-    /// `EnhancedMonitoring`: [`EnhancedMonitoring`].
+    /// `EnhancedMonitoring`: [`EnhancedMonitoring`](cluster::EnhancedMonitoring).
     ///
     /// Length: 7 to 23.
     ///
@@ -140,7 +140,7 @@ impl Cluster {
         self
     }
 
-    /// `LoggingInfo`: [`LoggingInfo`].
+    /// `LoggingInfo`: [`LoggingInfo`](cluster::LoggingInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-logginginfo)
     pub fn logging_info(mut self, value: impl Into<crate::Value<cluster::LoggingInfo>>) -> Self {
@@ -148,7 +148,7 @@ impl Cluster {
         self
     }
 
-    /// `OpenMonitoring`: [`OpenMonitoring`].
+    /// `OpenMonitoring`: [`OpenMonitoring`](cluster::OpenMonitoring).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-openmonitoring)
     pub fn open_monitoring(
@@ -160,7 +160,7 @@ impl Cluster {
         self
     }
 
-    /// `Rebalancing`: [`Rebalancing`].
+    /// `Rebalancing`: [`Rebalancing`](cluster::Rebalancing).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-rebalancing)
     pub fn rebalancing(mut self, value: impl Into<crate::Value<cluster::Rebalancing>>) -> Self {
@@ -168,7 +168,7 @@ impl Cluster {
         self
     }
 
-    /// `StorageMode`: [`StorageMode`].
+    /// `StorageMode`: [`StorageMode`](cluster::StorageMode).
     ///
     /// Length: 5 to 6.
     ///
@@ -189,7 +189,7 @@ impl Cluster {
         self
     }
 
-    /// `ZookeeperAccess`: [`ZookeeperAccess`].
+    /// `ZookeeperAccess`: [`ZookeeperAccess`](cluster::ZookeeperAccess).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-zookeeperaccess)
     pub fn zookeeper_access(
@@ -1586,7 +1586,7 @@ impl Replicator {
         self
     }
 
-    /// `LogDelivery`: [`LogDelivery`].
+    /// `LogDelivery`: [`LogDelivery`](replicator::LogDelivery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-replicator.html#cfn-msk-replicator-logdelivery)
     pub fn log_delivery(mut self, value: impl Into<crate::Value<replicator::LogDelivery>>) -> Self {
@@ -1594,7 +1594,7 @@ impl Replicator {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](replicator::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-replicator.html#cfn-msk-replicator-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<replicator::Tag>>>) -> Self {

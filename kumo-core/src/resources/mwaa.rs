@@ -51,7 +51,7 @@ impl Environment {
         self
     }
 
-    /// `EndpointManagement`: [`EndpointManagement`].
+    /// `EndpointManagement`: [`EndpointManagement`](environment::EndpointManagement).
     ///
     /// Changing it replaces the resource.
     ///
@@ -93,7 +93,7 @@ impl Environment {
         self
     }
 
-    /// `LoggingConfiguration`: [`LoggingConfiguration`].
+    /// `LoggingConfiguration`: [`LoggingConfiguration`](environment::LoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-loggingconfiguration)
     pub fn logging_configuration(
@@ -139,7 +139,7 @@ impl Environment {
         self
     }
 
-    /// `NetworkConfiguration`: [`NetworkConfiguration`].
+    /// `NetworkConfiguration`: [`NetworkConfiguration`](environment::NetworkConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-networkconfiguration)
     pub fn network_configuration(
@@ -236,7 +236,7 @@ impl Environment {
         self
     }
 
-    /// `WebserverAccessMode`: [`WebserverAccessMode`].
+    /// `WebserverAccessMode`: [`WebserverAccessMode`](environment::WebserverAccessMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-webserveraccessmode)
     pub fn webserver_access_mode(
@@ -260,7 +260,7 @@ impl Environment {
         self
     }
 
-    /// `WorkerReplacementStrategy`: [`WorkerReplacementStrategy`].
+    /// `WorkerReplacementStrategy`: [`WorkerReplacementStrategy`](environment::WorkerReplacementStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-workerreplacementstrategy)
     pub fn worker_replacement_strategy(

@@ -37,7 +37,7 @@ impl Workflow {
         self
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](workflow::EncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -51,7 +51,7 @@ impl Workflow {
         self
     }
 
-    /// `LoggingConfiguration`: [`LoggingConfiguration`].
+    /// `LoggingConfiguration`: [`LoggingConfiguration`](workflow::LoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-loggingconfiguration)
     pub fn logging_configuration(
@@ -73,7 +73,7 @@ impl Workflow {
         self
     }
 
-    /// `NetworkConfiguration`: [`NetworkConfiguration`].
+    /// `NetworkConfiguration`: [`NetworkConfiguration`](workflow::NetworkConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-networkconfiguration)
     pub fn network_configuration(

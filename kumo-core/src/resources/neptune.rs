@@ -24,7 +24,7 @@ impl DbCluster {
         DbCluster(crate::Resource::new("AWS::Neptune::DBCluster"))
     }
 
-    /// `AssociatedRoles`: list of [`DbClusterRole`].
+    /// `AssociatedRoles`: list of [`DbClusterRole`](db_cluster::DbClusterRole).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-associatedroles)
     pub fn associated_roles(
@@ -217,7 +217,7 @@ impl DbCluster {
         self
     }
 
-    /// `ServerlessScalingConfiguration`: [`ServerlessScalingConfiguration`].
+    /// `ServerlessScalingConfiguration`: [`ServerlessScalingConfiguration`](db_cluster::ServerlessScalingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-serverlessscalingconfiguration)
     pub fn serverless_scaling_configuration(
@@ -262,7 +262,7 @@ impl DbCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_cluster::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -476,7 +476,7 @@ impl DbClusterParameterGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_cluster_parameter_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbclusterparametergroup.html#cfn-neptune-dbclusterparametergroup-tags)
     pub fn tags(
@@ -652,7 +652,7 @@ impl DbInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_instance::Tag>>>) -> Self {
@@ -760,7 +760,7 @@ impl DbParameterGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_parameter_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbparametergroup.html#cfn-neptune-dbparametergroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_parameter_group::Tag>>>) -> Self {
@@ -851,7 +851,7 @@ impl DbSubnetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_subnet_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbsubnetgroup.html#cfn-neptune-dbsubnetgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_subnet_group::Tag>>>) -> Self {
@@ -972,7 +972,7 @@ impl EventSubscription {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_subscription::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-eventsubscription.html#cfn-neptune-eventsubscription-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_subscription::Tag>>>) -> Self {

@@ -86,7 +86,7 @@ impl Graph {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](graph::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -96,7 +96,7 @@ impl Graph {
         self
     }
 
-    /// `VectorSearchConfiguration`: [`VectorSearchConfiguration`].
+    /// `VectorSearchConfiguration`: [`VectorSearchConfiguration`](graph::VectorSearchConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -240,7 +240,7 @@ impl GraphSnapshot {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](graph_snapshot::Tag).
     ///
     /// Items: at most 50.
     ///

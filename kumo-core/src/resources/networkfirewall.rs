@@ -45,7 +45,7 @@ impl Firewall {
         self
     }
 
-    /// `AvailabilityZoneMappings`: list of [`AvailabilityZoneMapping`].
+    /// `AvailabilityZoneMappings`: list of [`AvailabilityZoneMapping`](firewall::AvailabilityZoneMapping).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-availabilityzonemappings)
     pub fn availability_zone_mappings(
@@ -78,7 +78,7 @@ impl Firewall {
         self
     }
 
-    /// `EnabledAnalysisTypes`: list of [`EnabledAnalysisType`].
+    /// `EnabledAnalysisTypes`: list of [`EnabledAnalysisType`](firewall::EnabledAnalysisType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-enabledanalysistypes)
     pub fn enabled_analysis_types(
@@ -111,7 +111,7 @@ impl Firewall {
         self
     }
 
-    /// `SubnetMappings`: list of [`SubnetMapping`].
+    /// `SubnetMappings`: list of [`SubnetMapping`](firewall::SubnetMapping).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-subnetmappings)
     pub fn subnet_mappings(
@@ -123,7 +123,7 @@ impl Firewall {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](firewall::Tag).
     ///
     /// Items: 1 to 200.
     ///
@@ -359,7 +359,7 @@ impl FirewallPolicy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](firewall_policy::Tag).
     ///
     /// Items: 1 to 200.
     ///
@@ -1167,7 +1167,7 @@ impl RuleGroup {
         self
     }
 
-    /// `RuleGroup`: [`RuleGroup`].
+    /// `RuleGroup`: [`RuleGroup`](rule_group::RuleGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-rulegroup.html#cfn-networkfirewall-rulegroup-rulegroup)
     pub fn rule_group(mut self, value: impl Into<crate::Value<rule_group::RuleGroup>>) -> Self {
@@ -1175,7 +1175,7 @@ impl RuleGroup {
         self
     }
 
-    /// `SummaryConfiguration`: [`SummaryConfiguration`].
+    /// `SummaryConfiguration`: [`SummaryConfiguration`](rule_group::SummaryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-rulegroup.html#cfn-networkfirewall-rulegroup-summaryconfiguration)
     pub fn summary_configuration(
@@ -1187,7 +1187,7 @@ impl RuleGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rule_group::Tag).
     ///
     /// Items: 1 to 200.
     ///
@@ -2340,7 +2340,7 @@ impl TlsInspectionConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](tls_inspection_configuration::Tag).
     ///
     /// Items: 1 to 200.
     ///
@@ -2771,7 +2771,7 @@ impl VpcEndpointAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_endpoint_association::Tag).
     ///
     /// Items: 1 to 200.
     ///

@@ -59,7 +59,7 @@ impl ConnectAttachment {
         self
     }
 
-    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`].
+    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`](connect_attachment::ProposedNetworkFunctionGroupChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectattachment.html#cfn-networkmanager-connectattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
@@ -73,7 +73,7 @@ impl ConnectAttachment {
         self
     }
 
-    /// `ProposedSegmentChange`: [`ProposedSegmentChange`].
+    /// `ProposedSegmentChange`: [`ProposedSegmentChange`](connect_attachment::ProposedSegmentChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectattachment.html#cfn-networkmanager-connectattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
@@ -100,7 +100,7 @@ impl ConnectAttachment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connect_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectattachment.html#cfn-networkmanager-connectattachment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<connect_attachment::Tag>>>) -> Self {
@@ -395,7 +395,7 @@ impl ConnectPeer {
         )
     }
 
-    /// `BgpOptions`: [`BgpOptions`].
+    /// `BgpOptions`: [`BgpOptions`](connect_peer::BgpOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -445,7 +445,7 @@ impl ConnectPeer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connect_peer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectpeer.html#cfn-networkmanager-connectpeer-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<connect_peer::Tag>>>) -> Self {
@@ -619,7 +619,7 @@ impl CoreNetwork {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](core_network::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-corenetwork.html#cfn-networkmanager-corenetwork-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<core_network::Tag>>>) -> Self {
@@ -838,7 +838,7 @@ impl Device {
         )
     }
 
-    /// `AWSLocation`: [`AwsLocation`].
+    /// `AWSLocation`: [`AwsLocation`](device::AwsLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-awslocation)
     pub fn aws_location(mut self, value: impl Into<crate::Value<device::AwsLocation>>) -> Self {
@@ -858,7 +858,7 @@ impl Device {
         self
     }
 
-    /// `Location`: [`Location`].
+    /// `Location`: [`Location`](device::Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-location)
     pub fn location(mut self, value: impl Into<crate::Value<device::Location>>) -> Self {
@@ -903,7 +903,7 @@ impl Device {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](device::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<device::Tag>>>) -> Self {
@@ -1134,7 +1134,7 @@ impl DirectConnectGatewayAttachment {
         )
     }
 
-    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`].
+    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`](direct_connect_gateway_attachment::ProposedNetworkFunctionGroupChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-directconnectgatewayattachment.html#cfn-networkmanager-directconnectgatewayattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
@@ -1150,7 +1150,7 @@ impl DirectConnectGatewayAttachment {
         self
     }
 
-    /// `ProposedSegmentChange`: [`ProposedSegmentChange`].
+    /// `ProposedSegmentChange`: [`ProposedSegmentChange`](direct_connect_gateway_attachment::ProposedSegmentChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-directconnectgatewayattachment.html#cfn-networkmanager-directconnectgatewayattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
@@ -1177,7 +1177,7 @@ impl DirectConnectGatewayAttachment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](direct_connect_gateway_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-directconnectgatewayattachment.html#cfn-networkmanager-directconnectgatewayattachment-tags)
     pub fn tags(
@@ -1448,7 +1448,7 @@ impl GlobalNetwork {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](global_network::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-globalnetwork.html#cfn-networkmanager-globalnetwork-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<global_network::Tag>>>) -> Self {
@@ -1570,7 +1570,7 @@ impl Link {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-link.html#cfn-networkmanager-link-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<link::Tag>>>) -> Self {
@@ -1769,7 +1769,7 @@ impl Site {
         self
     }
 
-    /// `Location`: [`Location`].
+    /// `Location`: [`Location`](site::Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-site.html#cfn-networkmanager-site-location)
     pub fn location(mut self, value: impl Into<crate::Value<site::Location>>) -> Self {
@@ -1777,7 +1777,7 @@ impl Site {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](site::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-site.html#cfn-networkmanager-site-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<site::Tag>>>) -> Self {
@@ -1944,7 +1944,7 @@ impl SiteToSiteVpnAttachment {
         self
     }
 
-    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`].
+    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`](site_to_site_vpn_attachment::ProposedNetworkFunctionGroupChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-sitetositevpnattachment.html#cfn-networkmanager-sitetositevpnattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
@@ -1958,7 +1958,7 @@ impl SiteToSiteVpnAttachment {
         self
     }
 
-    /// `ProposedSegmentChange`: [`ProposedSegmentChange`].
+    /// `ProposedSegmentChange`: [`ProposedSegmentChange`](site_to_site_vpn_attachment::ProposedSegmentChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-sitetositevpnattachment.html#cfn-networkmanager-sitetositevpnattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
@@ -1985,7 +1985,7 @@ impl SiteToSiteVpnAttachment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](site_to_site_vpn_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-sitetositevpnattachment.html#cfn-networkmanager-sitetositevpnattachment-tags)
     pub fn tags(
@@ -2234,7 +2234,7 @@ impl TransitGatewayPeering {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_peering::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewaypeering.html#cfn-networkmanager-transitgatewaypeering-tags)
     pub fn tags(
@@ -2419,7 +2419,7 @@ impl TransitGatewayRouteTableAttachment {
         self
     }
 
-    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`].
+    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`](transit_gateway_route_table_attachment::ProposedNetworkFunctionGroupChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewayroutetableattachment.html#cfn-networkmanager-transitgatewayroutetableattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
@@ -2437,7 +2437,7 @@ impl TransitGatewayRouteTableAttachment {
         self
     }
 
-    /// `ProposedSegmentChange`: [`ProposedSegmentChange`].
+    /// `ProposedSegmentChange`: [`ProposedSegmentChange`](transit_gateway_route_table_attachment::ProposedSegmentChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewayroutetableattachment.html#cfn-networkmanager-transitgatewayroutetableattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
@@ -2464,7 +2464,7 @@ impl TransitGatewayRouteTableAttachment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](transit_gateway_route_table_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewayroutetableattachment.html#cfn-networkmanager-transitgatewayroutetableattachment-tags)
     pub fn tags(
@@ -2723,7 +2723,7 @@ impl VpcAttachment {
         )
     }
 
-    /// `Options`: [`VpcOptions`].
+    /// `Options`: [`VpcOptions`](vpc_attachment::VpcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-options)
     pub fn options(mut self, value: impl Into<crate::Value<vpc_attachment::VpcOptions>>) -> Self {
@@ -2731,7 +2731,7 @@ impl VpcAttachment {
         self
     }
 
-    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`].
+    /// `ProposedNetworkFunctionGroupChange`: [`ProposedNetworkFunctionGroupChange`](vpc_attachment::ProposedNetworkFunctionGroupChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
@@ -2745,7 +2745,7 @@ impl VpcAttachment {
         self
     }
 
-    /// `ProposedSegmentChange`: [`ProposedSegmentChange`].
+    /// `ProposedSegmentChange`: [`ProposedSegmentChange`](vpc_attachment::ProposedSegmentChange).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
@@ -2772,7 +2772,7 @@ impl VpcAttachment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vpc_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_attachment::Tag>>>) -> Self {

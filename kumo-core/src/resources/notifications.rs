@@ -283,7 +283,7 @@ impl NotificationConfiguration {
         )
     }
 
-    /// `AggregationDuration`: [`AggregationDuration`].
+    /// `AggregationDuration`: [`AggregationDuration`](notification_configuration::AggregationDuration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-notifications-notificationconfiguration.html#cfn-notifications-notificationconfiguration-aggregationduration)
     pub fn aggregation_duration(
@@ -295,7 +295,7 @@ impl NotificationConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](notification_configuration::Tag).
     ///
     /// Changing it replaces the resource.
     ///

@@ -26,7 +26,7 @@ impl EmailContact {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](email_contact::Tag).
     ///
     /// Changing it replaces the resource.
     ///

@@ -34,7 +34,7 @@ impl WorkflowDefinition {
         self
     }
 
-    /// `ExportConfig`: [`WorkflowExportConfig`].
+    /// `ExportConfig`: [`WorkflowExportConfig`](workflow_definition::WorkflowExportConfig).
     ///
     /// Changing it replaces the resource.
     ///

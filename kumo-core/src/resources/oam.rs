@@ -39,7 +39,7 @@ impl Link {
         self
     }
 
-    /// `LinkConfiguration`: [`LinkConfiguration`].
+    /// `LinkConfiguration`: [`LinkConfiguration`](link::LinkConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-oam-link.html#cfn-oam-link-linkconfiguration)
     pub fn link_configuration(

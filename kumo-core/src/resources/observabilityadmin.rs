@@ -33,7 +33,7 @@ impl OrganizationCentralizationRule {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](organization_centralization_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-organizationcentralizationrule.html#cfn-observabilityadmin-organizationcentralizationrule-tags)
     pub fn tags(
@@ -504,7 +504,7 @@ impl OrganizationTelemetryRule {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](organization_telemetry_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-organizationtelemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-tags)
     pub fn tags(
@@ -1518,7 +1518,7 @@ impl S3TableIntegration {
         )
     }
 
-    /// `LogSources`: list of [`LogSource`].
+    /// `LogSources`: list of [`LogSource`](s3_table_integration::LogSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-s3tableintegration.html#cfn-observabilityadmin-s3tableintegration-logsources)
     pub fn log_sources(
@@ -1529,7 +1529,7 @@ impl S3TableIntegration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](s3_table_integration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-s3tableintegration.html#cfn-observabilityadmin-s3tableintegration-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<s3_table_integration::Tag>>>) -> Self {
@@ -1696,7 +1696,7 @@ impl TelemetryEnrichment {
         ))
     }
 
-    /// `Scope`: [`Scope`].
+    /// `Scope`: [`Scope`](telemetry_enrichment::Scope).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1791,7 +1791,7 @@ impl TelemetryPipelines {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](telemetry_pipelines::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-telemetrypipelines.html#cfn-observabilityadmin-telemetrypipelines-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<telemetry_pipelines::Tag>>>) -> Self {
@@ -1918,7 +1918,7 @@ impl TelemetryRule {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](telemetry_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-telemetryrule.html#cfn-observabilityadmin-telemetryrule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<telemetry_rule::Tag>>>) -> Self {

@@ -102,7 +102,7 @@ impl CloudAutonomousVmCluster {
         self
     }
 
-    /// `IamRoles`: list of [`IamRole`].
+    /// `IamRoles`: list of [`IamRole`](cloud_autonomous_vm_cluster::IamRole).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-iamroles)
     pub fn iam_roles(
@@ -124,7 +124,7 @@ impl CloudAutonomousVmCluster {
         self
     }
 
-    /// `LicenseModel`: [`LicenseModel`].
+    /// `LicenseModel`: [`LicenseModel`](cloud_autonomous_vm_cluster::LicenseModel).
     ///
     /// Changing it replaces the resource.
     ///
@@ -138,7 +138,7 @@ impl CloudAutonomousVmCluster {
         self
     }
 
-    /// `MaintenanceWindow`: [`MaintenanceWindow`].
+    /// `MaintenanceWindow`: [`MaintenanceWindow`](cloud_autonomous_vm_cluster::MaintenanceWindow).
     ///
     /// Changing it replaces the resource.
     ///
@@ -207,7 +207,7 @@ impl CloudAutonomousVmCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cloud_autonomous_vm_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-tags)
     pub fn tags(
@@ -746,7 +746,7 @@ impl CloudExadataInfrastructure {
         self
     }
 
-    /// `CustomerContactsToSendToOCI`: list of [`CustomerContact`].
+    /// `CustomerContactsToSendToOCI`: list of [`CustomerContact`](cloud_exadata_infrastructure::CustomerContact).
     ///
     /// Changing it replaces the resource.
     ///
@@ -789,7 +789,7 @@ impl CloudExadataInfrastructure {
         self
     }
 
-    /// `MaintenanceWindow`: [`MaintenanceWindow`].
+    /// `MaintenanceWindow`: [`MaintenanceWindow`](cloud_exadata_infrastructure::MaintenanceWindow).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow)
     pub fn maintenance_window(
@@ -841,7 +841,7 @@ impl CloudExadataInfrastructure {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cloud_exadata_infrastructure::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-tags)
     pub fn tags(
@@ -1345,7 +1345,7 @@ impl CloudVmCluster {
         self
     }
 
-    /// `DataCollectionOptions`: [`DataCollectionOptions`].
+    /// `DataCollectionOptions`: [`DataCollectionOptions`](cloud_vm_cluster::DataCollectionOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1381,7 +1381,7 @@ impl CloudVmCluster {
         self
     }
 
-    /// `DbNodes`: list of [`DbNode`].
+    /// `DbNodes`: list of [`DbNode`](cloud_vm_cluster::DbNode).
     ///
     /// Length: at least 1.
     ///
@@ -1446,7 +1446,7 @@ impl CloudVmCluster {
         self
     }
 
-    /// `IamRoles`: list of [`IamRole`].
+    /// `IamRoles`: list of [`IamRole`](cloud_vm_cluster::IamRole).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-iamroles)
     pub fn iam_roles(
@@ -1479,7 +1479,7 @@ impl CloudVmCluster {
         self
     }
 
-    /// `LicenseModel`: [`LicenseModel`].
+    /// `LicenseModel`: [`LicenseModel`](cloud_vm_cluster::LicenseModel).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1558,7 +1558,7 @@ impl CloudVmCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cloud_vm_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<cloud_vm_cluster::Tag>>>) -> Self {
@@ -2135,7 +2135,7 @@ impl OdbNetwork {
         self
     }
 
-    /// `KmsAccess`: [`KmsAccess`].
+    /// `KmsAccess`: [`KmsAccess`](odb_network::KmsAccess).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-kmsaccess)
     pub fn kms_access(mut self, value: impl Into<crate::Value<odb_network::KmsAccess>>) -> Self {
@@ -2154,7 +2154,7 @@ impl OdbNetwork {
         self
     }
 
-    /// `S3Access`: [`S3Access`].
+    /// `S3Access`: [`S3Access`](odb_network::S3Access).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-s3access)
     pub fn s3_access(mut self, value: impl Into<crate::Value<odb_network::S3Access>>) -> Self {
@@ -2173,7 +2173,7 @@ impl OdbNetwork {
         self
     }
 
-    /// `StsAccess`: [`StsAccess`].
+    /// `StsAccess`: [`StsAccess`](odb_network::StsAccess).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-stsaccess)
     pub fn sts_access(mut self, value: impl Into<crate::Value<odb_network::StsAccess>>) -> Self {
@@ -2192,7 +2192,7 @@ impl OdbNetwork {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](odb_network::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<odb_network::Tag>>>) -> Self {
@@ -2200,7 +2200,7 @@ impl OdbNetwork {
         self
     }
 
-    /// `ZeroEtlAccess`: [`ZeroEtlAccess`].
+    /// `ZeroEtlAccess`: [`ZeroEtlAccess`](odb_network::ZeroEtlAccess).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-zeroetlaccess)
     pub fn zero_etl_access(
@@ -2472,7 +2472,7 @@ impl OdbPeeringConnection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](odb_peering_connection::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbpeeringconnection.html#cfn-odb-odbpeeringconnection-tags)
     pub fn tags(

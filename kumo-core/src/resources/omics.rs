@@ -45,7 +45,7 @@ impl AnnotationStore {
         self
     }
 
-    /// `Reference`: [`ReferenceItem`].
+    /// `Reference`: [`ReferenceItem`](annotation_store::ReferenceItem).
     ///
     /// Changing it replaces the resource.
     ///
@@ -58,7 +58,7 @@ impl AnnotationStore {
         self
     }
 
-    /// `SseConfig`: [`SseConfig`].
+    /// `SseConfig`: [`SseConfig`](annotation_store::SseConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -445,7 +445,7 @@ impl ReferenceStore {
         self
     }
 
-    /// `SseConfig`: [`SseConfig`].
+    /// `SseConfig`: [`SseConfig`](reference_store::SseConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -720,7 +720,7 @@ impl SequenceStore {
         self
     }
 
-    /// `ETagAlgorithmFamily`: [`ETagAlgorithmFamily`].
+    /// `ETagAlgorithmFamily`: [`ETagAlgorithmFamily`](sequence_store::ETagAlgorithmFamily).
     ///
     /// Changing it replaces the resource.
     ///
@@ -772,7 +772,7 @@ impl SequenceStore {
         self
     }
 
-    /// `SseConfig`: [`SseConfig`].
+    /// `SseConfig`: [`SseConfig`](sequence_store::SseConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -960,7 +960,7 @@ impl VariantStore {
         self
     }
 
-    /// `SseConfig`: [`SseConfig`].
+    /// `SseConfig`: [`SseConfig`](variant_store::SseConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1127,7 +1127,7 @@ impl Workflow {
         Workflow(crate::Resource::new("AWS::Omics::Workflow"))
     }
 
-    /// `Accelerators`: [`Accelerators`].
+    /// `Accelerators`: [`Accelerators`](workflow::Accelerators).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1138,7 +1138,7 @@ impl Workflow {
         self
     }
 
-    /// `ContainerRegistryMap`: [`ContainerRegistryMap`].
+    /// `ContainerRegistryMap`: [`ContainerRegistryMap`](workflow::ContainerRegistryMap).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1167,7 +1167,7 @@ impl Workflow {
         self
     }
 
-    /// `DefinitionRepository`: [`DefinitionRepository`].
+    /// `DefinitionRepository`: [`DefinitionRepository`](workflow::DefinitionRepository).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1208,7 +1208,7 @@ impl Workflow {
         self
     }
 
-    /// `Engine`: [`WorkflowEngine`].
+    /// `Engine`: [`WorkflowEngine`](workflow::WorkflowEngine).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1244,7 +1244,7 @@ impl Workflow {
         self
     }
 
-    /// `ParameterTemplate`: map of [`WorkflowParameter`].
+    /// `ParameterTemplate`: map of [`WorkflowParameter`](workflow::WorkflowParameter).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1288,7 +1288,7 @@ impl Workflow {
         self
     }
 
-    /// `StorageType`: [`StorageType`].
+    /// `StorageType`: [`StorageType`](workflow::StorageType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-storagetype)
     pub fn storage_type(mut self, value: impl Into<crate::Value<workflow::StorageType>>) -> Self {
@@ -1830,7 +1830,7 @@ impl WorkflowVersion {
         )
     }
 
-    /// `Accelerators`: [`Accelerators`].
+    /// `Accelerators`: [`Accelerators`](workflow_version::Accelerators).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1844,7 +1844,7 @@ impl WorkflowVersion {
         self
     }
 
-    /// `ContainerRegistryMap`: [`ContainerRegistryMap`].
+    /// `ContainerRegistryMap`: [`ContainerRegistryMap`](workflow_version::ContainerRegistryMap).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1873,7 +1873,7 @@ impl WorkflowVersion {
         self
     }
 
-    /// `DefinitionRepository`: [`DefinitionRepository`].
+    /// `DefinitionRepository`: [`DefinitionRepository`](workflow_version::DefinitionRepository).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1914,7 +1914,7 @@ impl WorkflowVersion {
         self
     }
 
-    /// `Engine`: [`WorkflowEngine`].
+    /// `Engine`: [`WorkflowEngine`](workflow_version::WorkflowEngine).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1941,7 +1941,7 @@ impl WorkflowVersion {
         self
     }
 
-    /// `ParameterTemplate`: map of [`WorkflowParameter`].
+    /// `ParameterTemplate`: map of [`WorkflowParameter`](workflow_version::WorkflowParameter).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1983,7 +1983,7 @@ impl WorkflowVersion {
         self
     }
 
-    /// `StorageType`: [`StorageType`].
+    /// `StorageType`: [`StorageType`](workflow_version::StorageType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-storagetype)
     pub fn storage_type(

@@ -127,7 +127,7 @@ impl Collection {
         self
     }
 
-    /// `EncryptionConfig`: [`EncryptionConfig`].
+    /// `EncryptionConfig`: [`EncryptionConfig`](collection::EncryptionConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -141,7 +141,7 @@ impl Collection {
         self
     }
 
-    /// `StandbyReplicas`: [`StandbyReplicas`].
+    /// `StandbyReplicas`: [`StandbyReplicas`](collection::StandbyReplicas).
     ///
     /// Changing it replaces the resource.
     ///
@@ -155,7 +155,7 @@ impl Collection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](collection::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -167,7 +167,7 @@ impl Collection {
         self
     }
 
-    /// `Type`: [`CollectionType`].
+    /// `Type`: [`CollectionType`](collection::CollectionType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -177,7 +177,7 @@ impl Collection {
         self
     }
 
-    /// `VectorOptions`: [`VectorOptions`].
+    /// `VectorOptions`: [`VectorOptions`](collection::VectorOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -432,7 +432,7 @@ impl CollectionGroup {
         )
     }
 
-    /// `CapacityLimits`: [`CapacityLimits`].
+    /// `CapacityLimits`: [`CapacityLimits`](collection_group::CapacityLimits).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collectiongroup.html#cfn-opensearchserverless-collectiongroup-capacitylimits)
     pub fn capacity_limits(
@@ -454,7 +454,7 @@ impl CollectionGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](collection_group::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -635,7 +635,7 @@ impl Index {
         )
     }
 
-    /// `Mappings`: [`Mappings`].
+    /// `Mappings`: [`Mappings`](index::Mappings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-index.html#cfn-opensearchserverless-index-mappings)
     pub fn mappings(mut self, value: impl Into<crate::Value<index::Mappings>>) -> Self {
@@ -643,7 +643,7 @@ impl Index {
         self
     }
 
-    /// `Settings`: [`IndexSettings`].
+    /// `Settings`: [`IndexSettings`](index::IndexSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-index.html#cfn-opensearchserverless-index-settings)
     pub fn settings(mut self, value: impl Into<crate::Value<index::IndexSettings>>) -> Self {
@@ -1122,7 +1122,7 @@ impl SecurityConfig {
         self
     }
 
-    /// `IamFederationOptions`: [`IamFederationConfigOptions`].
+    /// `IamFederationOptions`: [`IamFederationConfigOptions`](security_config::IamFederationConfigOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-iamfederationoptions)
     pub fn iam_federation_options(
@@ -1134,7 +1134,7 @@ impl SecurityConfig {
         self
     }
 
-    /// `IamIdentityCenterOptions`: [`IamIdentityCenterConfigOptions`].
+    /// `IamIdentityCenterOptions`: [`IamIdentityCenterConfigOptions`](security_config::IamIdentityCenterConfigOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-iamidentitycenteroptions)
     pub fn iam_identity_center_options(
@@ -1160,7 +1160,7 @@ impl SecurityConfig {
         self
     }
 
-    /// `SamlOptions`: [`SamlConfigOptions`].
+    /// `SamlOptions`: [`SamlConfigOptions`](security_config::SamlConfigOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-samloptions)
     pub fn saml_options(
@@ -1171,7 +1171,7 @@ impl SecurityConfig {
         self
     }
 
-    /// `Type`: [`SecurityConfigType`].
+    /// `Type`: [`SecurityConfigType`](security_config::SecurityConfigType).
     ///
     /// Changing it replaces the resource.
     ///

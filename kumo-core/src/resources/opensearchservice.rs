@@ -25,7 +25,7 @@ impl Application {
         )
     }
 
-    /// `AppConfigs`: list of [`AppConfig`].
+    /// `AppConfigs`: list of [`AppConfig`](application::AppConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-appconfigs)
     pub fn app_configs(
@@ -36,7 +36,7 @@ impl Application {
         self
     }
 
-    /// `DataSources`: list of [`DataSource`].
+    /// `DataSources`: list of [`DataSource`](application::DataSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-datasources)
     pub fn data_sources(
@@ -55,7 +55,7 @@ impl Application {
         self
     }
 
-    /// `IamIdentityCenterOptions`: [`IamIdentityCenterOptions`].
+    /// `IamIdentityCenterOptions`: [`IamIdentityCenterOptions`](application::IamIdentityCenterOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-iamidentitycenteroptions)
     pub fn iam_identity_center_options(
@@ -81,7 +81,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
@@ -296,7 +296,7 @@ impl Domain {
         Domain(crate::Resource::new("AWS::OpenSearchService::Domain"))
     }
 
-    /// `AIMLOptions`: [`AimlOptions`].
+    /// `AIMLOptions`: [`AimlOptions`](domain::AimlOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-aimloptions)
     pub fn aiml_options(mut self, value: impl Into<crate::Value<domain::AimlOptions>>) -> Self {
@@ -325,7 +325,7 @@ impl Domain {
         self
     }
 
-    /// `AdvancedSecurityOptions`: [`AdvancedSecurityOptionsInput`].
+    /// `AdvancedSecurityOptions`: [`AdvancedSecurityOptionsInput`](domain::AdvancedSecurityOptionsInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-advancedsecurityoptions)
     pub fn advanced_security_options(
@@ -337,7 +337,7 @@ impl Domain {
         self
     }
 
-    /// `ClusterConfig`: [`ClusterConfig`].
+    /// `ClusterConfig`: [`ClusterConfig`](domain::ClusterConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-clusterconfig)
     pub fn cluster_config(mut self, value: impl Into<crate::Value<domain::ClusterConfig>>) -> Self {
@@ -346,7 +346,7 @@ impl Domain {
         self
     }
 
-    /// `CognitoOptions`: [`CognitoOptions`].
+    /// `CognitoOptions`: [`CognitoOptions`](domain::CognitoOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-cognitooptions)
     pub fn cognito_options(
@@ -358,7 +358,7 @@ impl Domain {
         self
     }
 
-    /// `DeploymentStrategyOptions`: [`DeploymentStrategyOptions`].
+    /// `DeploymentStrategyOptions`: [`DeploymentStrategyOptions`](domain::DeploymentStrategyOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-deploymentstrategyoptions)
     pub fn deployment_strategy_options(
@@ -370,7 +370,7 @@ impl Domain {
         self
     }
 
-    /// `DomainEndpointOptions`: [`DomainEndpointOptions`].
+    /// `DomainEndpointOptions`: [`DomainEndpointOptions`](domain::DomainEndpointOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-domainendpointoptions)
     pub fn domain_endpoint_options(
@@ -392,7 +392,7 @@ impl Domain {
         self
     }
 
-    /// `EBSOptions`: [`EbsOptions`].
+    /// `EBSOptions`: [`EbsOptions`](domain::EbsOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-ebsoptions)
     pub fn ebs_options(mut self, value: impl Into<crate::Value<domain::EbsOptions>>) -> Self {
@@ -400,7 +400,7 @@ impl Domain {
         self
     }
 
-    /// `EncryptionAtRestOptions`: [`EncryptionAtRestOptions`].
+    /// `EncryptionAtRestOptions`: [`EncryptionAtRestOptions`](domain::EncryptionAtRestOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-encryptionatrestoptions)
     pub fn encryption_at_rest_options(
@@ -430,7 +430,7 @@ impl Domain {
         self
     }
 
-    /// `IdentityCenterOptions`: [`IdentityCenterOptions`].
+    /// `IdentityCenterOptions`: [`IdentityCenterOptions`](domain::IdentityCenterOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-identitycenteroptions)
     pub fn identity_center_options(
@@ -442,7 +442,7 @@ impl Domain {
         self
     }
 
-    /// `LogPublishingOptions`: map of [`LogPublishingOption`].
+    /// `LogPublishingOptions`: map of [`LogPublishingOption`](domain::LogPublishingOption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-logpublishingoptions)
     pub fn log_publishing_options(
@@ -456,7 +456,7 @@ impl Domain {
         self
     }
 
-    /// `NodeToNodeEncryptionOptions`: [`NodeToNodeEncryptionOptions`].
+    /// `NodeToNodeEncryptionOptions`: [`NodeToNodeEncryptionOptions`](domain::NodeToNodeEncryptionOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-nodetonodeencryptionoptions)
     pub fn node_to_node_encryption_options(
@@ -468,7 +468,7 @@ impl Domain {
         self
     }
 
-    /// `OffPeakWindowOptions`: [`OffPeakWindowOptions`].
+    /// `OffPeakWindowOptions`: [`OffPeakWindowOptions`](domain::OffPeakWindowOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-offpeakwindowoptions)
     pub fn off_peak_window_options(
@@ -489,7 +489,7 @@ impl Domain {
         self
     }
 
-    /// `SnapshotOptions`: [`SnapshotOptions`].
+    /// `SnapshotOptions`: [`SnapshotOptions`](domain::SnapshotOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-snapshotoptions)
     pub fn snapshot_options(
@@ -501,7 +501,7 @@ impl Domain {
         self
     }
 
-    /// `SoftwareUpdateOptions`: [`SoftwareUpdateOptions`].
+    /// `SoftwareUpdateOptions`: [`SoftwareUpdateOptions`](domain::SoftwareUpdateOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-softwareupdateoptions)
     pub fn software_update_options(
@@ -513,7 +513,7 @@ impl Domain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
@@ -521,7 +521,7 @@ impl Domain {
         self
     }
 
-    /// `VPCOptions`: [`VpcOptions`].
+    /// `VPCOptions`: [`VpcOptions`](domain::VpcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-vpcoptions)
     pub fn vpc_options(mut self, value: impl Into<crate::Value<domain::VpcOptions>>) -> Self {

@@ -34,7 +34,7 @@ impl App {
             .property("Type", r#type.into().into_json()))
     }
 
-    /// `AppSource`: [`Source`].
+    /// `AppSource`: [`Source`](app::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-appsource)
     pub fn app_source(mut self, value: impl Into<crate::Value<app::Source>>) -> Self {
@@ -53,7 +53,7 @@ impl App {
         self
     }
 
-    /// `DataSources`: list of [`DataSource`].
+    /// `DataSources`: list of [`DataSource`](app::DataSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-datasources)
     pub fn data_sources(mut self, value: impl Into<crate::Value<Vec<app::DataSource>>>) -> Self {
@@ -85,7 +85,7 @@ impl App {
         self
     }
 
-    /// `Environment`: list of [`EnvironmentVariable`].
+    /// `Environment`: list of [`EnvironmentVariable`](app::EnvironmentVariable).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-environment)
     pub fn environment(
@@ -106,7 +106,7 @@ impl App {
         self
     }
 
-    /// `SslConfiguration`: [`SslConfiguration`].
+    /// `SslConfiguration`: [`SslConfiguration`](app::SslConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-sslconfiguration)
     pub fn ssl_configuration(
@@ -463,7 +463,7 @@ impl Instance {
         self
     }
 
-    /// `BlockDeviceMappings`: list of [`BlockDeviceMapping`].
+    /// `BlockDeviceMappings`: list of [`BlockDeviceMapping`](instance::BlockDeviceMapping).
     ///
     /// Changing it replaces the resource.
     ///
@@ -560,7 +560,7 @@ impl Instance {
         self
     }
 
-    /// `TimeBasedAutoScaling`: [`TimeBasedAutoScaling`].
+    /// `TimeBasedAutoScaling`: [`TimeBasedAutoScaling`](instance::TimeBasedAutoScaling).
     ///
     /// Changing it replaces the resource.
     ///
@@ -937,7 +937,7 @@ impl Layer {
         self
     }
 
-    /// `CustomRecipes`: [`Recipes`].
+    /// `CustomRecipes`: [`Recipes`](layer::Recipes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-customrecipes)
     pub fn custom_recipes(mut self, value: impl Into<crate::Value<layer::Recipes>>) -> Self {
@@ -967,7 +967,7 @@ impl Layer {
         self
     }
 
-    /// `LifecycleEventConfiguration`: [`LifecycleEventConfiguration`].
+    /// `LifecycleEventConfiguration`: [`LifecycleEventConfiguration`](layer::LifecycleEventConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-lifecycleeventconfiguration)
     pub fn lifecycle_event_configuration(
@@ -979,7 +979,7 @@ impl Layer {
         self
     }
 
-    /// `LoadBasedAutoScaling`: [`LoadBasedAutoScaling`].
+    /// `LoadBasedAutoScaling`: [`LoadBasedAutoScaling`](layer::LoadBasedAutoScaling).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-loadbasedautoscaling)
     pub fn load_based_auto_scaling(
@@ -999,7 +999,7 @@ impl Layer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](layer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<layer::Tag>>>) -> Self {
@@ -1016,7 +1016,7 @@ impl Layer {
         self
     }
 
-    /// `VolumeConfigurations`: list of [`VolumeConfiguration`].
+    /// `VolumeConfigurations`: list of [`VolumeConfiguration`](layer::VolumeConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-volumeconfigurations)
     pub fn volume_configurations(
@@ -1468,7 +1468,7 @@ impl Stack {
         self
     }
 
-    /// `ChefConfiguration`: [`ChefConfiguration`].
+    /// `ChefConfiguration`: [`ChefConfiguration`](stack::ChefConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-chefconfiguration)
     pub fn chef_configuration(
@@ -1501,7 +1501,7 @@ impl Stack {
         self
     }
 
-    /// `ConfigurationManager`: [`StackConfigurationManager`].
+    /// `ConfigurationManager`: [`StackConfigurationManager`](stack::StackConfigurationManager).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-configurationmanager)
     pub fn configuration_manager(
@@ -1513,7 +1513,7 @@ impl Stack {
         self
     }
 
-    /// `CustomCookbooksSource`: [`Source`].
+    /// `CustomCookbooksSource`: [`Source`](stack::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-customcookbookssource)
     pub fn custom_cookbooks_source(
@@ -1586,7 +1586,7 @@ impl Stack {
         self
     }
 
-    /// `ElasticIps`: list of [`ElasticIp`].
+    /// `ElasticIps`: list of [`ElasticIp`](stack::ElasticIp).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-elasticips)
     pub fn elastic_ips(mut self, value: impl Into<crate::Value<Vec<stack::ElasticIp>>>) -> Self {
@@ -1603,7 +1603,7 @@ impl Stack {
         self
     }
 
-    /// `RdsDbInstances`: list of [`RdsDbInstance`].
+    /// `RdsDbInstances`: list of [`RdsDbInstance`](stack::RdsDbInstance).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-rdsdbinstances)
     pub fn rds_db_instances(
@@ -1626,7 +1626,7 @@ impl Stack {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stack::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<stack::Tag>>>) -> Self {

@@ -54,7 +54,7 @@ impl Account {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](account::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-account.html#cfn-organizations-account-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<account::Tag>>>) -> Self {
@@ -160,7 +160,7 @@ impl Organization {
         Organization(crate::Resource::new("AWS::Organizations::Organization"))
     }
 
-    /// `FeatureSet`: [`FeatureSet`].
+    /// `FeatureSet`: [`FeatureSet`](organization::FeatureSet).
     ///
     /// Default: `"ALL"`.
     ///
@@ -271,7 +271,7 @@ impl OrganizationalUnit {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](organizational_unit::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-organizationalunit.html#cfn-organizations-organizationalunit-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<organizational_unit::Tag>>>) -> Self {
@@ -380,7 +380,7 @@ impl Policy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-policy.html#cfn-organizations-policy-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy::Tag>>>) -> Self {
@@ -530,7 +530,7 @@ impl ResourcePolicy {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resource_policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-resourcepolicy.html#cfn-organizations-resourcepolicy-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_policy::Tag>>>) -> Self {

@@ -33,7 +33,7 @@ impl Pipeline {
         )
     }
 
-    /// `BufferOptions`: [`BufferOptions`].
+    /// `BufferOptions`: [`BufferOptions`](pipeline::BufferOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-bufferoptions)
     pub fn buffer_options(
@@ -45,7 +45,7 @@ impl Pipeline {
         self
     }
 
-    /// `EncryptionAtRestOptions`: [`EncryptionAtRestOptions`].
+    /// `EncryptionAtRestOptions`: [`EncryptionAtRestOptions`](pipeline::EncryptionAtRestOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-encryptionatrestoptions)
     pub fn encryption_at_rest_options(
@@ -57,7 +57,7 @@ impl Pipeline {
         self
     }
 
-    /// `LogPublishingOptions`: [`LogPublishingOptions`].
+    /// `LogPublishingOptions`: [`LogPublishingOptions`](pipeline::LogPublishingOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-logpublishingoptions)
     pub fn log_publishing_options(
@@ -82,7 +82,7 @@ impl Pipeline {
         self
     }
 
-    /// `ResourcePolicy`: [`ResourcePolicy`].
+    /// `ResourcePolicy`: [`ResourcePolicy`](pipeline::ResourcePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-resourcepolicy)
     pub fn resource_policy(
@@ -94,7 +94,7 @@ impl Pipeline {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](pipeline::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<pipeline::Tag>>>) -> Self {
@@ -102,7 +102,7 @@ impl Pipeline {
         self
     }
 
-    /// `VpcOptions`: [`VpcOptions`].
+    /// `VpcOptions`: [`VpcOptions`](pipeline::VpcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-vpcoptions)
     pub fn vpc_options(mut self, value: impl Into<crate::Value<pipeline::VpcOptions>>) -> Self {

@@ -57,7 +57,7 @@ impl ApplicationInstance {
         self
     }
 
-    /// `ManifestOverridesPayload`: [`ManifestOverridesPayload`].
+    /// `ManifestOverridesPayload`: [`ManifestOverridesPayload`](application_instance::ManifestOverridesPayload).
     ///
     /// Changing it replaces the resource.
     ///
@@ -92,7 +92,7 @@ impl ApplicationInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-applicationinstance.html#cfn-panorama-applicationinstance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<application_instance::Tag>>>) -> Self {
@@ -272,7 +272,7 @@ impl Package {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](package::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-package.html#cfn-panorama-package-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<package::Tag>>>) -> Self {

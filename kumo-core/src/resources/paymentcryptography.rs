@@ -75,7 +75,7 @@ impl Key {
             .property("KeyAttributes", key_attributes.into().into_json()))
     }
 
-    /// `DeriveKeyUsage`: [`DeriveKeyUsage`].
+    /// `DeriveKeyUsage`: [`DeriveKeyUsage`](key::DeriveKeyUsage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-paymentcryptography-key.html#cfn-paymentcryptography-key-derivekeyusage)
     pub fn derive_key_usage(mut self, value: impl Into<crate::Value<key::DeriveKeyUsage>>) -> Self {
@@ -92,7 +92,7 @@ impl Key {
         self
     }
 
-    /// `KeyCheckValueAlgorithm`: [`KeyCheckValueAlgorithm`].
+    /// `KeyCheckValueAlgorithm`: [`KeyCheckValueAlgorithm`](key::KeyCheckValueAlgorithm).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-paymentcryptography-key.html#cfn-paymentcryptography-key-keycheckvaluealgorithm)
     pub fn key_check_value_algorithm(
@@ -113,7 +113,7 @@ impl Key {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](key::Tag).
     ///
     /// Items: 0 to 200.
     ///

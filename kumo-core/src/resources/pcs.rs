@@ -42,7 +42,7 @@ impl Cluster {
         self
     }
 
-    /// `SlurmConfiguration`: [`SlurmConfiguration`].
+    /// `SlurmConfiguration`: [`SlurmConfiguration`](cluster::SlurmConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-cluster.html#cfn-pcs-cluster-slurmconfiguration)
     pub fn slurm_configuration(
@@ -679,7 +679,7 @@ impl ComputeNodeGroup {
         self
     }
 
-    /// `PurchaseOption`: [`PurchaseOption`].
+    /// `PurchaseOption`: [`PurchaseOption`](compute_node_group::PurchaseOption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-purchaseoption)
     pub fn purchase_option(
@@ -691,7 +691,7 @@ impl ComputeNodeGroup {
         self
     }
 
-    /// `SlurmConfiguration`: [`SlurmConfiguration`].
+    /// `SlurmConfiguration`: [`SlurmConfiguration`](compute_node_group::SlurmConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-slurmconfiguration)
     pub fn slurm_configuration(
@@ -703,7 +703,7 @@ impl ComputeNodeGroup {
         self
     }
 
-    /// `SpotOptions`: [`SpotOptions`].
+    /// `SpotOptions`: [`SpotOptions`](compute_node_group::SpotOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-spotoptions)
     pub fn spot_options(
@@ -1010,7 +1010,7 @@ impl Queue {
         )
     }
 
-    /// `ComputeNodeGroupConfigurations`: list of [`ComputeNodeGroupConfiguration`].
+    /// `ComputeNodeGroupConfigurations`: list of [`ComputeNodeGroupConfiguration`](queue::ComputeNodeGroupConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-queue.html#cfn-pcs-queue-computenodegroupconfigurations)
     pub fn compute_node_group_configurations(
@@ -1032,7 +1032,7 @@ impl Queue {
         self
     }
 
-    /// `SlurmConfiguration`: [`SlurmConfiguration`].
+    /// `SlurmConfiguration`: [`SlurmConfiguration`](queue::SlurmConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-queue.html#cfn-pcs-queue-slurmconfiguration)
     pub fn slurm_configuration(

@@ -35,7 +35,7 @@ impl Dataset {
         )
     }
 
-    /// `DatasetImportJob`: [`DatasetImportJob`].
+    /// `DatasetImportJob`: [`DatasetImportJob`](dataset::DatasetImportJob).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-dataset.html#cfn-personalize-dataset-datasetimportjob)
     pub fn dataset_import_job(
@@ -229,7 +229,7 @@ impl DatasetGroup {
         )
     }
 
-    /// `Domain`: [`Domain`].
+    /// `Domain`: [`Domain`](dataset_group::Domain).
     ///
     /// Changing it replaces the resource.
     ///
@@ -337,7 +337,7 @@ impl Schema {
         )
     }
 
-    /// `Domain`: [`Domain`].
+    /// `Domain`: [`Domain`](schema::Domain).
     ///
     /// Changing it replaces the resource.
     ///
@@ -464,7 +464,7 @@ impl Solution {
         self
     }
 
-    /// `SolutionConfig`: [`SolutionConfig`].
+    /// `SolutionConfig`: [`SolutionConfig`](solution::SolutionConfig).
     ///
     /// Changing it replaces the resource.
     ///

@@ -590,7 +590,7 @@ impl ApplicationSettings {
         )
     }
 
-    /// `CampaignHook`: [`CampaignHook`].
+    /// `CampaignHook`: [`CampaignHook`](application_settings::CampaignHook).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-applicationsettings.html#cfn-pinpoint-applicationsettings-campaignhook)
     pub fn campaign_hook(
@@ -611,7 +611,7 @@ impl ApplicationSettings {
         self
     }
 
-    /// `Limits`: [`Limits`].
+    /// `Limits`: [`Limits`](application_settings::Limits).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-applicationsettings.html#cfn-pinpoint-applicationsettings-limits)
     pub fn limits(mut self, value: impl Into<crate::Value<application_settings::Limits>>) -> Self {
@@ -619,7 +619,7 @@ impl ApplicationSettings {
         self
     }
 
-    /// `QuietTime`: [`QuietTime`].
+    /// `QuietTime`: [`QuietTime`](application_settings::QuietTime).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-applicationsettings.html#cfn-pinpoint-applicationsettings-quiettime)
     pub fn quiet_time(
@@ -866,7 +866,7 @@ impl Campaign {
         )
     }
 
-    /// `AdditionalTreatments`: list of [`WriteTreatmentResource`].
+    /// `AdditionalTreatments`: list of [`WriteTreatmentResource`](campaign::WriteTreatmentResource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-additionaltreatments)
     pub fn additional_treatments(
@@ -878,7 +878,7 @@ impl Campaign {
         self
     }
 
-    /// `CampaignHook`: [`CampaignHook`].
+    /// `CampaignHook`: [`CampaignHook`](campaign::CampaignHook).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-campaignhook)
     pub fn campaign_hook(mut self, value: impl Into<crate::Value<campaign::CampaignHook>>) -> Self {
@@ -887,7 +887,7 @@ impl Campaign {
         self
     }
 
-    /// `CustomDeliveryConfiguration`: [`CustomDeliveryConfiguration`].
+    /// `CustomDeliveryConfiguration`: [`CustomDeliveryConfiguration`](campaign::CustomDeliveryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-customdeliveryconfiguration)
     pub fn custom_delivery_configuration(
@@ -924,7 +924,7 @@ impl Campaign {
         self
     }
 
-    /// `Limits`: [`Limits`].
+    /// `Limits`: [`Limits`](campaign::Limits).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-limits)
     pub fn limits(mut self, value: impl Into<crate::Value<campaign::Limits>>) -> Self {
@@ -932,7 +932,7 @@ impl Campaign {
         self
     }
 
-    /// `MessageConfiguration`: [`MessageConfiguration`].
+    /// `MessageConfiguration`: [`MessageConfiguration`](campaign::MessageConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-messageconfiguration)
     pub fn message_configuration(
@@ -969,7 +969,7 @@ impl Campaign {
         self
     }
 
-    /// `TemplateConfiguration`: [`TemplateConfiguration`].
+    /// `TemplateConfiguration`: [`TemplateConfiguration`](campaign::TemplateConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-templateconfiguration)
     pub fn template_configuration(
@@ -2681,7 +2681,7 @@ impl InAppTemplate {
         )
     }
 
-    /// `Content`: list of [`InAppMessageContent`].
+    /// `Content`: list of [`InAppMessageContent`](in_app_template::InAppMessageContent).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-inapptemplate.html#cfn-pinpoint-inapptemplate-content)
     pub fn content(
@@ -2701,7 +2701,7 @@ impl InAppTemplate {
         self
     }
 
-    /// `Layout`: [`Layout`].
+    /// `Layout`: [`Layout`](in_app_template::Layout).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-inapptemplate.html#cfn-pinpoint-inapptemplate-layout)
     pub fn layout(mut self, value: impl Into<crate::Value<in_app_template::Layout>>) -> Self {
@@ -3175,7 +3175,7 @@ impl PushTemplate {
         )
     }
 
-    /// `ADM`: [`AndroidPushNotificationTemplate`].
+    /// `ADM`: [`AndroidPushNotificationTemplate`](push_template::AndroidPushNotificationTemplate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-adm)
     pub fn adm(
@@ -3186,7 +3186,7 @@ impl PushTemplate {
         self
     }
 
-    /// `APNS`: [`ApnsPushNotificationTemplate`].
+    /// `APNS`: [`ApnsPushNotificationTemplate`](push_template::ApnsPushNotificationTemplate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-apns)
     pub fn apns(
@@ -3197,7 +3197,7 @@ impl PushTemplate {
         self
     }
 
-    /// `Baidu`: [`AndroidPushNotificationTemplate`].
+    /// `Baidu`: [`AndroidPushNotificationTemplate`](push_template::AndroidPushNotificationTemplate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-baidu)
     pub fn baidu(
@@ -3208,7 +3208,7 @@ impl PushTemplate {
         self
     }
 
-    /// `Default`: [`DefaultPushNotificationTemplate`].
+    /// `Default`: [`DefaultPushNotificationTemplate`](push_template::DefaultPushNotificationTemplate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-default)
     pub fn default_property(
@@ -3228,7 +3228,7 @@ impl PushTemplate {
         self
     }
 
-    /// `GCM`: [`AndroidPushNotificationTemplate`].
+    /// `GCM`: [`AndroidPushNotificationTemplate`](push_template::AndroidPushNotificationTemplate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-gcm)
     pub fn gcm(
@@ -3594,7 +3594,7 @@ impl Segment {
         )
     }
 
-    /// `Dimensions`: [`SegmentDimensions`].
+    /// `Dimensions`: [`SegmentDimensions`](segment::SegmentDimensions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-segment.html#cfn-pinpoint-segment-dimensions)
     pub fn dimensions(
@@ -3605,7 +3605,7 @@ impl Segment {
         self
     }
 
-    /// `SegmentGroups`: [`SegmentGroups`].
+    /// `SegmentGroups`: [`SegmentGroups`](segment::SegmentGroups).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-segment.html#cfn-pinpoint-segment-segmentgroups)
     pub fn segment_groups(

@@ -27,7 +27,7 @@ impl ConfigurationSet {
         )
     }
 
-    /// `DeliveryOptions`: [`DeliveryOptions`].
+    /// `DeliveryOptions`: [`DeliveryOptions`](configuration_set::DeliveryOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-deliveryoptions)
     pub fn delivery_options(
@@ -39,7 +39,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `ReputationOptions`: [`ReputationOptions`].
+    /// `ReputationOptions`: [`ReputationOptions`](configuration_set::ReputationOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-reputationoptions)
     pub fn reputation_options(
@@ -51,7 +51,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `SendingOptions`: [`SendingOptions`].
+    /// `SendingOptions`: [`SendingOptions`](configuration_set::SendingOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-sendingoptions)
     pub fn sending_options(
@@ -63,7 +63,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](configuration_set::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<configuration_set::Tags>>>) -> Self {
@@ -71,7 +71,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `TrackingOptions`: [`TrackingOptions`].
+    /// `TrackingOptions`: [`TrackingOptions`](configuration_set::TrackingOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-trackingoptions)
     pub fn tracking_options(
@@ -290,7 +290,7 @@ impl ConfigurationSetEventDestination {
         )
     }
 
-    /// `EventDestination`: [`EventDestination`].
+    /// `EventDestination`: [`EventDestination`](configuration_set_event_destination::EventDestination).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationseteventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination)
     pub fn event_destination(
@@ -581,7 +581,7 @@ impl DedicatedIpPool {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](dedicated_ip_pool::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-dedicatedippool.html#cfn-pinpointemail-dedicatedippool-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<dedicated_ip_pool::Tags>>>) -> Self {
@@ -696,7 +696,7 @@ impl Identity {
         self
     }
 
-    /// `MailFromAttributes`: [`MailFromAttributes`].
+    /// `MailFromAttributes`: [`MailFromAttributes`](identity::MailFromAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-identity.html#cfn-pinpointemail-identity-mailfromattributes)
     pub fn mail_from_attributes(
@@ -708,7 +708,7 @@ impl Identity {
         self
     }
 
-    /// `Tags`: list of [`Tags`].
+    /// `Tags`: list of [`Tags`](identity::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-identity.html#cfn-pinpointemail-identity-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<identity::Tags>>>) -> Self {

@@ -40,7 +40,7 @@ impl Pipe {
         self
     }
 
-    /// `DesiredState`: [`RequestedPipeState`].
+    /// `DesiredState`: [`RequestedPipeState`](pipe::RequestedPipeState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-desiredstate)
     pub fn desired_state(
@@ -64,7 +64,7 @@ impl Pipe {
         self
     }
 
-    /// `EnrichmentParameters`: [`PipeEnrichmentParameters`].
+    /// `EnrichmentParameters`: [`PipeEnrichmentParameters`](pipe::PipeEnrichmentParameters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-enrichmentparameters)
     pub fn enrichment_parameters(
@@ -89,7 +89,7 @@ impl Pipe {
         self
     }
 
-    /// `LogConfiguration`: [`PipeLogConfiguration`].
+    /// `LogConfiguration`: [`PipeLogConfiguration`](pipe::PipeLogConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-logconfiguration)
     pub fn log_configuration(
@@ -115,7 +115,7 @@ impl Pipe {
         self
     }
 
-    /// `SourceParameters`: [`PipeSourceParameters`].
+    /// `SourceParameters`: [`PipeSourceParameters`](pipe::PipeSourceParameters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-sourceparameters)
     pub fn source_parameters(
@@ -138,7 +138,7 @@ impl Pipe {
         self
     }
 
-    /// `TargetParameters`: [`PipeTargetParameters`].
+    /// `TargetParameters`: [`PipeTargetParameters`](pipe::PipeTargetParameters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-targetparameters)
     pub fn target_parameters(

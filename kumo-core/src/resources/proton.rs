@@ -96,7 +96,7 @@ impl EnvironmentAccountConnection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment_account_connection::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -242,7 +242,7 @@ impl EnvironmentTemplate {
         self
     }
 
-    /// `Provisioning`: [`Provisioning`].
+    /// `Provisioning`: [`Provisioning`](environment_template::Provisioning).
     ///
     /// Changing it replaces the resource.
     ///
@@ -256,7 +256,7 @@ impl EnvironmentTemplate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment_template::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -404,7 +404,7 @@ impl ServiceTemplate {
         self
     }
 
-    /// `PipelineProvisioning`: [`Provisioning`].
+    /// `PipelineProvisioning`: [`Provisioning`](service_template::Provisioning).
     ///
     /// Changing it replaces the resource.
     ///
@@ -418,7 +418,7 @@ impl ServiceTemplate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service_template::Tag).
     ///
     /// Items: 0 to 50.
     ///

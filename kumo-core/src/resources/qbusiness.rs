@@ -31,7 +31,7 @@ impl Application {
         )
     }
 
-    /// `AttachmentsConfiguration`: [`AttachmentsConfiguration`].
+    /// `AttachmentsConfiguration`: [`AttachmentsConfiguration`](application::AttachmentsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-attachmentsconfiguration)
     pub fn attachments_configuration(
@@ -43,7 +43,7 @@ impl Application {
         self
     }
 
-    /// `AutoSubscriptionConfiguration`: [`AutoSubscriptionConfiguration`].
+    /// `AutoSubscriptionConfiguration`: [`AutoSubscriptionConfiguration`](application::AutoSubscriptionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-autosubscriptionconfiguration)
     pub fn auto_subscription_configuration(
@@ -78,7 +78,7 @@ impl Application {
         self
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](application::EncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -120,7 +120,7 @@ impl Application {
         self
     }
 
-    /// `IdentityType`: [`IdentityType`].
+    /// `IdentityType`: [`IdentityType`](application::IdentityType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -134,7 +134,7 @@ impl Application {
         self
     }
 
-    /// `PersonalizationConfiguration`: [`PersonalizationConfiguration`].
+    /// `PersonalizationConfiguration`: [`PersonalizationConfiguration`](application::PersonalizationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-personalizationconfiguration)
     pub fn personalization_configuration(
@@ -146,7 +146,7 @@ impl Application {
         self
     }
 
-    /// `QAppsConfiguration`: [`QAppsConfiguration`].
+    /// `QAppsConfiguration`: [`QAppsConfiguration`](application::QAppsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-qappsconfiguration)
     pub fn q_apps_configuration(
@@ -158,7 +158,7 @@ impl Application {
         self
     }
 
-    /// `QuickSightConfiguration`: [`QuickSightConfiguration`].
+    /// `QuickSightConfiguration`: [`QuickSightConfiguration`](application::QuickSightConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -184,7 +184,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -584,7 +584,7 @@ impl DataAccessor {
         )
     }
 
-    /// `AuthenticationDetail`: [`DataAccessorAuthenticationDetail`].
+    /// `AuthenticationDetail`: [`DataAccessorAuthenticationDetail`](data_accessor::DataAccessorAuthenticationDetail).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-dataaccessor.html#cfn-qbusiness-dataaccessor-authenticationdetail)
     pub fn authentication_detail(
@@ -596,7 +596,7 @@ impl DataAccessor {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_accessor::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -988,7 +988,7 @@ impl DataSource {
         self
     }
 
-    /// `DocumentEnrichmentConfiguration`: [`DocumentEnrichmentConfiguration`].
+    /// `DocumentEnrichmentConfiguration`: [`DocumentEnrichmentConfiguration`](data_source::DocumentEnrichmentConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-documentenrichmentconfiguration)
     pub fn document_enrichment_configuration(
@@ -1000,7 +1000,7 @@ impl DataSource {
         self
     }
 
-    /// `MediaExtractionConfiguration`: [`MediaExtractionConfiguration`].
+    /// `MediaExtractionConfiguration`: [`MediaExtractionConfiguration`](data_source::MediaExtractionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-mediaextractionconfiguration)
     pub fn media_extraction_configuration(
@@ -1037,7 +1037,7 @@ impl DataSource {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_source::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1047,7 +1047,7 @@ impl DataSource {
         self
     }
 
-    /// `VpcConfiguration`: [`DataSourceVpcConfiguration`].
+    /// `VpcConfiguration`: [`DataSourceVpcConfiguration`](data_source::DataSourceVpcConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-vpcconfiguration)
     pub fn vpc_configuration(
@@ -1714,7 +1714,7 @@ impl Index {
         )
     }
 
-    /// `CapacityConfiguration`: [`IndexCapacityConfiguration`].
+    /// `CapacityConfiguration`: [`IndexCapacityConfiguration`](index::IndexCapacityConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-index.html#cfn-qbusiness-index-capacityconfiguration)
     pub fn capacity_configuration(
@@ -1738,7 +1738,7 @@ impl Index {
         self
     }
 
-    /// `DocumentAttributeConfigurations`: list of [`DocumentAttributeConfiguration`].
+    /// `DocumentAttributeConfigurations`: list of [`DocumentAttributeConfiguration`](index::DocumentAttributeConfiguration).
     ///
     /// Items: 1 to 500.
     ///
@@ -1752,7 +1752,7 @@ impl Index {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](index::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1762,7 +1762,7 @@ impl Index {
         self
     }
 
-    /// `Type`: [`IndexType`].
+    /// `Type`: [`IndexType`](index::IndexType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2014,7 +2014,7 @@ impl Permission {
         )
     }
 
-    /// `Conditions`: list of [`Condition`].
+    /// `Conditions`: list of [`Condition`](permission::Condition).
     ///
     /// Items: 1 to 10.
     ///
@@ -2144,7 +2144,7 @@ impl Plugin {
         self
     }
 
-    /// `CustomPluginConfiguration`: [`CustomPluginConfiguration`].
+    /// `CustomPluginConfiguration`: [`CustomPluginConfiguration`](plugin::CustomPluginConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-plugin.html#cfn-qbusiness-plugin-custompluginconfiguration)
     pub fn custom_plugin_configuration(
@@ -2168,7 +2168,7 @@ impl Plugin {
         self
     }
 
-    /// `State`: [`PluginState`].
+    /// `State`: [`PluginState`](plugin::PluginState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-plugin.html#cfn-qbusiness-plugin-state)
     pub fn state(mut self, value: impl Into<crate::Value<plugin::PluginState>>) -> Self {
@@ -2176,7 +2176,7 @@ impl Plugin {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](plugin::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2425,7 +2425,7 @@ impl Retriever {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](retriever::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2546,7 +2546,7 @@ impl WebExperience {
         )
     }
 
-    /// `BrowserExtensionConfiguration`: [`BrowserExtensionConfiguration`].
+    /// `BrowserExtensionConfiguration`: [`BrowserExtensionConfiguration`](web_experience::BrowserExtensionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-browserextensionconfiguration)
     pub fn browser_extension_configuration(
@@ -2558,7 +2558,7 @@ impl WebExperience {
         self
     }
 
-    /// `CustomizationConfiguration`: [`CustomizationConfiguration`].
+    /// `CustomizationConfiguration`: [`CustomizationConfiguration`](web_experience::CustomizationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-customizationconfiguration)
     pub fn customization_configuration(
@@ -2604,7 +2604,7 @@ impl WebExperience {
         self
     }
 
-    /// `SamplePromptsControlMode`: [`WebExperienceSamplePromptsControlMode`].
+    /// `SamplePromptsControlMode`: [`WebExperienceSamplePromptsControlMode`](web_experience::WebExperienceSamplePromptsControlMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-samplepromptscontrolmode)
     pub fn sample_prompts_control_mode(
@@ -2628,7 +2628,7 @@ impl WebExperience {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](web_experience::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -49,7 +49,7 @@ impl Ledger {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ledger::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qldb-ledger.html#cfn-qldb-ledger-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<ledger::Tag>>>) -> Self {
@@ -157,7 +157,7 @@ impl Stream {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stream::Tag).
     ///
     /// Items: at most 50.
     ///

@@ -28,7 +28,7 @@ impl Permission {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](permission::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-permission.html#cfn-ram-permission-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<permission::Tag>>>) -> Self {
@@ -167,7 +167,7 @@ impl ResourceShare {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resource_share::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html#cfn-ram-resourceshare-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_share::Tag>>>) -> Self {

@@ -38,7 +38,7 @@ impl Rule {
         self
     }
 
-    /// `ExcludeResourceTags`: list of [`ResourceTag`].
+    /// `ExcludeResourceTags`: list of [`ResourceTag`](rule::ResourceTag).
     ///
     /// Items: 0 to 5.
     ///
@@ -52,7 +52,7 @@ impl Rule {
         self
     }
 
-    /// `LockConfiguration`: [`UnlockDelay`].
+    /// `LockConfiguration`: [`UnlockDelay`](rule::UnlockDelay).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rbin-rule.html#cfn-rbin-rule-lockconfiguration)
     pub fn lock_configuration(mut self, value: impl Into<crate::Value<rule::UnlockDelay>>) -> Self {
@@ -61,7 +61,7 @@ impl Rule {
         self
     }
 
-    /// `ResourceTags`: list of [`ResourceTag`].
+    /// `ResourceTags`: list of [`ResourceTag`](rule::ResourceTag).
     ///
     /// Items: 0 to 50.
     ///
@@ -82,7 +82,7 @@ impl Rule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rule::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -161,7 +161,7 @@ impl CustomDbEngineVersion {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](custom_db_engine_version::Status).
     ///
     /// Default: `"available"`.
     ///
@@ -174,7 +174,7 @@ impl CustomDbEngineVersion {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](custom_db_engine_version::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-tags)
     pub fn tags(
@@ -312,7 +312,7 @@ impl DbCluster {
         self
     }
 
-    /// `AssociatedRoles`: list of [`DbClusterRole`].
+    /// `AssociatedRoles`: list of [`DbClusterRole`](db_cluster::DbClusterRole).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-associatedroles)
     pub fn associated_roles(
@@ -368,7 +368,7 @@ impl DbCluster {
         self
     }
 
-    /// `ClusterScalabilityType`: [`ClusterScalabilityType`].
+    /// `ClusterScalabilityType`: [`ClusterScalabilityType`](db_cluster::ClusterScalabilityType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -460,7 +460,7 @@ impl DbCluster {
         self
     }
 
-    /// `DatabaseInsightsMode`: [`DatabaseInsightsMode`].
+    /// `DatabaseInsightsMode`: [`DatabaseInsightsMode`](db_cluster::DatabaseInsightsMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-databaseinsightsmode)
     pub fn database_insights_mode(
@@ -645,7 +645,7 @@ impl DbCluster {
         self
     }
 
-    /// `MasterUserAuthenticationType`: [`MasterUserAuthenticationType`].
+    /// `MasterUserAuthenticationType`: [`MasterUserAuthenticationType`](db_cluster::MasterUserAuthenticationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-masteruserauthenticationtype)
     pub fn master_user_authentication_type(
@@ -666,7 +666,7 @@ impl DbCluster {
         self
     }
 
-    /// `MasterUserSecret`: [`MasterUserSecret`].
+    /// `MasterUserSecret`: [`MasterUserSecret`](db_cluster::MasterUserSecret).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-masterusersecret)
     pub fn master_user_secret(
@@ -819,7 +819,7 @@ impl DbCluster {
         self
     }
 
-    /// `ScalingConfiguration`: [`ScalingConfiguration`].
+    /// `ScalingConfiguration`: [`ScalingConfiguration`](db_cluster::ScalingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-scalingconfiguration)
     pub fn scaling_configuration(
@@ -831,7 +831,7 @@ impl DbCluster {
         self
     }
 
-    /// `ServerlessV2ScalingConfiguration`: [`ServerlessV2ScalingConfiguration`].
+    /// `ServerlessV2ScalingConfiguration`: [`ServerlessV2ScalingConfiguration`](db_cluster::ServerlessV2ScalingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-serverlessv2scalingconfiguration)
     pub fn serverless_v2_scaling_configuration(
@@ -906,7 +906,7 @@ impl DbCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_cluster::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1348,7 +1348,7 @@ impl DbClusterParameterGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_cluster_parameter_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1429,7 +1429,7 @@ impl DbInstance {
         DbInstance(crate::Resource::new("AWS::RDS::DBInstance"))
     }
 
-    /// `AdditionalStorageVolumes`: list of [`AdditionalStorageVolume`].
+    /// `AdditionalStorageVolumes`: list of [`AdditionalStorageVolume`](db_instance::AdditionalStorageVolume).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-additionalstoragevolumes)
     pub fn additional_storage_volumes(
@@ -1470,7 +1470,7 @@ impl DbInstance {
         self
     }
 
-    /// `AssociatedRoles`: list of [`DbInstanceRole`].
+    /// `AssociatedRoles`: list of [`DbInstanceRole`](db_instance::DbInstanceRole).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-associatedroles)
     pub fn associated_roles(
@@ -1718,7 +1718,7 @@ impl DbInstance {
         self
     }
 
-    /// `DatabaseInsightsMode`: [`DatabaseInsightsMode`].
+    /// `DatabaseInsightsMode`: [`DatabaseInsightsMode`](db_instance::DatabaseInsightsMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-databaseinsightsmode)
     pub fn database_insights_mode(
@@ -1903,7 +1903,7 @@ impl DbInstance {
         self
     }
 
-    /// `MasterUserAuthenticationType`: [`MasterUserAuthenticationType`].
+    /// `MasterUserAuthenticationType`: [`MasterUserAuthenticationType`](db_instance::MasterUserAuthenticationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-masteruserauthenticationtype)
     pub fn master_user_authentication_type(
@@ -1924,7 +1924,7 @@ impl DbInstance {
         self
     }
 
-    /// `MasterUserSecret`: [`MasterUserSecret`].
+    /// `MasterUserSecret`: [`MasterUserSecret`](db_instance::MasterUserSecret).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-masterusersecret)
     pub fn master_user_secret(
@@ -2068,7 +2068,7 @@ impl DbInstance {
         self
     }
 
-    /// `ProcessorFeatures`: list of [`ProcessorFeature`].
+    /// `ProcessorFeatures`: list of [`ProcessorFeature`](db_instance::ProcessorFeature).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-processorfeatures)
     pub fn processor_features(
@@ -2196,7 +2196,7 @@ impl DbInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_instance::Tag>>>) -> Self {
@@ -2730,7 +2730,7 @@ impl DbParameterGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_parameter_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -2821,7 +2821,7 @@ impl DbProxy {
         )
     }
 
-    /// `Auth`: list of [`AuthFormat`].
+    /// `Auth`: list of [`AuthFormat`](db_proxy::AuthFormat).
     ///
     /// Items: 1 to 200.
     ///
@@ -2840,7 +2840,7 @@ impl DbProxy {
         self
     }
 
-    /// `DefaultAuthScheme`: [`DefaultAuthScheme`].
+    /// `DefaultAuthScheme`: [`DefaultAuthScheme`](db_proxy::DefaultAuthScheme).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-defaultauthscheme)
     pub fn default_auth_scheme(
@@ -2852,7 +2852,7 @@ impl DbProxy {
         self
     }
 
-    /// `EndpointNetworkType`: [`EndpointNetworkType`].
+    /// `EndpointNetworkType`: [`EndpointNetworkType`](db_proxy::EndpointNetworkType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2883,7 +2883,7 @@ impl DbProxy {
         self
     }
 
-    /// `Tags`: list of [`TagFormat`].
+    /// `Tags`: list of [`TagFormat`](db_proxy::TagFormat).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_proxy::TagFormat>>>) -> Self {
@@ -2891,7 +2891,7 @@ impl DbProxy {
         self
     }
 
-    /// `TargetConnectionNetworkType`: [`TargetConnectionNetworkType`].
+    /// `TargetConnectionNetworkType`: [`TargetConnectionNetworkType`](db_proxy::TargetConnectionNetworkType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3246,7 +3246,7 @@ impl DbProxyEndpoint {
         )
     }
 
-    /// `EndpointNetworkType`: [`EndpointNetworkType`].
+    /// `EndpointNetworkType`: [`EndpointNetworkType`](db_proxy_endpoint::EndpointNetworkType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -3260,7 +3260,7 @@ impl DbProxyEndpoint {
         self
     }
 
-    /// `Tags`: list of [`TagFormat`].
+    /// `Tags`: list of [`TagFormat`](db_proxy_endpoint::TagFormat).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-tags)
     pub fn tags(
@@ -3271,7 +3271,7 @@ impl DbProxyEndpoint {
         self
     }
 
-    /// `TargetRole`: [`TargetRole`].
+    /// `TargetRole`: [`TargetRole`](db_proxy_endpoint::TargetRole).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-targetrole)
     pub fn target_role(
@@ -3447,7 +3447,7 @@ impl DbProxyTargetGroup {
         )
     }
 
-    /// `ConnectionPoolConfigurationInfo`: [`ConnectionPoolConfigurationInfoFormat`].
+    /// `ConnectionPoolConfigurationInfo`: [`ConnectionPoolConfigurationInfoFormat`](db_proxy_target_group::ConnectionPoolConfigurationInfoFormat).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxytargetgroup.html#cfn-rds-dbproxytargetgroup-connectionpoolconfigurationinfo)
     pub fn connection_pool_configuration_info(
@@ -3632,7 +3632,7 @@ impl DbSecurityGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_security_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsecuritygroup.html#cfn-rds-dbsecuritygroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_security_group::Tag>>>) -> Self {
@@ -3903,7 +3903,7 @@ impl DbShardGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_shard_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -4020,7 +4020,7 @@ impl DbSubnetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](db_subnet_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -4150,7 +4150,7 @@ impl EventSubscription {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_subscription::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -4236,7 +4236,7 @@ impl GlobalCluster {
         self
     }
 
-    /// `Engine`: [`Engine`].
+    /// `Engine`: [`Engine`](global_cluster::Engine).
     ///
     /// Changing it replaces the resource.
     ///
@@ -4301,7 +4301,7 @@ impl GlobalCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](global_cluster::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -4486,7 +4486,7 @@ impl Integration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](integration::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -4598,7 +4598,7 @@ impl OptionGroup {
         )
     }
 
-    /// `OptionConfigurations`: list of [`OptionConfiguration`].
+    /// `OptionConfigurations`: list of [`OptionConfiguration`](option_group::OptionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-optiongroup.html#cfn-rds-optiongroup-optionconfigurations)
     pub fn option_configurations(
@@ -4621,7 +4621,7 @@ impl OptionGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](option_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-optiongroup.html#cfn-rds-optiongroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<option_group::Tag>>>) -> Self {

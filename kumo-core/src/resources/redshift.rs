@@ -50,7 +50,7 @@ impl Cluster {
         self
     }
 
-    /// `AquaConfigurationStatus`: [`AquaConfigurationStatus`].
+    /// `AquaConfigurationStatus`: [`AquaConfigurationStatus`](cluster::AquaConfigurationStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-aquaconfigurationstatus)
     pub fn aqua_configuration_status(
@@ -288,7 +288,7 @@ impl Cluster {
         self
     }
 
-    /// `LoggingProperties`: [`LoggingProperties`].
+    /// `LoggingProperties`: [`LoggingProperties`](cluster::LoggingProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-loggingproperties)
     pub fn logging_properties(
@@ -500,7 +500,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -718,7 +718,7 @@ impl ClusterParameterGroup {
         self
     }
 
-    /// `Parameters`: list of [`Parameter`].
+    /// `Parameters`: list of [`Parameter`](cluster_parameter_group::Parameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clusterparametergroup.html#cfn-redshift-clusterparametergroup-parameters)
     pub fn parameters(
@@ -729,7 +729,7 @@ impl ClusterParameterGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster_parameter_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clusterparametergroup.html#cfn-redshift-clusterparametergroup-tags)
     pub fn tags(
@@ -837,7 +837,7 @@ impl ClusterSecurityGroup {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster_security_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clustersecuritygroup.html#cfn-redshift-clustersecuritygroup-tags)
     pub fn tags(
@@ -1008,7 +1008,7 @@ impl ClusterSubnetGroup {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster_subnet_group::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -1308,7 +1308,7 @@ impl EventSubscription {
         self
     }
 
-    /// `EventCategories`: list of [`EventCategories`].
+    /// `EventCategories`: list of [`EventCategories`](event_subscription::EventCategories).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-eventcategories)
     pub fn event_categories(
@@ -1320,7 +1320,7 @@ impl EventSubscription {
         self
     }
 
-    /// `Severity`: [`Severity`].
+    /// `Severity`: [`Severity`](event_subscription::Severity).
     ///
     /// Length: 0 to 2147483647.
     ///
@@ -1351,7 +1351,7 @@ impl EventSubscription {
         self
     }
 
-    /// `SourceType`: [`SourceType`].
+    /// `SourceType`: [`SourceType`](event_subscription::SourceType).
     ///
     /// Length: 0 to 2147483647.
     ///
@@ -1364,7 +1364,7 @@ impl EventSubscription {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](event_subscription::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_subscription::Tag>>>) -> Self {
@@ -1585,7 +1585,7 @@ impl Integration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](integration::Tag).
     ///
     /// Items: at most 50.
     ///

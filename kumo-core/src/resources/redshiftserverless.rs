@@ -121,7 +121,7 @@ impl Namespace {
         self
     }
 
-    /// `LogExports`: list of [`LogExport`].
+    /// `LogExports`: list of [`LogExport`](namespace::LogExport).
     ///
     /// Items: 0 to 16.
     ///
@@ -166,7 +166,7 @@ impl Namespace {
         self
     }
 
-    /// `SnapshotCopyConfigurations`: list of [`SnapshotCopyConfiguration`].
+    /// `SnapshotCopyConfigurations`: list of [`SnapshotCopyConfiguration`](namespace::SnapshotCopyConfiguration).
     ///
     /// Items: 0 to 1.
     ///
@@ -180,7 +180,7 @@ impl Namespace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](namespace::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -405,7 +405,7 @@ impl Snapshot {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](snapshot::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -560,7 +560,7 @@ impl Workgroup {
         self
     }
 
-    /// `ConfigParameters`: list of [`ConfigParameter`].
+    /// `ConfigParameters`: list of [`ConfigParameter`](workgroup::ConfigParameter).
     ///
     /// Items: at least 1.
     ///
@@ -616,7 +616,7 @@ impl Workgroup {
         self
     }
 
-    /// `PricePerformanceTarget`: [`PerformanceTarget`].
+    /// `PricePerformanceTarget`: [`PerformanceTarget`](workgroup::PerformanceTarget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-priceperformancetarget)
     pub fn price_performance_target(
@@ -695,7 +695,7 @@ impl Workgroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workgroup::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -717,7 +717,7 @@ impl Workgroup {
         self
     }
 
-    /// `Workgroup`: [`Workgroup`].
+    /// `Workgroup`: [`Workgroup`](workgroup::Workgroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-workgroup)
     pub fn workgroup(mut self, value: impl Into<crate::Value<workgroup::Workgroup>>) -> Self {

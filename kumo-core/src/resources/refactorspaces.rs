@@ -38,7 +38,7 @@ impl Application {
         )
     }
 
-    /// `ApiGatewayProxy`: [`ApiGatewayProxyInput`].
+    /// `ApiGatewayProxy`: [`ApiGatewayProxyInput`](application::ApiGatewayProxyInput).
     ///
     /// Changing it replaces the resource.
     ///
@@ -52,7 +52,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-application.html#cfn-refactorspaces-application-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
@@ -274,7 +274,7 @@ impl Environment {
         self
     }
 
-    /// `NetworkFabricType`: [`NetworkFabricType`].
+    /// `NetworkFabricType`: [`NetworkFabricType`](environment::NetworkFabricType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -288,7 +288,7 @@ impl Environment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-environment.html#cfn-refactorspaces-environment-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
@@ -418,7 +418,7 @@ impl Route {
         )
     }
 
-    /// `DefaultRoute`: [`DefaultRouteInput`].
+    /// `DefaultRoute`: [`DefaultRouteInput`](route::DefaultRouteInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-route.html#cfn-refactorspaces-route-defaultroute)
     pub fn default_route(
@@ -430,7 +430,7 @@ impl Route {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](route::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-route.html#cfn-refactorspaces-route-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<route::Tag>>>) -> Self {
@@ -438,7 +438,7 @@ impl Route {
         self
     }
 
-    /// `UriPathRoute`: [`UriPathRouteInput`].
+    /// `UriPathRoute`: [`UriPathRouteInput`](route::UriPathRouteInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-route.html#cfn-refactorspaces-route-uripathroute)
     pub fn uri_path_route(
@@ -723,7 +723,7 @@ impl Service {
         self
     }
 
-    /// `LambdaEndpoint`: [`LambdaEndpointInput`].
+    /// `LambdaEndpoint`: [`LambdaEndpointInput`](service::LambdaEndpointInput).
     ///
     /// Changing it replaces the resource.
     ///
@@ -737,7 +737,7 @@ impl Service {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-service.html#cfn-refactorspaces-service-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {
@@ -745,7 +745,7 @@ impl Service {
         self
     }
 
-    /// `UrlEndpoint`: [`UrlEndpointInput`].
+    /// `UrlEndpoint`: [`UrlEndpointInput`](service::UrlEndpointInput).
     ///
     /// Changing it replaces the resource.
     ///

@@ -26,7 +26,7 @@ impl Collection {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](collection::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -109,7 +109,7 @@ impl Project {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -199,7 +199,7 @@ impl StreamProcessor {
         )
     }
 
-    /// `BoundingBoxRegionsOfInterest`: list of [`BoundingBox`].
+    /// `BoundingBoxRegionsOfInterest`: list of [`BoundingBox`](stream_processor::BoundingBox).
     ///
     /// Items: at least 0.
     ///
@@ -215,7 +215,7 @@ impl StreamProcessor {
         self
     }
 
-    /// `ConnectedHomeSettings`: [`ConnectedHomeSettings`].
+    /// `ConnectedHomeSettings`: [`ConnectedHomeSettings`](stream_processor::ConnectedHomeSettings).
     ///
     /// Changing it replaces the resource.
     ///
@@ -229,7 +229,7 @@ impl StreamProcessor {
         self
     }
 
-    /// `DataSharingPreference`: [`DataSharingPreference`].
+    /// `DataSharingPreference`: [`DataSharingPreference`](stream_processor::DataSharingPreference).
     ///
     /// Changing it replaces the resource.
     ///
@@ -243,7 +243,7 @@ impl StreamProcessor {
         self
     }
 
-    /// `FaceSearchSettings`: [`FaceSearchSettings`].
+    /// `FaceSearchSettings`: [`FaceSearchSettings`](stream_processor::FaceSearchSettings).
     ///
     /// Changing it replaces the resource.
     ///
@@ -257,7 +257,7 @@ impl StreamProcessor {
         self
     }
 
-    /// `KinesisDataStream`: [`KinesisDataStream`].
+    /// `KinesisDataStream`: [`KinesisDataStream`](stream_processor::KinesisDataStream).
     ///
     /// Changing it replaces the resource.
     ///
@@ -299,7 +299,7 @@ impl StreamProcessor {
         self
     }
 
-    /// `NotificationChannel`: [`NotificationChannel`].
+    /// `NotificationChannel`: [`NotificationChannel`](stream_processor::NotificationChannel).
     ///
     /// Changing it replaces the resource.
     ///
@@ -313,7 +313,7 @@ impl StreamProcessor {
         self
     }
 
-    /// `PolygonRegionsOfInterest`: list of list of [`Point`].
+    /// `PolygonRegionsOfInterest`: list of list of [`Point`](stream_processor::Point).
     ///
     /// Items: at least 0.
     ///
@@ -329,7 +329,7 @@ impl StreamProcessor {
         self
     }
 
-    /// `S3Destination`: [`S3Destination`].
+    /// `S3Destination`: [`S3Destination`](stream_processor::S3Destination).
     ///
     /// Changing it replaces the resource.
     ///
@@ -343,7 +343,7 @@ impl StreamProcessor {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](stream_processor::Tag).
     ///
     /// Items: 0 to 200.
     ///

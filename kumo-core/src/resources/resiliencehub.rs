@@ -29,7 +29,7 @@ impl App {
             .property("ResourceMappings", resource_mappings.into().into_json()))
     }
 
-    /// `AppAssessmentSchedule`: [`AppAssessmentSchedule`].
+    /// `AppAssessmentSchedule`: [`AppAssessmentSchedule`](app::AppAssessmentSchedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-app.html#cfn-resiliencehub-app-appassessmentschedule)
     pub fn app_assessment_schedule(
@@ -51,7 +51,7 @@ impl App {
         self
     }
 
-    /// `EventSubscriptions`: list of [`EventSubscription`].
+    /// `EventSubscriptions`: list of [`EventSubscription`](app::EventSubscription).
     ///
     /// Items: 0 to 10.
     ///
@@ -65,7 +65,7 @@ impl App {
         self
     }
 
-    /// `PermissionModel`: [`PermissionModel`].
+    /// `PermissionModel`: [`PermissionModel`](app::PermissionModel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-app.html#cfn-resiliencehub-app-permissionmodel)
     pub fn permission_model(
@@ -414,7 +414,7 @@ impl ResiliencyPolicy {
         )
     }
 
-    /// `DataLocationConstraint`: [`DataLocationConstraint`].
+    /// `DataLocationConstraint`: [`DataLocationConstraint`](resiliency_policy::DataLocationConstraint).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-resiliencypolicy.html#cfn-resiliencehub-resiliencypolicy-datalocationconstraint)
     pub fn data_location_constraint(

@@ -152,7 +152,7 @@ impl View {
         )
     }
 
-    /// `Filters`: [`SearchFilter`].
+    /// `Filters`: [`SearchFilter`](view::SearchFilter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourceexplorer2-view.html#cfn-resourceexplorer2-view-filters)
     pub fn filters(mut self, value: impl Into<crate::Value<view::SearchFilter>>) -> Self {
@@ -160,7 +160,7 @@ impl View {
         self
     }
 
-    /// `IncludedProperties`: list of [`IncludedProperty`].
+    /// `IncludedProperties`: list of [`IncludedProperty`](view::IncludedProperty).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourceexplorer2-view.html#cfn-resourceexplorer2-view-includedproperties)
     pub fn included_properties(

@@ -25,7 +25,7 @@ impl Group {
         )
     }
 
-    /// `Configuration`: list of [`ConfigurationItem`].
+    /// `Configuration`: list of [`ConfigurationItem`](group::ConfigurationItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourcegroups-group.html#cfn-resourcegroups-group-configuration)
     pub fn configuration(
@@ -49,7 +49,7 @@ impl Group {
         self
     }
 
-    /// `ResourceQuery`: [`ResourceQuery`].
+    /// `ResourceQuery`: [`ResourceQuery`](group::ResourceQuery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourcegroups-group.html#cfn-resourcegroups-group-resourcequery)
     pub fn resource_query(mut self, value: impl Into<crate::Value<group::ResourceQuery>>) -> Self {
@@ -66,7 +66,7 @@ impl Group {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourcegroups-group.html#cfn-resourcegroups-group-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<group::Tag>>>) -> Self {

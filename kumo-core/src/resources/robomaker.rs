@@ -243,7 +243,7 @@ impl RobotApplication {
         self
     }
 
-    /// `Sources`: list of [`SourceConfig`].
+    /// `Sources`: list of [`SourceConfig`](robot_application::SourceConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robotapplication.html#cfn-robomaker-robotapplication-sources)
     pub fn sources(
@@ -541,7 +541,7 @@ impl SimulationApplication {
         self
     }
 
-    /// `RenderingEngine`: [`RenderingEngine`].
+    /// `RenderingEngine`: [`RenderingEngine`](simulation_application::RenderingEngine).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplication.html#cfn-robomaker-simulationapplication-renderingengine)
     pub fn rendering_engine(
@@ -553,7 +553,7 @@ impl SimulationApplication {
         self
     }
 
-    /// `Sources`: list of [`SourceConfig`].
+    /// `Sources`: list of [`SourceConfig`](simulation_application::SourceConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplication.html#cfn-robomaker-simulationapplication-sources)
     pub fn sources(

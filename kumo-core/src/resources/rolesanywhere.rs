@@ -36,7 +36,7 @@ impl Crl {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](crl::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -143,7 +143,7 @@ impl Profile {
         self
     }
 
-    /// `AttributeMappings`: list of [`AttributeMapping`].
+    /// `AttributeMappings`: list of [`AttributeMapping`](profile::AttributeMapping).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-attributemappings)
     pub fn attribute_mappings(
@@ -205,7 +205,7 @@ impl Profile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](profile::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -376,7 +376,7 @@ impl TrustAnchor {
         self
     }
 
-    /// `NotificationSettings`: list of [`NotificationSetting`].
+    /// `NotificationSettings`: list of [`NotificationSetting`](trust_anchor::NotificationSetting).
     ///
     /// Items: 0 to 50.
     ///
@@ -390,7 +390,7 @@ impl TrustAnchor {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](trust_anchor::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -30,7 +30,7 @@ impl CidrCollection {
         )
     }
 
-    /// `Locations`: list of [`Location`].
+    /// `Locations`: list of [`Location`](cidr_collection::Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-cidrcollection.html#cfn-route53-cidrcollection-locations)
     pub fn locations(
@@ -157,7 +157,7 @@ impl HealthCheck {
         )
     }
 
-    /// `HealthCheckTags`: list of [`HealthCheckTag`].
+    /// `HealthCheckTags`: list of [`HealthCheckTag`](health_check::HealthCheckTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-healthcheck.html#cfn-route53-healthcheck-healthchecktags)
     pub fn health_check_tags(
@@ -708,7 +708,7 @@ impl HostedZone {
         HostedZone(crate::Resource::new("AWS::Route53::HostedZone"))
     }
 
-    /// `HostedZoneConfig`: [`HostedZoneConfig`].
+    /// `HostedZoneConfig`: [`HostedZoneConfig`](hosted_zone::HostedZoneConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-hostedzoneconfig)
     pub fn hosted_zone_config(
@@ -720,7 +720,7 @@ impl HostedZone {
         self
     }
 
-    /// `HostedZoneFeatures`: [`HostedZoneFeatures`].
+    /// `HostedZoneFeatures`: [`HostedZoneFeatures`](hosted_zone::HostedZoneFeatures).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-hostedzonefeatures)
     pub fn hosted_zone_features(
@@ -732,7 +732,7 @@ impl HostedZone {
         self
     }
 
-    /// `HostedZoneTags`: list of [`HostedZoneTag`].
+    /// `HostedZoneTags`: list of [`HostedZoneTag`](hosted_zone::HostedZoneTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-hostedzonetags)
     pub fn hosted_zone_tags(
@@ -756,7 +756,7 @@ impl HostedZone {
         self
     }
 
-    /// `QueryLoggingConfig`: [`QueryLoggingConfig`].
+    /// `QueryLoggingConfig`: [`QueryLoggingConfig`](hosted_zone::QueryLoggingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-queryloggingconfig)
     pub fn query_logging_config(
@@ -768,7 +768,7 @@ impl HostedZone {
         self
     }
 
-    /// `VPCs`: list of [`Vpc`].
+    /// `VPCs`: list of [`Vpc`](hosted_zone::Vpc).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-vpcs)
     pub fn vp_cs(mut self, value: impl Into<crate::Value<Vec<hosted_zone::Vpc>>>) -> Self {
@@ -1041,7 +1041,7 @@ impl RecordSet {
         )
     }
 
-    /// `AliasTarget`: [`AliasTarget`].
+    /// `AliasTarget`: [`AliasTarget`](record_set::AliasTarget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-aliastarget)
     pub fn alias_target(mut self, value: impl Into<crate::Value<record_set::AliasTarget>>) -> Self {
@@ -1049,7 +1049,7 @@ impl RecordSet {
         self
     }
 
-    /// `CidrRoutingConfig`: [`CidrRoutingConfig`].
+    /// `CidrRoutingConfig`: [`CidrRoutingConfig`](record_set::CidrRoutingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-cidrroutingconfig)
     pub fn cidr_routing_config(
@@ -1077,7 +1077,7 @@ impl RecordSet {
         self
     }
 
-    /// `GeoLocation`: [`GeoLocation`].
+    /// `GeoLocation`: [`GeoLocation`](record_set::GeoLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-geolocation)
     pub fn geo_location(mut self, value: impl Into<crate::Value<record_set::GeoLocation>>) -> Self {
@@ -1085,7 +1085,7 @@ impl RecordSet {
         self
     }
 
-    /// `GeoProximityLocation`: [`GeoProximityLocation`].
+    /// `GeoProximityLocation`: [`GeoProximityLocation`](record_set::GeoProximityLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-geoproximitylocation)
     pub fn geo_proximity_location(
@@ -1436,7 +1436,7 @@ impl RecordSetGroup {
         self
     }
 
-    /// `RecordSets`: list of [`RecordSet`].
+    /// `RecordSets`: list of [`RecordSet`](record_set_group::RecordSet).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordsetgroup.html#cfn-route53-recordsetgroup-recordsets)
     pub fn record_sets(

@@ -48,7 +48,7 @@ impl AccessSource {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](access_source::IpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesssource.html#cfn-route53globalresolver-accesssource-ipaddresstype)
     pub fn ip_address_type(
@@ -68,7 +68,7 @@ impl AccessSource {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_source::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -240,7 +240,7 @@ impl AccessToken {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_token::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -377,7 +377,7 @@ impl DnsView {
         self
     }
 
-    /// `DnssecValidation`: [`DnsSecValidationType`].
+    /// `DnssecValidation`: [`DnsSecValidationType`](dns_view::DnsSecValidationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-dnssecvalidation)
     pub fn dnssec_validation(
@@ -389,7 +389,7 @@ impl DnsView {
         self
     }
 
-    /// `EdnsClientSubnet`: [`EdnsClientSubnetType`].
+    /// `EdnsClientSubnet`: [`EdnsClientSubnetType`](dns_view::EdnsClientSubnetType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-ednsclientsubnet)
     pub fn edns_client_subnet(
@@ -401,7 +401,7 @@ impl DnsView {
         self
     }
 
-    /// `FirewallRulesFailOpen`: [`FirewallRulesFailOpenType`].
+    /// `FirewallRulesFailOpen`: [`FirewallRulesFailOpenType`](dns_view::FirewallRulesFailOpenType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-firewallrulesfailopen)
     pub fn firewall_rules_fail_open(
@@ -413,7 +413,7 @@ impl DnsView {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dns_view::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -615,7 +615,7 @@ impl FirewallDomainList {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](firewall_domain_list::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -735,7 +735,7 @@ impl FirewallRule {
         )
     }
 
-    /// `BlockOverrideDnsType`: [`BlockOverrideDnsQueryType`].
+    /// `BlockOverrideDnsType`: [`BlockOverrideDnsQueryType`](firewall_rule::BlockOverrideDnsQueryType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-blockoverridednstype)
     pub fn block_override_dns_type(
@@ -767,7 +767,7 @@ impl FirewallRule {
         self
     }
 
-    /// `BlockResponse`: [`FirewallBlockResponse`].
+    /// `BlockResponse`: [`FirewallBlockResponse`](firewall_rule::FirewallBlockResponse).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-blockresponse)
     pub fn block_response(
@@ -791,7 +791,7 @@ impl FirewallRule {
         self
     }
 
-    /// `ConfidenceThreshold`: [`ConfidenceThreshold`].
+    /// `ConfidenceThreshold`: [`ConfidenceThreshold`](firewall_rule::ConfidenceThreshold).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-confidencethreshold)
     pub fn confidence_threshold(
@@ -811,7 +811,7 @@ impl FirewallRule {
         self
     }
 
-    /// `DnsAdvancedProtection`: [`DnsAdvancedProtection`].
+    /// `DnsAdvancedProtection`: [`DnsAdvancedProtection`](firewall_rule::DnsAdvancedProtection).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-dnsadvancedprotection)
     pub fn dns_advanced_protection(
@@ -1052,7 +1052,7 @@ impl GlobalResolver {
         self
     }
 
-    /// `IpAddressType`: [`GlobalResolverIpAddressType`].
+    /// `IpAddressType`: [`GlobalResolverIpAddressType`](global_resolver::GlobalResolverIpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-globalresolver.html#cfn-route53globalresolver-globalresolver-ipaddresstype)
     pub fn ip_address_type(
@@ -1073,7 +1073,7 @@ impl GlobalResolver {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](global_resolver::Tag).
     ///
     /// Items: at most 50.
     ///

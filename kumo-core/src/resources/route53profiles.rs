@@ -26,7 +26,7 @@ impl Profile {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](profile::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -138,7 +138,7 @@ impl ProfileAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](profile_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53profiles-profileassociation.html#cfn-route53profiles-profileassociation-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<profile_association::Tag>>>) -> Self {

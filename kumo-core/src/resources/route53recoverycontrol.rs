@@ -27,7 +27,7 @@ impl Cluster {
         )
     }
 
-    /// `NetworkType`: [`NetworkType`].
+    /// `NetworkType`: [`NetworkType`](cluster::NetworkType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-cluster.html#cfn-route53recoverycontrol-cluster-networktype)
     pub fn network_type(mut self, value: impl Into<crate::Value<cluster::NetworkType>>) -> Self {
@@ -35,7 +35,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -158,7 +158,7 @@ impl ControlPanel {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](control_panel::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -327,7 +327,7 @@ impl SafetyRule {
         ))
     }
 
-    /// `AssertionRule`: [`AssertionRule`].
+    /// `AssertionRule`: [`AssertionRule`](safety_rule::AssertionRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-assertionrule)
     pub fn assertion_rule(
@@ -348,7 +348,7 @@ impl SafetyRule {
         self
     }
 
-    /// `GatingRule`: [`GatingRule`].
+    /// `GatingRule`: [`GatingRule`](safety_rule::GatingRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-gatingrule)
     pub fn gating_rule(mut self, value: impl Into<crate::Value<safety_rule::GatingRule>>) -> Self {
@@ -364,7 +364,7 @@ impl SafetyRule {
         self
     }
 
-    /// `RuleConfig`: [`RuleConfig`].
+    /// `RuleConfig`: [`RuleConfig`](safety_rule::RuleConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-ruleconfig)
     pub fn rule_config(mut self, value: impl Into<crate::Value<safety_rule::RuleConfig>>) -> Self {
@@ -372,7 +372,7 @@ impl SafetyRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](safety_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<safety_rule::Tag>>>) -> Self {

@@ -46,7 +46,7 @@ impl Cell {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cell::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-cell.html#cfn-route53recoveryreadiness-cell-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<cell::Tag>>>) -> Self {
@@ -163,7 +163,7 @@ impl ReadinessCheck {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](readiness_check::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-readinesscheck.html#cfn-route53recoveryreadiness-readinesscheck-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<readiness_check::Tag>>>) -> Self {
@@ -272,7 +272,7 @@ impl RecoveryGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](recovery_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-recoverygroup.html#cfn-route53recoveryreadiness-recoverygroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<recovery_group::Tag>>>) -> Self {
@@ -374,7 +374,7 @@ impl ResourceSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resource_set::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-resourceset.html#cfn-route53recoveryreadiness-resourceset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_set::Tag>>>) -> Self {

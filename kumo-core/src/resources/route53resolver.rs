@@ -64,7 +64,7 @@ impl FirewallDomainList {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](firewall_domain_list::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -190,7 +190,7 @@ impl FirewallRuleGroup {
         ))
     }
 
-    /// `FirewallRules`: list of [`FirewallRule`].
+    /// `FirewallRules`: list of [`FirewallRule`](firewall_rule_group::FirewallRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroup.html#cfn-route53resolver-firewallrulegroup-firewallrules)
     pub fn firewall_rules(
@@ -216,7 +216,7 @@ impl FirewallRuleGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](firewall_rule_group::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -726,7 +726,7 @@ impl FirewallRuleGroupAssociation {
         )
     }
 
-    /// `MutationProtection`: [`MutationProtection`].
+    /// `MutationProtection`: [`MutationProtection`](firewall_rule_group_association::MutationProtection).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroupassociation.html#cfn-route53resolver-firewallrulegroupassociation-mutationprotection)
     pub fn mutation_protection(
@@ -750,7 +750,7 @@ impl FirewallRuleGroupAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](firewall_rule_group_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroupassociation.html#cfn-route53resolver-firewallrulegroupassociation-tags)
     pub fn tags(
@@ -907,7 +907,7 @@ impl OutpostResolver {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](outpost_resolver::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1260,7 +1260,7 @@ impl ResolverEndpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resolver_endpoint::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1441,7 +1441,7 @@ impl ResolverQueryLoggingConfig {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resolver_query_logging_config::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1706,7 +1706,7 @@ impl ResolverRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resolver_rule::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1716,7 +1716,7 @@ impl ResolverRule {
         self
     }
 
-    /// `TargetIps`: list of [`TargetAddress`].
+    /// `TargetIps`: list of [`TargetAddress`](resolver_rule::TargetAddress).
     ///
     /// Items: at least 1.
     ///

@@ -32,7 +32,7 @@ impl InboundExternalLink {
         )
     }
 
-    /// `LinkAttributes`: [`LinkAttributes`].
+    /// `LinkAttributes`: [`LinkAttributes`](inbound_external_link::LinkAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-inboundexternallink.html#cfn-rtbfabric-inboundexternallink-linkattributes)
     pub fn link_attributes(
@@ -44,7 +44,7 @@ impl InboundExternalLink {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](inbound_external_link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-inboundexternallink.html#cfn-rtbfabric-inboundexternallink-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<inbound_external_link::Tag>>>) -> Self {
@@ -364,7 +364,7 @@ impl Link {
         self
     }
 
-    /// `LinkAttributes`: [`LinkAttributes`].
+    /// `LinkAttributes`: [`LinkAttributes`](link::LinkAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-link.html#cfn-rtbfabric-link-linkattributes)
     pub fn link_attributes(mut self, value: impl Into<crate::Value<link::LinkAttributes>>) -> Self {
@@ -373,7 +373,7 @@ impl Link {
         self
     }
 
-    /// `ModuleConfigurationList`: list of [`ModuleConfiguration`].
+    /// `ModuleConfigurationList`: list of [`ModuleConfiguration`](link::ModuleConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-link.html#cfn-rtbfabric-link-moduleconfigurationlist)
     pub fn module_configuration_list(
@@ -385,7 +385,7 @@ impl Link {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-link.html#cfn-rtbfabric-link-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<link::Tag>>>) -> Self {
@@ -747,7 +747,7 @@ impl OutboundExternalLink {
         )
     }
 
-    /// `LinkAttributes`: [`LinkAttributes`].
+    /// `LinkAttributes`: [`LinkAttributes`](outbound_external_link::LinkAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-outboundexternallink.html#cfn-rtbfabric-outboundexternallink-linkattributes)
     pub fn link_attributes(
@@ -759,7 +759,7 @@ impl OutboundExternalLink {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](outbound_external_link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-outboundexternallink.html#cfn-rtbfabric-outboundexternallink-tags)
     pub fn tags(
@@ -1076,7 +1076,7 @@ impl RequesterGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](requester_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-requestergateway.html#cfn-rtbfabric-requestergateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<requester_gateway::Tag>>>) -> Self {
@@ -1237,7 +1237,7 @@ impl ResponderGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](responder_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-respondergateway.html#cfn-rtbfabric-respondergateway-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<responder_gateway::Tag>>>) -> Self {
@@ -1245,7 +1245,7 @@ impl ResponderGateway {
         self
     }
 
-    /// `TrustStoreConfiguration`: [`TrustStoreConfiguration`].
+    /// `TrustStoreConfiguration`: [`TrustStoreConfiguration`](responder_gateway::TrustStoreConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-respondergateway.html#cfn-rtbfabric-respondergateway-truststoreconfiguration)
     pub fn trust_store_configuration(

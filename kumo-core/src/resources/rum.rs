@@ -21,7 +21,7 @@ impl AppMonitor {
         )
     }
 
-    /// `AppMonitorConfiguration`: [`AppMonitorConfiguration`].
+    /// `AppMonitorConfiguration`: [`AppMonitorConfiguration`](app_monitor::AppMonitorConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-appmonitorconfiguration)
     pub fn app_monitor_configuration(
@@ -33,7 +33,7 @@ impl AppMonitor {
         self
     }
 
-    /// `CustomEvents`: [`CustomEvents`].
+    /// `CustomEvents`: [`CustomEvents`](app_monitor::CustomEvents).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-customevents)
     pub fn custom_events(
@@ -54,7 +54,7 @@ impl AppMonitor {
         self
     }
 
-    /// `DeobfuscationConfiguration`: [`DeobfuscationConfiguration`].
+    /// `DeobfuscationConfiguration`: [`DeobfuscationConfiguration`](app_monitor::DeobfuscationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-deobfuscationconfiguration)
     pub fn deobfuscation_configuration(
@@ -88,7 +88,7 @@ impl AppMonitor {
         self
     }
 
-    /// `Platform`: [`Platform`].
+    /// `Platform`: [`Platform`](app_monitor::Platform).
     ///
     /// Changing it replaces the resource.
     ///
@@ -98,7 +98,7 @@ impl AppMonitor {
         self
     }
 
-    /// `ResourcePolicy`: [`ResourcePolicy`].
+    /// `ResourcePolicy`: [`ResourcePolicy`](app_monitor::ResourcePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-resourcepolicy)
     pub fn resource_policy(
@@ -110,7 +110,7 @@ impl AppMonitor {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](app_monitor::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_monitor::Tag>>>) -> Self {

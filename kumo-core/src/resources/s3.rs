@@ -42,7 +42,7 @@ impl AccessGrant {
         )
     }
 
-    /// `AccessGrantsLocationConfiguration`: [`AccessGrantsLocationConfiguration`].
+    /// `AccessGrantsLocationConfiguration`: [`AccessGrantsLocationConfiguration`](access_grant::AccessGrantsLocationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accessgrant.html#cfn-s3-accessgrant-accessgrantslocationconfiguration)
     pub fn access_grants_location_configuration(
@@ -65,7 +65,7 @@ impl AccessGrant {
         self
     }
 
-    /// `S3PrefixType`: [`S3PrefixType`].
+    /// `S3PrefixType`: [`S3PrefixType`](access_grant::S3PrefixType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -79,7 +79,7 @@ impl AccessGrant {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_grant::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -283,7 +283,7 @@ impl AccessGrantsInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_grants_instance::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -384,7 +384,7 @@ impl AccessGrantsLocation {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_grants_location::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -512,7 +512,7 @@ impl AccessPoint {
         self
     }
 
-    /// `PublicAccessBlockConfiguration`: [`PublicAccessBlockConfiguration`].
+    /// `PublicAccessBlockConfiguration`: [`PublicAccessBlockConfiguration`](access_point::PublicAccessBlockConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accesspoint.html#cfn-s3-accesspoint-publicaccessblockconfiguration)
     pub fn public_access_block_configuration(
@@ -524,7 +524,7 @@ impl AccessPoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_point::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accesspoint.html#cfn-s3-accesspoint-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_point::Tag>>>) -> Self {
@@ -532,7 +532,7 @@ impl AccessPoint {
         self
     }
 
-    /// `VpcConfiguration`: [`VpcConfiguration`].
+    /// `VpcConfiguration`: [`VpcConfiguration`](access_point::VpcConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -709,7 +709,7 @@ impl Bucket {
         Bucket(crate::Resource::new("AWS::S3::Bucket"))
     }
 
-    /// `AbacStatus`: [`AbacStatus`].
+    /// `AbacStatus`: [`AbacStatus`](bucket::AbacStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-abacstatus)
     pub fn abac_status(mut self, value: impl Into<crate::Value<bucket::AbacStatus>>) -> Self {
@@ -717,7 +717,7 @@ impl Bucket {
         self
     }
 
-    /// `AccelerateConfiguration`: [`AccelerateConfiguration`].
+    /// `AccelerateConfiguration`: [`AccelerateConfiguration`](bucket::AccelerateConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-accelerateconfiguration)
     pub fn accelerate_configuration(
@@ -729,7 +729,7 @@ impl Bucket {
         self
     }
 
-    /// `AccessControl`: [`AccessControl`].
+    /// `AccessControl`: [`AccessControl`](bucket::AccessControl).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-accesscontrol)
     pub fn access_control(mut self, value: impl Into<crate::Value<bucket::AccessControl>>) -> Self {
@@ -738,7 +738,7 @@ impl Bucket {
         self
     }
 
-    /// `AnalyticsConfigurations`: list of [`AnalyticsConfiguration`].
+    /// `AnalyticsConfigurations`: list of [`AnalyticsConfiguration`](bucket::AnalyticsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-analyticsconfigurations)
     pub fn analytics_configurations(
@@ -750,7 +750,7 @@ impl Bucket {
         self
     }
 
-    /// `BucketEncryption`: [`BucketEncryption`].
+    /// `BucketEncryption`: [`BucketEncryption`](bucket::BucketEncryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-bucketencryption)
     pub fn bucket_encryption(
@@ -787,7 +787,7 @@ impl Bucket {
         self
     }
 
-    /// `BucketNamespace`: [`BucketNamespace`].
+    /// `BucketNamespace`: [`BucketNamespace`](bucket::BucketNamespace).
     ///
     /// Changing it replaces the resource.
     ///
@@ -801,7 +801,7 @@ impl Bucket {
         self
     }
 
-    /// `CorsConfiguration`: [`CorsConfiguration`].
+    /// `CorsConfiguration`: [`CorsConfiguration`](bucket::CorsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-corsconfiguration)
     pub fn cors_configuration(
@@ -813,7 +813,7 @@ impl Bucket {
         self
     }
 
-    /// `IntelligentTieringConfigurations`: list of [`IntelligentTieringConfiguration`].
+    /// `IntelligentTieringConfigurations`: list of [`IntelligentTieringConfiguration`](bucket::IntelligentTieringConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-intelligenttieringconfigurations)
     pub fn intelligent_tiering_configurations(
@@ -825,7 +825,7 @@ impl Bucket {
         self
     }
 
-    /// `InventoryConfigurations`: list of [`InventoryConfiguration`].
+    /// `InventoryConfigurations`: list of [`InventoryConfiguration`](bucket::InventoryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-inventoryconfigurations)
     pub fn inventory_configurations(
@@ -837,7 +837,7 @@ impl Bucket {
         self
     }
 
-    /// `LifecycleConfiguration`: [`LifecycleConfiguration`].
+    /// `LifecycleConfiguration`: [`LifecycleConfiguration`](bucket::LifecycleConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-lifecycleconfiguration)
     pub fn lifecycle_configuration(
@@ -849,7 +849,7 @@ impl Bucket {
         self
     }
 
-    /// `LoggingConfiguration`: [`LoggingConfiguration`].
+    /// `LoggingConfiguration`: [`LoggingConfiguration`](bucket::LoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-loggingconfiguration)
     pub fn logging_configuration(
@@ -861,7 +861,7 @@ impl Bucket {
         self
     }
 
-    /// `MetadataConfiguration`: [`MetadataConfiguration`].
+    /// `MetadataConfiguration`: [`MetadataConfiguration`](bucket::MetadataConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-metadataconfiguration)
     pub fn metadata_configuration(
@@ -873,7 +873,7 @@ impl Bucket {
         self
     }
 
-    /// `MetadataTableConfiguration`: [`MetadataTableConfiguration`].
+    /// `MetadataTableConfiguration`: [`MetadataTableConfiguration`](bucket::MetadataTableConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-metadatatableconfiguration)
     pub fn metadata_table_configuration(
@@ -885,7 +885,7 @@ impl Bucket {
         self
     }
 
-    /// `MetricsConfigurations`: list of [`MetricsConfiguration`].
+    /// `MetricsConfigurations`: list of [`MetricsConfiguration`](bucket::MetricsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-metricsconfigurations)
     pub fn metrics_configurations(
@@ -897,7 +897,7 @@ impl Bucket {
         self
     }
 
-    /// `NotificationConfiguration`: [`NotificationConfiguration`].
+    /// `NotificationConfiguration`: [`NotificationConfiguration`](bucket::NotificationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-notificationconfiguration)
     pub fn notification_configuration(
@@ -909,7 +909,7 @@ impl Bucket {
         self
     }
 
-    /// `ObjectLockConfiguration`: [`ObjectLockConfiguration`].
+    /// `ObjectLockConfiguration`: [`ObjectLockConfiguration`](bucket::ObjectLockConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-objectlockconfiguration)
     pub fn object_lock_configuration(
@@ -930,7 +930,7 @@ impl Bucket {
         self
     }
 
-    /// `OwnershipControls`: [`OwnershipControls`].
+    /// `OwnershipControls`: [`OwnershipControls`](bucket::OwnershipControls).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-ownershipcontrols)
     pub fn ownership_controls(
@@ -942,7 +942,7 @@ impl Bucket {
         self
     }
 
-    /// `PublicAccessBlockConfiguration`: [`PublicAccessBlockConfiguration`].
+    /// `PublicAccessBlockConfiguration`: [`PublicAccessBlockConfiguration`](bucket::PublicAccessBlockConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-publicaccessblockconfiguration)
     pub fn public_access_block_configuration(
@@ -954,7 +954,7 @@ impl Bucket {
         self
     }
 
-    /// `ReplicationConfiguration`: [`ReplicationConfiguration`].
+    /// `ReplicationConfiguration`: [`ReplicationConfiguration`](bucket::ReplicationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-replicationconfiguration)
     pub fn replication_configuration(
@@ -966,7 +966,7 @@ impl Bucket {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<bucket::Tag>>>) -> Self {
@@ -974,7 +974,7 @@ impl Bucket {
         self
     }
 
-    /// `VersioningConfiguration`: [`VersioningConfiguration`].
+    /// `VersioningConfiguration`: [`VersioningConfiguration`](bucket::VersioningConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-versioningconfiguration)
     pub fn versioning_configuration(
@@ -986,7 +986,7 @@ impl Bucket {
         self
     }
 
-    /// `WebsiteConfiguration`: [`WebsiteConfiguration`].
+    /// `WebsiteConfiguration`: [`WebsiteConfiguration`](bucket::WebsiteConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-websiteconfiguration)
     pub fn website_configuration(
@@ -4477,7 +4477,7 @@ impl MultiRegionAccessPoint {
         self
     }
 
-    /// `PublicAccessBlockConfiguration`: [`PublicAccessBlockConfiguration`].
+    /// `PublicAccessBlockConfiguration`: [`PublicAccessBlockConfiguration`](multi_region_access_point::PublicAccessBlockConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -4690,7 +4690,7 @@ impl StorageLens {
         ))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](storage_lens::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -5679,7 +5679,7 @@ impl StorageLensGroup {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](storage_lens_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-storagelensgroup.html#cfn-s3-storagelensgroup-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<storage_lens_group::Tag>>>) -> Self {

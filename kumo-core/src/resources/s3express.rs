@@ -63,7 +63,7 @@ impl AccessPoint {
         self
     }
 
-    /// `PublicAccessBlockConfiguration`: [`PublicAccessBlockConfiguration`].
+    /// `PublicAccessBlockConfiguration`: [`PublicAccessBlockConfiguration`](access_point::PublicAccessBlockConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-publicaccessblockconfiguration)
     pub fn public_access_block_configuration(
@@ -75,7 +75,7 @@ impl AccessPoint {
         self
     }
 
-    /// `Scope`: [`Scope`].
+    /// `Scope`: [`Scope`](access_point::Scope).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-scope)
     pub fn scope(mut self, value: impl Into<crate::Value<access_point::Scope>>) -> Self {
@@ -83,7 +83,7 @@ impl AccessPoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_point::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_point::Tag>>>) -> Self {
@@ -91,7 +91,7 @@ impl AccessPoint {
         self
     }
 
-    /// `VpcConfiguration`: [`VpcConfiguration`].
+    /// `VpcConfiguration`: [`VpcConfiguration`](access_point::VpcConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -385,7 +385,7 @@ impl DirectoryBucket {
         )
     }
 
-    /// `BucketEncryption`: [`BucketEncryption`].
+    /// `BucketEncryption`: [`BucketEncryption`](directory_bucket::BucketEncryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-bucketencryption)
     pub fn bucket_encryption(
@@ -411,7 +411,7 @@ impl DirectoryBucket {
         self
     }
 
-    /// `InventoryConfigurations`: list of [`InventoryConfiguration`].
+    /// `InventoryConfigurations`: list of [`InventoryConfiguration`](directory_bucket::InventoryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-inventoryconfigurations)
     pub fn inventory_configurations(
@@ -423,7 +423,7 @@ impl DirectoryBucket {
         self
     }
 
-    /// `LifecycleConfiguration`: [`LifecycleConfiguration`].
+    /// `LifecycleConfiguration`: [`LifecycleConfiguration`](directory_bucket::LifecycleConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-lifecycleconfiguration)
     pub fn lifecycle_configuration(
@@ -435,7 +435,7 @@ impl DirectoryBucket {
         self
     }
 
-    /// `MetricsConfigurations`: list of [`MetricsConfiguration`].
+    /// `MetricsConfigurations`: list of [`MetricsConfiguration`](directory_bucket::MetricsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-metricsconfigurations)
     pub fn metrics_configurations(
@@ -447,7 +447,7 @@ impl DirectoryBucket {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](directory_bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<directory_bucket::Tag>>>) -> Self {

@@ -41,7 +41,7 @@ impl AccessPoint {
         self
     }
 
-    /// `PosixUser`: [`PosixUser`].
+    /// `PosixUser`: [`PosixUser`](access_point::PosixUser).
     ///
     /// Changing it replaces the resource.
     ///
@@ -51,7 +51,7 @@ impl AccessPoint {
         self
     }
 
-    /// `RootDirectory`: [`RootDirectory`].
+    /// `RootDirectory`: [`RootDirectory`](access_point::RootDirectory).
     ///
     /// Changing it replaces the resource.
     ///
@@ -65,7 +65,7 @@ impl AccessPoint {
         self
     }
 
-    /// `Tags`: list of [`AccessPointTag`].
+    /// `Tags`: list of [`AccessPointTag`](access_point::AccessPointTag).
     ///
     /// Items: 1 to 50.
     ///
@@ -358,7 +358,7 @@ impl FileSystem {
         self
     }
 
-    /// `SynchronizationConfiguration`: [`SynchronizationConfiguration`].
+    /// `SynchronizationConfiguration`: [`SynchronizationConfiguration`](file_system::SynchronizationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-filesystem.html#cfn-s3files-filesystem-synchronizationconfiguration)
     pub fn synchronization_configuration(
@@ -370,7 +370,7 @@ impl FileSystem {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](file_system::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -641,7 +641,7 @@ impl MountTarget {
         )
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](mount_target::IpAddressType).
     ///
     /// Changing it replaces the resource.
     ///

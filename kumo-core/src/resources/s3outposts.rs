@@ -122,7 +122,7 @@ impl Bucket {
         )
     }
 
-    /// `LifecycleConfiguration`: [`LifecycleConfiguration`].
+    /// `LifecycleConfiguration`: [`LifecycleConfiguration`](bucket::LifecycleConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-bucket.html#cfn-s3outposts-bucket-lifecycleconfiguration)
     pub fn lifecycle_configuration(
@@ -134,7 +134,7 @@ impl Bucket {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-bucket.html#cfn-s3outposts-bucket-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<bucket::Tag>>>) -> Self {
@@ -471,7 +471,7 @@ impl Endpoint {
         )
     }
 
-    /// `AccessType`: [`AccessType`].
+    /// `AccessType`: [`AccessType`](endpoint::AccessType).
     ///
     /// Default: `"Private"`.
     ///
@@ -496,7 +496,7 @@ impl Endpoint {
         self
     }
 
-    /// `FailedReason`: [`FailedReason`].
+    /// `FailedReason`: [`FailedReason`](endpoint::FailedReason).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-endpoint.html#cfn-s3outposts-endpoint-failedreason)
     pub fn failed_reason(mut self, value: impl Into<crate::Value<endpoint::FailedReason>>) -> Self {

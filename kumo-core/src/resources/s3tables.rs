@@ -76,7 +76,7 @@ impl Table {
         )
     }
 
-    /// `Compaction`: [`Compaction`].
+    /// `Compaction`: [`Compaction`](table::Compaction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-compaction)
     pub fn compaction(mut self, value: impl Into<crate::Value<table::Compaction>>) -> Self {
@@ -84,7 +84,7 @@ impl Table {
         self
     }
 
-    /// `IcebergMetadata`: [`IcebergMetadata`].
+    /// `IcebergMetadata`: [`IcebergMetadata`](table::IcebergMetadata).
     ///
     /// Changing it replaces the resource.
     ///
@@ -98,7 +98,7 @@ impl Table {
         self
     }
 
-    /// `SnapshotManagement`: [`SnapshotManagement`].
+    /// `SnapshotManagement`: [`SnapshotManagement`](table::SnapshotManagement).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-snapshotmanagement)
     pub fn snapshot_management(
@@ -110,7 +110,7 @@ impl Table {
         self
     }
 
-    /// `StorageClassConfiguration`: [`StorageClassConfiguration`].
+    /// `StorageClassConfiguration`: [`StorageClassConfiguration`](table::StorageClassConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -124,7 +124,7 @@ impl Table {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<table::Tag>>>) -> Self {
@@ -132,7 +132,7 @@ impl Table {
         self
     }
 
-    /// `WithoutMetadata`: [`WithoutMetadata`].
+    /// `WithoutMetadata`: [`WithoutMetadata`](table::WithoutMetadata).
     ///
     /// Changing it replaces the resource.
     ///
@@ -837,7 +837,7 @@ impl TableBucket {
         )
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](table_bucket::EncryptionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-encryptionconfiguration)
     pub fn encryption_configuration(
@@ -849,7 +849,7 @@ impl TableBucket {
         self
     }
 
-    /// `MetricsConfiguration`: [`MetricsConfiguration`].
+    /// `MetricsConfiguration`: [`MetricsConfiguration`](table_bucket::MetricsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-metricsconfiguration)
     pub fn metrics_configuration(
@@ -861,7 +861,7 @@ impl TableBucket {
         self
     }
 
-    /// `ReplicationConfiguration`: [`ReplicationConfiguration`].
+    /// `ReplicationConfiguration`: [`ReplicationConfiguration`](table_bucket::ReplicationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-replicationconfiguration)
     pub fn replication_configuration(
@@ -873,7 +873,7 @@ impl TableBucket {
         self
     }
 
-    /// `StorageClassConfiguration`: [`StorageClassConfiguration`].
+    /// `StorageClassConfiguration`: [`StorageClassConfiguration`](table_bucket::StorageClassConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-storageclassconfiguration)
     pub fn storage_class_configuration(
@@ -885,7 +885,7 @@ impl TableBucket {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](table_bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<table_bucket::Tag>>>) -> Self {
@@ -893,7 +893,7 @@ impl TableBucket {
         self
     }
 
-    /// `UnreferencedFileRemoval`: [`UnreferencedFileRemoval`].
+    /// `UnreferencedFileRemoval`: [`UnreferencedFileRemoval`](table_bucket::UnreferencedFileRemoval).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-unreferencedfileremoval)
     pub fn unreferenced_file_removal(

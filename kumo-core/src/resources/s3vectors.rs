@@ -32,7 +32,7 @@ impl Index {
         )
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](index::EncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -56,7 +56,7 @@ impl Index {
         self
     }
 
-    /// `MetadataConfiguration`: [`MetadataConfiguration`].
+    /// `MetadataConfiguration`: [`MetadataConfiguration`](index::MetadataConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -70,7 +70,7 @@ impl Index {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](index::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-index.html#cfn-s3vectors-index-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<index::Tag>>>) -> Self {
@@ -309,7 +309,7 @@ impl VectorBucket {
         VectorBucket(crate::Resource::new("AWS::S3Vectors::VectorBucket"))
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](vector_bucket::EncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -323,7 +323,7 @@ impl VectorBucket {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](vector_bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-vectorbucket.html#cfn-s3vectors-vectorbucket-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<vector_bucket::Tag>>>) -> Self {

@@ -72,7 +72,7 @@ impl App {
         self
     }
 
-    /// `ResourceSpec`: [`ResourceSpec`].
+    /// `ResourceSpec`: [`ResourceSpec`](app::ResourceSpec).
     ///
     /// Changing it replaces the resource.
     ///
@@ -83,7 +83,7 @@ impl App {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](app::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -280,7 +280,7 @@ impl AppImageConfig {
         )
     }
 
-    /// `CodeEditorAppImageConfig`: [`CodeEditorAppImageConfig`].
+    /// `CodeEditorAppImageConfig`: [`CodeEditorAppImageConfig`](app_image_config::CodeEditorAppImageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html#cfn-sagemaker-appimageconfig-codeeditorappimageconfig)
     pub fn code_editor_app_image_config(
@@ -292,7 +292,7 @@ impl AppImageConfig {
         self
     }
 
-    /// `JupyterLabAppImageConfig`: [`JupyterLabAppImageConfig`].
+    /// `JupyterLabAppImageConfig`: [`JupyterLabAppImageConfig`](app_image_config::JupyterLabAppImageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html#cfn-sagemaker-appimageconfig-jupyterlabappimageconfig)
     pub fn jupyter_lab_app_image_config(
@@ -304,7 +304,7 @@ impl AppImageConfig {
         self
     }
 
-    /// `KernelGatewayImageConfig`: [`KernelGatewayImageConfig`].
+    /// `KernelGatewayImageConfig`: [`KernelGatewayImageConfig`](app_image_config::KernelGatewayImageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html#cfn-sagemaker-appimageconfig-kernelgatewayimageconfig)
     pub fn kernel_gateway_image_config(
@@ -316,7 +316,7 @@ impl AppImageConfig {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](app_image_config::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -653,7 +653,7 @@ impl Cluster {
         Cluster(crate::Resource::new("AWS::SageMaker::Cluster"))
     }
 
-    /// `AutoScaling`: [`ClusterAutoScalingConfig`].
+    /// `AutoScaling`: [`ClusterAutoScalingConfig`](cluster::ClusterAutoScalingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-autoscaling)
     pub fn auto_scaling(
@@ -690,7 +690,7 @@ impl Cluster {
         self
     }
 
-    /// `InstanceGroups`: list of [`ClusterInstanceGroup`].
+    /// `InstanceGroups`: list of [`ClusterInstanceGroup`](cluster::ClusterInstanceGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-instancegroups)
     pub fn instance_groups(
@@ -702,7 +702,7 @@ impl Cluster {
         self
     }
 
-    /// `NodeProvisioningMode`: [`NodeProvisioningMode`].
+    /// `NodeProvisioningMode`: [`NodeProvisioningMode`](cluster::NodeProvisioningMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-nodeprovisioningmode)
     pub fn node_provisioning_mode(
@@ -714,7 +714,7 @@ impl Cluster {
         self
     }
 
-    /// `NodeRecovery`: [`NodeRecovery`].
+    /// `NodeRecovery`: [`NodeRecovery`](cluster::NodeRecovery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-noderecovery)
     pub fn node_recovery(mut self, value: impl Into<crate::Value<cluster::NodeRecovery>>) -> Self {
@@ -732,7 +732,7 @@ impl Cluster {
         self
     }
 
-    /// `RestrictedInstanceGroups`: list of [`ClusterRestrictedInstanceGroup`].
+    /// `RestrictedInstanceGroups`: list of [`ClusterRestrictedInstanceGroup`](cluster::ClusterRestrictedInstanceGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-restrictedinstancegroups)
     pub fn restricted_instance_groups(
@@ -744,7 +744,7 @@ impl Cluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -754,7 +754,7 @@ impl Cluster {
         self
     }
 
-    /// `TieredStorageConfig`: [`TieredStorageConfig`].
+    /// `TieredStorageConfig`: [`TieredStorageConfig`](cluster::TieredStorageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-tieredstorageconfig)
     pub fn tiered_storage_config(
@@ -766,7 +766,7 @@ impl Cluster {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](cluster::VpcConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1877,7 +1877,7 @@ impl CodeRepository {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](code_repository::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-coderepository.html#cfn-sagemaker-coderepository-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<code_repository::Tag>>>) -> Self {
@@ -2022,7 +2022,7 @@ impl DataQualityJobDefinition {
         )
     }
 
-    /// `DataQualityBaselineConfig`: [`DataQualityBaselineConfig`].
+    /// `DataQualityBaselineConfig`: [`DataQualityBaselineConfig`](data_quality_job_definition::DataQualityBaselineConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2058,7 +2058,7 @@ impl DataQualityJobDefinition {
         self
     }
 
-    /// `NetworkConfig`: [`NetworkConfig`].
+    /// `NetworkConfig`: [`NetworkConfig`](data_quality_job_definition::NetworkConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2072,7 +2072,7 @@ impl DataQualityJobDefinition {
         self
     }
 
-    /// `StoppingCondition`: [`StoppingCondition`].
+    /// `StoppingCondition`: [`StoppingCondition`](data_quality_job_definition::StoppingCondition).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2086,7 +2086,7 @@ impl DataQualityJobDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_quality_job_definition::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3009,7 +3009,7 @@ impl Device {
         )
     }
 
-    /// `Device`: [`Device`].
+    /// `Device`: [`Device`](device::Device).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-device.html#cfn-sagemaker-device-device)
     pub fn device(mut self, value: impl Into<crate::Value<device::Device>>) -> Self {
@@ -3017,7 +3017,7 @@ impl Device {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](device::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3158,7 +3158,7 @@ impl DeviceFleet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](device_fleet::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3277,7 +3277,7 @@ impl Domain {
         )
     }
 
-    /// `AppNetworkAccessType`: [`AppNetworkAccessType`].
+    /// `AppNetworkAccessType`: [`AppNetworkAccessType`](domain::AppNetworkAccessType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-appnetworkaccesstype)
     pub fn app_network_access_type(
@@ -3289,7 +3289,7 @@ impl Domain {
         self
     }
 
-    /// `AppSecurityGroupManagement`: [`AppSecurityGroupManagement`].
+    /// `AppSecurityGroupManagement`: [`AppSecurityGroupManagement`](domain::AppSecurityGroupManagement).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-appsecuritygroupmanagement)
     pub fn app_security_group_management(
@@ -3301,7 +3301,7 @@ impl Domain {
         self
     }
 
-    /// `DefaultSpaceSettings`: [`DefaultSpaceSettings`].
+    /// `DefaultSpaceSettings`: [`DefaultSpaceSettings`](domain::DefaultSpaceSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-defaultspacesettings)
     pub fn default_space_settings(
@@ -3313,7 +3313,7 @@ impl Domain {
         self
     }
 
-    /// `DomainSettings`: [`DomainSettings`].
+    /// `DomainSettings`: [`DomainSettings`](domain::DomainSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-domainsettings)
     pub fn domain_settings(
@@ -3349,7 +3349,7 @@ impl Domain {
         self
     }
 
-    /// `TagPropagation`: [`TagPropagation`].
+    /// `TagPropagation`: [`TagPropagation`](domain::TagPropagation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-tagpropagation)
     pub fn tag_propagation(
@@ -3361,7 +3361,7 @@ impl Domain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -5509,7 +5509,7 @@ impl Endpoint {
         ))
     }
 
-    /// `DeploymentConfig`: [`DeploymentConfig`].
+    /// `DeploymentConfig`: [`DeploymentConfig`](endpoint::DeploymentConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-deploymentconfig)
     pub fn deployment_config(
@@ -5521,7 +5521,7 @@ impl Endpoint {
         self
     }
 
-    /// `ExcludeRetainedVariantProperties`: list of [`VariantProperty`].
+    /// `ExcludeRetainedVariantProperties`: list of [`VariantProperty`](endpoint::VariantProperty).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-excluderetainedvariantproperties)
     pub fn exclude_retained_variant_properties(
@@ -5551,7 +5551,7 @@ impl Endpoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](endpoint::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -5999,7 +5999,7 @@ impl EndpointConfig {
         )
     }
 
-    /// `AsyncInferenceConfig`: [`AsyncInferenceConfig`].
+    /// `AsyncInferenceConfig`: [`AsyncInferenceConfig`](endpoint_config::AsyncInferenceConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6013,7 +6013,7 @@ impl EndpointConfig {
         self
     }
 
-    /// `DataCaptureConfig`: [`DataCaptureConfig`].
+    /// `DataCaptureConfig`: [`DataCaptureConfig`](endpoint_config::DataCaptureConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6060,7 +6060,7 @@ impl EndpointConfig {
         self
     }
 
-    /// `ExplainerConfig`: [`ExplainerConfig`].
+    /// `ExplainerConfig`: [`ExplainerConfig`](endpoint_config::ExplainerConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6084,7 +6084,7 @@ impl EndpointConfig {
         self
     }
 
-    /// `ShadowProductionVariants`: list of [`ProductionVariant`].
+    /// `ShadowProductionVariants`: list of [`ProductionVariant`](endpoint_config::ProductionVariant).
     ///
     /// Changing it replaces the resource.
     ///
@@ -6098,7 +6098,7 @@ impl EndpointConfig {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](endpoint_config::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<endpoint_config::Tag>>>) -> Self {
@@ -6106,7 +6106,7 @@ impl EndpointConfig {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](endpoint_config::VpcConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -7203,7 +7203,7 @@ impl FeatureGroup {
         self
     }
 
-    /// `OfflineStoreConfig`: [`OfflineStoreConfig`].
+    /// `OfflineStoreConfig`: [`OfflineStoreConfig`](feature_group::OfflineStoreConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -7217,7 +7217,7 @@ impl FeatureGroup {
         self
     }
 
-    /// `OnlineStoreConfig`: [`OnlineStoreConfig`].
+    /// `OnlineStoreConfig`: [`OnlineStoreConfig`](feature_group::OnlineStoreConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-onlinestoreconfig)
     pub fn online_store_config(
@@ -7243,7 +7243,7 @@ impl FeatureGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](feature_group::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -7255,7 +7255,7 @@ impl FeatureGroup {
         self
     }
 
-    /// `ThroughputConfig`: [`ThroughputConfig`].
+    /// `ThroughputConfig`: [`ThroughputConfig`](feature_group::ThroughputConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-throughputconfig)
     pub fn throughput_config(
@@ -7792,7 +7792,7 @@ impl Image {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](image::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -7903,7 +7903,7 @@ impl ImageVersion {
         self
     }
 
-    /// `JobType`: [`JobType`].
+    /// `JobType`: [`JobType`](image_version::JobType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-jobtype)
     pub fn job_type(mut self, value: impl Into<crate::Value<image_version::JobType>>) -> Self {
@@ -7919,7 +7919,7 @@ impl ImageVersion {
         self
     }
 
-    /// `Processor`: [`Processor`].
+    /// `Processor`: [`Processor`](image_version::Processor).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-processor)
     pub fn processor(mut self, value: impl Into<crate::Value<image_version::Processor>>) -> Self {
@@ -7945,7 +7945,7 @@ impl ImageVersion {
         self
     }
 
-    /// `VendorGuidance`: [`VendorGuidance`].
+    /// `VendorGuidance`: [`VendorGuidance`](image_version::VendorGuidance).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-vendorguidance)
     pub fn vendor_guidance(
@@ -8087,7 +8087,7 @@ impl InferenceComponent {
         )
     }
 
-    /// `DeploymentConfig`: [`InferenceComponentDeploymentConfig`].
+    /// `DeploymentConfig`: [`InferenceComponentDeploymentConfig`](inference_component::InferenceComponentDeploymentConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-deploymentconfig)
     pub fn deployment_config(
@@ -8116,7 +8116,7 @@ impl InferenceComponent {
         self
     }
 
-    /// `RuntimeConfig`: [`InferenceComponentRuntimeConfig`].
+    /// `RuntimeConfig`: [`InferenceComponentRuntimeConfig`](inference_component::InferenceComponentRuntimeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-runtimeconfig)
     pub fn runtime_config(
@@ -8128,7 +8128,7 @@ impl InferenceComponent {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](inference_component::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<inference_component::Tag>>>) -> Self {
@@ -8800,7 +8800,7 @@ impl InferenceExperiment {
         )
     }
 
-    /// `DataStorageConfig`: [`DataStorageConfig`].
+    /// `DataStorageConfig`: [`DataStorageConfig`](inference_experiment::DataStorageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-datastorageconfig)
     pub fn data_storage_config(
@@ -8824,7 +8824,7 @@ impl InferenceExperiment {
         self
     }
 
-    /// `DesiredState`: [`DesiredState`].
+    /// `DesiredState`: [`DesiredState`](inference_experiment::DesiredState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-desiredstate)
     pub fn desired_state(
@@ -8850,7 +8850,7 @@ impl InferenceExperiment {
         self
     }
 
-    /// `Schedule`: [`InferenceExperimentSchedule`].
+    /// `Schedule`: [`InferenceExperimentSchedule`](inference_experiment::InferenceExperimentSchedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-schedule)
     pub fn schedule(
@@ -8861,7 +8861,7 @@ impl InferenceExperiment {
         self
     }
 
-    /// `ShadowModeConfig`: [`ShadowModeConfig`].
+    /// `ShadowModeConfig`: [`ShadowModeConfig`](inference_experiment::ShadowModeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-shadowmodeconfig)
     pub fn shadow_mode_config(
@@ -8886,7 +8886,7 @@ impl InferenceExperiment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](inference_experiment::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -9347,7 +9347,7 @@ impl MlflowTrackingServer {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mlflow_tracking_server::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -9360,7 +9360,7 @@ impl MlflowTrackingServer {
         self
     }
 
-    /// `TrackingServerSize`: [`TrackingServerSize`].
+    /// `TrackingServerSize`: [`TrackingServerSize`](mlflow_tracking_server::TrackingServerSize).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-mlflowtrackingserver.html#cfn-sagemaker-mlflowtrackingserver-trackingserversize)
     pub fn tracking_server_size(
@@ -9477,7 +9477,7 @@ impl Model {
         Model(crate::Resource::new("AWS::SageMaker::Model"))
     }
 
-    /// `Containers`: list of [`ContainerDefinition`].
+    /// `Containers`: list of [`ContainerDefinition`](model::ContainerDefinition).
     ///
     /// Items: 0 to 15.
     ///
@@ -9518,7 +9518,7 @@ impl Model {
         self
     }
 
-    /// `InferenceExecutionConfig`: [`InferenceExecutionConfig`].
+    /// `InferenceExecutionConfig`: [`InferenceExecutionConfig`](model::InferenceExecutionConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9546,7 +9546,7 @@ impl Model {
         self
     }
 
-    /// `PrimaryContainer`: [`ContainerDefinition`].
+    /// `PrimaryContainer`: [`ContainerDefinition`](model::ContainerDefinition).
     ///
     /// Changing it replaces the resource.
     ///
@@ -9560,7 +9560,7 @@ impl Model {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](model::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -9570,7 +9570,7 @@ impl Model {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](model::VpcConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -10212,7 +10212,7 @@ impl ModelBiasJobDefinition {
         self
     }
 
-    /// `ModelBiasBaselineConfig`: [`ModelBiasBaselineConfig`].
+    /// `ModelBiasBaselineConfig`: [`ModelBiasBaselineConfig`](model_bias_job_definition::ModelBiasBaselineConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -10226,7 +10226,7 @@ impl ModelBiasJobDefinition {
         self
     }
 
-    /// `NetworkConfig`: [`NetworkConfig`].
+    /// `NetworkConfig`: [`NetworkConfig`](model_bias_job_definition::NetworkConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -10240,7 +10240,7 @@ impl ModelBiasJobDefinition {
         self
     }
 
-    /// `StoppingCondition`: [`StoppingCondition`].
+    /// `StoppingCondition`: [`StoppingCondition`](model_bias_job_definition::StoppingCondition).
     ///
     /// Changing it replaces the resource.
     ///
@@ -10254,7 +10254,7 @@ impl ModelBiasJobDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](model_bias_job_definition::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -11222,7 +11222,7 @@ impl ModelCard {
         )
     }
 
-    /// `SecurityConfig`: [`SecurityConfig`].
+    /// `SecurityConfig`: [`SecurityConfig`](model_card::SecurityConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -11236,7 +11236,7 @@ impl ModelCard {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](model_card::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -12731,7 +12731,7 @@ impl ModelExplainabilityJobDefinition {
         self
     }
 
-    /// `ModelExplainabilityBaselineConfig`: [`ModelExplainabilityBaselineConfig`].
+    /// `ModelExplainabilityBaselineConfig`: [`ModelExplainabilityBaselineConfig`](model_explainability_job_definition::ModelExplainabilityBaselineConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -12749,7 +12749,7 @@ impl ModelExplainabilityJobDefinition {
         self
     }
 
-    /// `NetworkConfig`: [`NetworkConfig`].
+    /// `NetworkConfig`: [`NetworkConfig`](model_explainability_job_definition::NetworkConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -12763,7 +12763,7 @@ impl ModelExplainabilityJobDefinition {
         self
     }
 
-    /// `StoppingCondition`: [`StoppingCondition`].
+    /// `StoppingCondition`: [`StoppingCondition`](model_explainability_job_definition::StoppingCondition).
     ///
     /// Changing it replaces the resource.
     ///
@@ -12777,7 +12777,7 @@ impl ModelExplainabilityJobDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](model_explainability_job_definition::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -13643,7 +13643,7 @@ impl ModelPackage {
         ModelPackage(crate::Resource::new("AWS::SageMaker::ModelPackage"))
     }
 
-    /// `AdditionalInferenceSpecifications`: list of [`AdditionalInferenceSpecificationDefinition`].
+    /// `AdditionalInferenceSpecifications`: list of [`AdditionalInferenceSpecificationDefinition`](model_package::AdditionalInferenceSpecificationDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-additionalinferencespecifications)
     pub fn additional_inference_specifications(
@@ -13657,7 +13657,7 @@ impl ModelPackage {
         self
     }
 
-    /// `AdditionalInferenceSpecificationsToAdd`: list of [`AdditionalInferenceSpecificationDefinition`].
+    /// `AdditionalInferenceSpecificationsToAdd`: list of [`AdditionalInferenceSpecificationDefinition`](model_package::AdditionalInferenceSpecificationDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-additionalinferencespecificationstoadd)
     pub fn additional_inference_specifications_to_add(
@@ -13721,7 +13721,7 @@ impl ModelPackage {
         self
     }
 
-    /// `DriftCheckBaselines`: [`DriftCheckBaselines`].
+    /// `DriftCheckBaselines`: [`DriftCheckBaselines`](model_package::DriftCheckBaselines).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13735,7 +13735,7 @@ impl ModelPackage {
         self
     }
 
-    /// `InferenceSpecification`: [`InferenceSpecification`].
+    /// `InferenceSpecification`: [`InferenceSpecification`](model_package::InferenceSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13749,7 +13749,7 @@ impl ModelPackage {
         self
     }
 
-    /// `MetadataProperties`: [`MetadataProperties`].
+    /// `MetadataProperties`: [`MetadataProperties`](model_package::MetadataProperties).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13763,7 +13763,7 @@ impl ModelPackage {
         self
     }
 
-    /// `ModelApprovalStatus`: [`ModelApprovalStatus`].
+    /// `ModelApprovalStatus`: [`ModelApprovalStatus`](model_package::ModelApprovalStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelapprovalstatus)
     pub fn model_approval_status(
@@ -13775,7 +13775,7 @@ impl ModelPackage {
         self
     }
 
-    /// `ModelCard`: [`ModelCard`].
+    /// `ModelCard`: [`ModelCard`](model_package::ModelCard).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelcard)
     pub fn model_card(mut self, value: impl Into<crate::Value<model_package::ModelCard>>) -> Self {
@@ -13783,7 +13783,7 @@ impl ModelPackage {
         self
     }
 
-    /// `ModelMetrics`: [`ModelMetrics`].
+    /// `ModelMetrics`: [`ModelMetrics`](model_package::ModelMetrics).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13828,7 +13828,7 @@ impl ModelPackage {
         self
     }
 
-    /// `ModelPackageStatusDetails`: [`ModelPackageStatusDetails`].
+    /// `ModelPackageStatusDetails`: [`ModelPackageStatusDetails`](model_package::ModelPackageStatusDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelpackagestatusdetails)
     pub fn model_package_status_details(
@@ -13860,7 +13860,7 @@ impl ModelPackage {
         self
     }
 
-    /// `SecurityConfig`: [`SecurityConfig`].
+    /// `SecurityConfig`: [`SecurityConfig`](model_package::SecurityConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13874,7 +13874,7 @@ impl ModelPackage {
         self
     }
 
-    /// `SkipModelValidation`: [`SkipModelValidation`].
+    /// `SkipModelValidation`: [`SkipModelValidation`](model_package::SkipModelValidation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-skipmodelvalidation)
     pub fn skip_model_validation(
@@ -13886,7 +13886,7 @@ impl ModelPackage {
         self
     }
 
-    /// `SourceAlgorithmSpecification`: [`SourceAlgorithmSpecification`].
+    /// `SourceAlgorithmSpecification`: [`SourceAlgorithmSpecification`](model_package::SourceAlgorithmSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -13908,7 +13908,7 @@ impl ModelPackage {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](model_package::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -13928,7 +13928,7 @@ impl ModelPackage {
         self
     }
 
-    /// `ValidationSpecification`: [`ValidationSpecification`].
+    /// `ValidationSpecification`: [`ValidationSpecification`](model_package::ValidationSpecification).
     ///
     /// Changing it replaces the resource.
     ///
@@ -15801,7 +15801,7 @@ impl ModelPackageGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](model_package_group::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -15942,7 +15942,7 @@ impl ModelQualityJobDefinition {
         self
     }
 
-    /// `ModelQualityBaselineConfig`: [`ModelQualityBaselineConfig`].
+    /// `ModelQualityBaselineConfig`: [`ModelQualityBaselineConfig`](model_quality_job_definition::ModelQualityBaselineConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -15956,7 +15956,7 @@ impl ModelQualityJobDefinition {
         self
     }
 
-    /// `NetworkConfig`: [`NetworkConfig`].
+    /// `NetworkConfig`: [`NetworkConfig`](model_quality_job_definition::NetworkConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -15970,7 +15970,7 @@ impl ModelQualityJobDefinition {
         self
     }
 
-    /// `StoppingCondition`: [`StoppingCondition`].
+    /// `StoppingCondition`: [`StoppingCondition`](model_quality_job_definition::StoppingCondition).
     ///
     /// Changing it replaces the resource.
     ///
@@ -15984,7 +15984,7 @@ impl ModelQualityJobDefinition {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](model_quality_job_definition::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -17027,7 +17027,7 @@ impl MonitoringSchedule {
         self
     }
 
-    /// `LastMonitoringExecutionSummary`: [`MonitoringExecutionSummary`].
+    /// `LastMonitoringExecutionSummary`: [`MonitoringExecutionSummary`](monitoring_schedule::MonitoringExecutionSummary).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-monitoringschedule.html#cfn-sagemaker-monitoringschedule-lastmonitoringexecutionsummary)
     pub fn last_monitoring_execution_summary(
@@ -17039,7 +17039,7 @@ impl MonitoringSchedule {
         self
     }
 
-    /// `MonitoringScheduleStatus`: [`MonitoringScheduleStatus`].
+    /// `MonitoringScheduleStatus`: [`MonitoringScheduleStatus`](monitoring_schedule::MonitoringScheduleStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-monitoringschedule.html#cfn-sagemaker-monitoringschedule-monitoringschedulestatus)
     pub fn monitoring_schedule_status(
@@ -17051,7 +17051,7 @@ impl MonitoringSchedule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](monitoring_schedule::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -18337,7 +18337,7 @@ impl NotebookInstance {
         self
     }
 
-    /// `InstanceMetadataServiceConfiguration`: [`InstanceMetadataServiceConfiguration`].
+    /// `InstanceMetadataServiceConfiguration`: [`InstanceMetadataServiceConfiguration`](notebook_instance::InstanceMetadataServiceConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-instancemetadataserviceconfiguration)
     pub fn instance_metadata_service_configuration(
@@ -18421,7 +18421,7 @@ impl NotebookInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](notebook_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<notebook_instance::Tag>>>) -> Self {
@@ -18557,7 +18557,7 @@ impl NotebookInstanceLifecycleConfig {
         self
     }
 
-    /// `OnCreate`: list of [`NotebookInstanceLifecycleHook`].
+    /// `OnCreate`: list of [`NotebookInstanceLifecycleHook`](notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstancelifecycleconfig.html#cfn-sagemaker-notebookinstancelifecycleconfig-oncreate)
     pub fn on_create(
@@ -18570,7 +18570,7 @@ impl NotebookInstanceLifecycleConfig {
         self
     }
 
-    /// `OnStart`: list of [`NotebookInstanceLifecycleHook`].
+    /// `OnStart`: list of [`NotebookInstanceLifecycleHook`](notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstancelifecycleconfig.html#cfn-sagemaker-notebookinstancelifecycleconfig-onstart)
     pub fn on_start(
@@ -18685,7 +18685,7 @@ impl PartnerApp {
         self
     }
 
-    /// `ApplicationConfig`: [`PartnerAppConfig`].
+    /// `ApplicationConfig`: [`PartnerAppConfig`](partner_app::PartnerAppConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-applicationconfig)
     pub fn application_config(
@@ -18747,7 +18747,7 @@ impl PartnerApp {
         self
     }
 
-    /// `MaintenanceConfig`: [`PartnerAppMaintenanceConfig`].
+    /// `MaintenanceConfig`: [`PartnerAppMaintenanceConfig`](partner_app::PartnerAppMaintenanceConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-maintenanceconfig)
     pub fn maintenance_config(
@@ -18759,7 +18759,7 @@ impl PartnerApp {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](partner_app::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -18962,7 +18962,7 @@ impl Pipeline {
         )
     }
 
-    /// `ParallelismConfiguration`: [`ParallelismConfiguration`].
+    /// `ParallelismConfiguration`: [`ParallelismConfiguration`](pipeline::ParallelismConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-pipeline.html#cfn-sagemaker-pipeline-parallelismconfiguration)
     pub fn parallelism_configuration(
@@ -18998,7 +18998,7 @@ impl Pipeline {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](pipeline::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -19117,7 +19117,7 @@ impl ProcessingJob {
         self
     }
 
-    /// `ExperimentConfig`: [`ExperimentConfig`].
+    /// `ExperimentConfig`: [`ExperimentConfig`](processing_job::ExperimentConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -19131,7 +19131,7 @@ impl ProcessingJob {
         self
     }
 
-    /// `NetworkConfig`: [`NetworkConfig`].
+    /// `NetworkConfig`: [`NetworkConfig`](processing_job::NetworkConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -19145,7 +19145,7 @@ impl ProcessingJob {
         self
     }
 
-    /// `ProcessingInputs`: list of [`ProcessingInputsObject`].
+    /// `ProcessingInputs`: list of [`ProcessingInputsObject`](processing_job::ProcessingInputsObject).
     ///
     /// Items: 0 to 10.
     ///
@@ -19176,7 +19176,7 @@ impl ProcessingJob {
         self
     }
 
-    /// `ProcessingOutputConfig`: [`ProcessingOutputConfig`].
+    /// `ProcessingOutputConfig`: [`ProcessingOutputConfig`](processing_job::ProcessingOutputConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -19190,7 +19190,7 @@ impl ProcessingJob {
         self
     }
 
-    /// `StoppingCondition`: [`StoppingCondition`].
+    /// `StoppingCondition`: [`StoppingCondition`](processing_job::StoppingCondition).
     ///
     /// Changing it replaces the resource.
     ///
@@ -19204,7 +19204,7 @@ impl ProcessingJob {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](processing_job::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -20357,7 +20357,7 @@ impl Project {
         self
     }
 
-    /// `ServiceCatalogProvisionedProductDetails`: [`ServiceCatalogProvisionedProductDetails`].
+    /// `ServiceCatalogProvisionedProductDetails`: [`ServiceCatalogProvisionedProductDetails`](project::ServiceCatalogProvisionedProductDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-project.html#cfn-sagemaker-project-servicecatalogprovisionedproductdetails)
     pub fn service_catalog_provisioned_product_details(
@@ -20371,7 +20371,7 @@ impl Project {
         self
     }
 
-    /// `ServiceCatalogProvisioningDetails`: [`ServiceCatalogProvisioningDetails`].
+    /// `ServiceCatalogProvisioningDetails`: [`ServiceCatalogProvisioningDetails`](project::ServiceCatalogProvisioningDetails).
     ///
     /// Changing it replaces the resource.
     ///
@@ -20387,7 +20387,7 @@ impl Project {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// Items: 0 to 40.
     ///
@@ -20399,7 +20399,7 @@ impl Project {
         self
     }
 
-    /// `TemplateProviderDetails`: list of [`TemplateProviderDetail`].
+    /// `TemplateProviderDetails`: list of [`TemplateProviderDetail`](project::TemplateProviderDetail).
     ///
     /// Items: 1 to 1.
     ///
@@ -20743,7 +20743,7 @@ impl Space {
         )
     }
 
-    /// `OwnershipSettings`: [`OwnershipSettings`].
+    /// `OwnershipSettings`: [`OwnershipSettings`](space::OwnershipSettings).
     ///
     /// Changing it replaces the resource.
     ///
@@ -20770,7 +20770,7 @@ impl Space {
         self
     }
 
-    /// `SpaceSettings`: [`SpaceSettings`].
+    /// `SpaceSettings`: [`SpaceSettings`](space::SpaceSettings).
     ///
     /// Items: 0 to 50.
     ///
@@ -20781,7 +20781,7 @@ impl Space {
         self
     }
 
-    /// `SpaceSharingSettings`: [`SpaceSharingSettings`].
+    /// `SpaceSharingSettings`: [`SpaceSharingSettings`](space::SpaceSharingSettings).
     ///
     /// Changing it replaces the resource.
     ///
@@ -20795,7 +20795,7 @@ impl Space {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](space::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -21849,7 +21849,7 @@ impl StudioLifecycleConfig {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](studio_lifecycle_config::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -21999,7 +21999,7 @@ impl UserProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user_profile::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -22011,7 +22011,7 @@ impl UserProfile {
         self
     }
 
-    /// `UserSettings`: [`UserSettings`].
+    /// `UserSettings`: [`UserSettings`](user_profile::UserSettings).
     ///
     /// Items: 0 to 50.
     ///
@@ -23387,7 +23387,7 @@ impl Workteam {
         self
     }
 
-    /// `MemberDefinitions`: list of [`MemberDefinition`].
+    /// `MemberDefinitions`: list of [`MemberDefinition`](workteam::MemberDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-memberdefinitions)
     pub fn member_definitions(
@@ -23399,7 +23399,7 @@ impl Workteam {
         self
     }
 
-    /// `NotificationConfiguration`: [`NotificationConfiguration`].
+    /// `NotificationConfiguration`: [`NotificationConfiguration`](workteam::NotificationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-notificationconfiguration)
     pub fn notification_configuration(
@@ -23411,7 +23411,7 @@ impl Workteam {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workteam::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<workteam::Tag>>>) -> Self {

@@ -106,7 +106,7 @@ impl Schedule {
         self
     }
 
-    /// `State`: [`ScheduleState`].
+    /// `State`: [`ScheduleState`](schedule::ScheduleState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-state)
     pub fn state(mut self, value: impl Into<crate::Value<schedule::ScheduleState>>) -> Self {
@@ -1020,7 +1020,7 @@ impl ScheduleGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](schedule_group::Tag).
     ///
     /// Items: 0 to 200.
     ///

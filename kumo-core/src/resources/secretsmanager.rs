@@ -84,7 +84,7 @@ impl RotationSchedule {
         )
     }
 
-    /// `ExternalSecretRotationMetadata`: list of [`ExternalSecretRotationMetadataItem`].
+    /// `ExternalSecretRotationMetadata`: list of [`ExternalSecretRotationMetadataItem`](rotation_schedule::ExternalSecretRotationMetadataItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-externalsecretrotationmetadata)
     pub fn external_secret_rotation_metadata(
@@ -108,7 +108,7 @@ impl RotationSchedule {
         self
     }
 
-    /// `HostedRotationLambda`: [`HostedRotationLambda`].
+    /// `HostedRotationLambda`: [`HostedRotationLambda`](rotation_schedule::HostedRotationLambda).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda)
     pub fn hosted_rotation_lambda(
@@ -138,7 +138,7 @@ impl RotationSchedule {
         self
     }
 
-    /// `RotationRules`: [`RotationRules`].
+    /// `RotationRules`: [`RotationRules`](rotation_schedule::RotationRules).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-rotationrules)
     pub fn rotation_rules(
@@ -393,7 +393,7 @@ impl Secret {
         self
     }
 
-    /// `GenerateSecretString`: [`GenerateSecretString`].
+    /// `GenerateSecretString`: [`GenerateSecretString`](secret::GenerateSecretString).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-generatesecretstring)
     pub fn generate_secret_string(
@@ -427,7 +427,7 @@ impl Secret {
         self
     }
 
-    /// `ReplicaRegions`: list of [`ReplicaRegion`].
+    /// `ReplicaRegions`: list of [`ReplicaRegion`](secret::ReplicaRegion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-replicaregions)
     pub fn replica_regions(
@@ -450,7 +450,7 @@ impl Secret {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](secret::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<secret::Tag>>>) -> Self {

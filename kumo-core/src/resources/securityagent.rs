@@ -27,7 +27,7 @@ impl AgentSpace {
         )
     }
 
-    /// `AwsResources`: [`AwsResources`].
+    /// `AwsResources`: [`AwsResources`](agent_space::AwsResources).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-awsresources)
     pub fn aws_resources(
@@ -39,7 +39,7 @@ impl AgentSpace {
         self
     }
 
-    /// `CodeReviewSettings`: [`CodeReviewSettings`].
+    /// `CodeReviewSettings`: [`CodeReviewSettings`](agent_space::CodeReviewSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-codereviewsettings)
     pub fn code_review_settings(
@@ -59,7 +59,7 @@ impl AgentSpace {
         self
     }
 
-    /// `IntegratedResources`: list of [`IntegratedResource`].
+    /// `IntegratedResources`: list of [`IntegratedResource`](agent_space::IntegratedResource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-integratedresources)
     pub fn integrated_resources(
@@ -83,7 +83,7 @@ impl AgentSpace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](agent_space::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<agent_space::Tag>>>) -> Self {
@@ -464,7 +464,7 @@ impl Application {
         self
     }
 
-    /// `IdCConfiguration`: [`IdCConfiguration`].
+    /// `IdCConfiguration`: [`IdCConfiguration`](application::IdCConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -486,7 +486,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-application.html#cfn-securityagent-application-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
@@ -632,7 +632,7 @@ impl Pentest {
         )
     }
 
-    /// `CodeRemediationStrategy`: [`CodeRemediationStrategy`].
+    /// `CodeRemediationStrategy`: [`CodeRemediationStrategy`](pentest::CodeRemediationStrategy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-coderemediationstrategy)
     pub fn code_remediation_strategy(
@@ -644,7 +644,7 @@ impl Pentest {
         self
     }
 
-    /// `ExcludeRiskTypes`: list of [`RiskType`].
+    /// `ExcludeRiskTypes`: list of [`RiskType`](pentest::RiskType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-excluderisktypes)
     pub fn exclude_risk_types(
@@ -656,7 +656,7 @@ impl Pentest {
         self
     }
 
-    /// `LogConfig`: [`CloudWatchLog`].
+    /// `LogConfig`: [`CloudWatchLog`](pentest::CloudWatchLog).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-logconfig)
     pub fn log_config(mut self, value: impl Into<crate::Value<pentest::CloudWatchLog>>) -> Self {
@@ -664,7 +664,7 @@ impl Pentest {
         self
     }
 
-    /// `NetworkTrafficConfig`: [`NetworkTrafficConfig`].
+    /// `NetworkTrafficConfig`: [`NetworkTrafficConfig`](pentest::NetworkTrafficConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-networktrafficconfig)
     pub fn network_traffic_config(
@@ -684,7 +684,7 @@ impl Pentest {
         self
     }
 
-    /// `VpcConfig`: [`VpcConfig`].
+    /// `VpcConfig`: [`VpcConfig`](pentest::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-vpcconfig)
     pub fn vpc_config(mut self, value: impl Into<crate::Value<pentest::VpcConfig>>) -> Self {
@@ -1412,7 +1412,7 @@ impl TargetDomain {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](target_domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-targetdomain.html#cfn-securityagent-targetdomain-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<target_domain::Tag>>>) -> Self {

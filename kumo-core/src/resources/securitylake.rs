@@ -73,7 +73,7 @@ impl DataLake {
         DataLake(crate::Resource::new("AWS::SecurityLake::DataLake"))
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](data_lake::EncryptionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-datalake.html#cfn-securitylake-datalake-encryptionconfiguration)
     pub fn encryption_configuration(
@@ -85,7 +85,7 @@ impl DataLake {
         self
     }
 
-    /// `LifecycleConfiguration`: [`LifecycleConfiguration`].
+    /// `LifecycleConfiguration`: [`LifecycleConfiguration`](data_lake::LifecycleConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-datalake.html#cfn-securitylake-datalake-lifecycleconfiguration)
     pub fn lifecycle_configuration(
@@ -108,7 +108,7 @@ impl DataLake {
         self
     }
 
-    /// `ReplicationConfiguration`: [`ReplicationConfiguration`].
+    /// `ReplicationConfiguration`: [`ReplicationConfiguration`](data_lake::ReplicationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-datalake.html#cfn-securitylake-datalake-replicationconfiguration)
     pub fn replication_configuration(
@@ -120,7 +120,7 @@ impl DataLake {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_lake::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -404,7 +404,7 @@ impl Subscriber {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](subscriber::Tag).
     ///
     /// Items: 0 to 50.
     ///

@@ -131,7 +131,7 @@ impl CloudFormationProduct {
         self
     }
 
-    /// `ProvisioningArtifactParameters`: list of [`ProvisioningArtifactProperties`].
+    /// `ProvisioningArtifactParameters`: list of [`ProvisioningArtifactProperties`](cloud_formation_product::ProvisioningArtifactProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-provisioningartifactparameters)
     pub fn provisioning_artifact_parameters(
@@ -152,7 +152,7 @@ impl CloudFormationProduct {
         self
     }
 
-    /// `SourceConnection`: [`SourceConnection`].
+    /// `SourceConnection`: [`SourceConnection`](cloud_formation_product::SourceConnection).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-sourceconnection)
     pub fn source_connection(
@@ -190,7 +190,7 @@ impl CloudFormationProduct {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cloud_formation_product::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-tags)
     pub fn tags(
@@ -432,7 +432,7 @@ impl CloudFormationProvisionedProduct {
         ))
     }
 
-    /// `AcceptLanguage`: [`AcceptLanguage`].
+    /// `AcceptLanguage`: [`AcceptLanguage`](cloud_formation_provisioned_product::AcceptLanguage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-acceptlanguage)
     pub fn accept_language(
@@ -530,7 +530,7 @@ impl CloudFormationProvisionedProduct {
         self
     }
 
-    /// `ProvisioningParameters`: list of [`ProvisioningParameter`].
+    /// `ProvisioningParameters`: list of [`ProvisioningParameter`](cloud_formation_provisioned_product::ProvisioningParameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningparameters)
     pub fn provisioning_parameters(
@@ -542,7 +542,7 @@ impl CloudFormationProvisionedProduct {
         self
     }
 
-    /// `ProvisioningPreferences`: [`ProvisioningPreferences`].
+    /// `ProvisioningPreferences`: [`ProvisioningPreferences`](cloud_formation_provisioned_product::ProvisioningPreferences).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences)
     pub fn provisioning_preferences(
@@ -554,7 +554,7 @@ impl CloudFormationProvisionedProduct {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](cloud_formation_provisioned_product::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-tags)
     pub fn tags(
@@ -1095,7 +1095,7 @@ impl Portfolio {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](portfolio::Tag).
     ///
     /// Items: 0 to 20.
     ///
@@ -1484,7 +1484,7 @@ impl ServiceAction {
         )
     }
 
-    /// `AcceptLanguage`: [`AcceptLanguage`].
+    /// `AcceptLanguage`: [`AcceptLanguage`](service_action::AcceptLanguage).
     ///
     /// Length: 0 to 100.
     ///

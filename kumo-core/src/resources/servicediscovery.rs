@@ -36,7 +36,7 @@ impl HttpNamespace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](http_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-httpnamespace.html#cfn-servicediscovery-httpnamespace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<http_namespace::Tag>>>) -> Self {
@@ -182,7 +182,7 @@ impl PrivateDnsNamespace {
         self
     }
 
-    /// `Properties`: [`Properties`].
+    /// `Properties`: [`Properties`](private_dns_namespace::Properties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-privatednsnamespace.html#cfn-servicediscovery-privatednsnamespace-properties)
     pub fn properties(
@@ -193,7 +193,7 @@ impl PrivateDnsNamespace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](private_dns_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-privatednsnamespace.html#cfn-servicediscovery-privatednsnamespace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<private_dns_namespace::Tag>>>) -> Self {
@@ -377,7 +377,7 @@ impl PublicDnsNamespace {
         self
     }
 
-    /// `Properties`: [`Properties`].
+    /// `Properties`: [`Properties`](public_dns_namespace::Properties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-publicdnsnamespace.html#cfn-servicediscovery-publicdnsnamespace-properties)
     pub fn properties(
@@ -388,7 +388,7 @@ impl PublicDnsNamespace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](public_dns_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-publicdnsnamespace.html#cfn-servicediscovery-publicdnsnamespace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<public_dns_namespace::Tag>>>) -> Self {
@@ -567,7 +567,7 @@ impl Service {
         self
     }
 
-    /// `DnsConfig`: [`DnsConfig`].
+    /// `DnsConfig`: [`DnsConfig`](service::DnsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-dnsconfig)
     pub fn dns_config(mut self, value: impl Into<crate::Value<service::DnsConfig>>) -> Self {
@@ -575,7 +575,7 @@ impl Service {
         self
     }
 
-    /// `HealthCheckConfig`: [`HealthCheckConfig`].
+    /// `HealthCheckConfig`: [`HealthCheckConfig`](service::HealthCheckConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-healthcheckconfig)
     pub fn health_check_config(
@@ -587,7 +587,7 @@ impl Service {
         self
     }
 
-    /// `HealthCheckCustomConfig`: [`HealthCheckCustomConfig`].
+    /// `HealthCheckCustomConfig`: [`HealthCheckCustomConfig`](service::HealthCheckCustomConfig).
     ///
     /// Changing it replaces the resource.
     ///
@@ -630,7 +630,7 @@ impl Service {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {

@@ -39,7 +39,7 @@ impl ConfigurationSet {
         ConfigurationSet(crate::Resource::new("AWS::SES::ConfigurationSet"))
     }
 
-    /// `ArchivingOptions`: [`ArchivingOptions`].
+    /// `ArchivingOptions`: [`ArchivingOptions`](configuration_set::ArchivingOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-archivingoptions)
     pub fn archiving_options(
@@ -51,7 +51,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `DeliveryOptions`: [`DeliveryOptions`].
+    /// `DeliveryOptions`: [`DeliveryOptions`](configuration_set::DeliveryOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-deliveryoptions)
     pub fn delivery_options(
@@ -75,7 +75,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `ReputationOptions`: [`ReputationOptions`].
+    /// `ReputationOptions`: [`ReputationOptions`](configuration_set::ReputationOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-reputationoptions)
     pub fn reputation_options(
@@ -87,7 +87,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `SendingOptions`: [`SendingOptions`].
+    /// `SendingOptions`: [`SendingOptions`](configuration_set::SendingOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-sendingoptions)
     pub fn sending_options(
@@ -99,7 +99,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `SuppressionOptions`: [`SuppressionOptions`].
+    /// `SuppressionOptions`: [`SuppressionOptions`](configuration_set::SuppressionOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-suppressionoptions)
     pub fn suppression_options(
@@ -111,7 +111,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](configuration_set::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -121,7 +121,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `TrackingOptions`: [`TrackingOptions`].
+    /// `TrackingOptions`: [`TrackingOptions`](configuration_set::TrackingOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-trackingoptions)
     pub fn tracking_options(
@@ -133,7 +133,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `VdmOptions`: [`VdmOptions`].
+    /// `VdmOptions`: [`VdmOptions`](configuration_set::VdmOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-vdmoptions)
     pub fn vdm_options(
@@ -904,7 +904,7 @@ impl ContactList {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](contact_list::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -914,7 +914,7 @@ impl ContactList {
         self
     }
 
-    /// `Topics`: list of [`Topic`].
+    /// `Topics`: list of [`Topic`](contact_list::Topic).
     ///
     /// Items: 0 to 20.
     ///
@@ -1054,7 +1054,7 @@ impl CustomVerificationEmailTemplate {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](custom_verification_email_template::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1149,7 +1149,7 @@ impl DedicatedIpPool {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](dedicated_ip_pool::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1230,7 +1230,7 @@ impl EmailIdentity {
         )
     }
 
-    /// `ConfigurationSetAttributes`: [`ConfigurationSetAttributes`].
+    /// `ConfigurationSetAttributes`: [`ConfigurationSetAttributes`](email_identity::ConfigurationSetAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-configurationsetattributes)
     pub fn configuration_set_attributes(
@@ -1242,7 +1242,7 @@ impl EmailIdentity {
         self
     }
 
-    /// `DkimAttributes`: [`DkimAttributes`].
+    /// `DkimAttributes`: [`DkimAttributes`](email_identity::DkimAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-dkimattributes)
     pub fn dkim_attributes(
@@ -1254,7 +1254,7 @@ impl EmailIdentity {
         self
     }
 
-    /// `DkimSigningAttributes`: [`DkimSigningAttributes`].
+    /// `DkimSigningAttributes`: [`DkimSigningAttributes`](email_identity::DkimSigningAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-dkimsigningattributes)
     pub fn dkim_signing_attributes(
@@ -1266,7 +1266,7 @@ impl EmailIdentity {
         self
     }
 
-    /// `FeedbackAttributes`: [`FeedbackAttributes`].
+    /// `FeedbackAttributes`: [`FeedbackAttributes`](email_identity::FeedbackAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-feedbackattributes)
     pub fn feedback_attributes(
@@ -1278,7 +1278,7 @@ impl EmailIdentity {
         self
     }
 
-    /// `MailFromAttributes`: [`MailFromAttributes`].
+    /// `MailFromAttributes`: [`MailFromAttributes`](email_identity::MailFromAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-mailfromattributes)
     pub fn mail_from_attributes(
@@ -1290,7 +1290,7 @@ impl EmailIdentity {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](email_identity::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1578,7 +1578,7 @@ impl MailManagerAddonInstance {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mail_manager_addon_instance::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1674,7 +1674,7 @@ impl MailManagerAddonSubscription {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mail_manager_addon_subscription::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1775,7 +1775,7 @@ impl MailManagerAddressList {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mail_manager_address_list::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1899,7 +1899,7 @@ impl MailManagerArchive {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mail_manager_archive::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2040,7 +2040,7 @@ impl MailManagerIngressPoint {
         self
     }
 
-    /// `StatusToUpdate`: [`IngressPointStatusToUpdate`].
+    /// `StatusToUpdate`: [`IngressPointStatusToUpdate`](mail_manager_ingress_point::IngressPointStatusToUpdate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageringresspoint.html#cfn-ses-mailmanageringresspoint-statustoupdate)
     pub fn status_to_update(
@@ -2052,7 +2052,7 @@ impl MailManagerIngressPoint {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mail_manager_ingress_point::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2065,7 +2065,7 @@ impl MailManagerIngressPoint {
         self
     }
 
-    /// `TlsPolicy`: [`TlsPolicy`].
+    /// `TlsPolicy`: [`TlsPolicy`](mail_manager_ingress_point::TlsPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageringresspoint.html#cfn-ses-mailmanageringresspoint-tlspolicy)
     pub fn tls_policy(
@@ -2242,7 +2242,7 @@ impl MailManagerRelay {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mail_manager_relay::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2342,7 +2342,7 @@ impl MailManagerRuleSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mail_manager_rule_set::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2500,7 +2500,7 @@ impl MailManagerTrafficPolicy {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](mail_manager_traffic_policy::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2651,7 +2651,7 @@ impl MultiRegionEndpoint {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](multi_region_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-multiregionendpoint.html#cfn-ses-multiregionendpoint-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<multi_region_endpoint::Tag>>>) -> Self {
@@ -3442,7 +3442,7 @@ impl Template {
         Template(crate::Resource::new("AWS::SES::Template"))
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](template::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3452,7 +3452,7 @@ impl Template {
         self
     }
 
-    /// `Template`: [`Template`].
+    /// `Template`: [`Template`](template::Template).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-template.html#cfn-ses-template-template)
     pub fn template(mut self, value: impl Into<crate::Value<template::Template>>) -> Self {
@@ -3592,7 +3592,7 @@ impl Tenant {
         )
     }
 
-    /// `ResourceAssociations`: list of [`ResourceAssociation`].
+    /// `ResourceAssociations`: list of [`ResourceAssociation`](tenant::ResourceAssociation).
     ///
     /// Items: at least 0.
     ///
@@ -3606,7 +3606,7 @@ impl Tenant {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](tenant::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -3706,7 +3706,7 @@ impl VdmAttributes {
         VdmAttributes(crate::Resource::new("AWS::SES::VdmAttributes"))
     }
 
-    /// `DashboardAttributes`: [`DashboardAttributes`].
+    /// `DashboardAttributes`: [`DashboardAttributes`](vdm_attributes::DashboardAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-vdmattributes.html#cfn-ses-vdmattributes-dashboardattributes)
     pub fn dashboard_attributes(
@@ -3718,7 +3718,7 @@ impl VdmAttributes {
         self
     }
 
-    /// `GuardianAttributes`: [`GuardianAttributes`].
+    /// `GuardianAttributes`: [`GuardianAttributes`](vdm_attributes::GuardianAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-vdmattributes.html#cfn-ses-vdmattributes-guardianattributes)
     pub fn guardian_attributes(

@@ -212,7 +212,7 @@ impl Protection {
         )
     }
 
-    /// `ApplicationLayerAutomaticResponseConfiguration`: [`ApplicationLayerAutomaticResponseConfiguration`].
+    /// `ApplicationLayerAutomaticResponseConfiguration`: [`ApplicationLayerAutomaticResponseConfiguration`](protection::ApplicationLayerAutomaticResponseConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-protection.html#cfn-shield-protection-applicationlayerautomaticresponseconfiguration)
     pub fn application_layer_automatic_response_configuration(
@@ -237,7 +237,7 @@ impl Protection {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](protection::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -384,7 +384,7 @@ impl ProtectionGroup {
         self
     }
 
-    /// `ResourceType`: [`ResourceType`].
+    /// `ResourceType`: [`ResourceType`](protection_group::ResourceType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-protectiongroup.html#cfn-shield-protectiongroup-resourcetype)
     pub fn resource_type(
@@ -396,7 +396,7 @@ impl ProtectionGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](protection_group::Tag).
     ///
     /// Items: 0 to 200.
     ///

@@ -90,7 +90,7 @@ impl SigningProfile {
         )
     }
 
-    /// `SignatureValidityPeriod`: [`SignatureValidityPeriod`].
+    /// `SignatureValidityPeriod`: [`SignatureValidityPeriod`](signing_profile::SignatureValidityPeriod).
     ///
     /// Changing it replaces the resource.
     ///
@@ -104,7 +104,7 @@ impl SigningProfile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](signing_profile::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-signer-signingprofile.html#cfn-signer-signingprofile-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<signing_profile::Tag>>>) -> Self {

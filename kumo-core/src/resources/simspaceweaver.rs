@@ -41,7 +41,7 @@ impl Simulation {
         self
     }
 
-    /// `SchemaS3Location`: [`S3Location`].
+    /// `SchemaS3Location`: [`S3Location`](simulation::S3Location).
     ///
     /// Changing it replaces the resource.
     ///
@@ -55,7 +55,7 @@ impl Simulation {
         self
     }
 
-    /// `SnapshotS3Location`: [`S3Location`].
+    /// `SnapshotS3Location`: [`S3Location`](simulation::S3Location).
     ///
     /// Changing it replaces the resource.
     ///

@@ -51,7 +51,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `EventDestinations`: list of [`EventDestination`].
+    /// `EventDestinations`: list of [`EventDestination`](configuration_set::EventDestination).
     ///
     /// Items: at most 5.
     ///
@@ -87,7 +87,7 @@ impl ConfigurationSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](configuration_set::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-configurationset.html#cfn-smsvoice-configurationset-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<configuration_set::Tag>>>) -> Self {
@@ -329,7 +329,7 @@ impl OptOutList {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](opt_out_list::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-optoutlist.html#cfn-smsvoice-optoutlist-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<opt_out_list::Tag>>>) -> Self {
@@ -446,7 +446,7 @@ impl PhoneNumber {
         self
     }
 
-    /// `OptionalKeywords`: list of [`OptionalKeyword`].
+    /// `OptionalKeywords`: list of [`OptionalKeyword`](phone_number::OptionalKeyword).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-optionalkeywords)
     pub fn optional_keywords(
@@ -467,7 +467,7 @@ impl PhoneNumber {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](phone_number::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<phone_number::Tag>>>) -> Self {
@@ -475,7 +475,7 @@ impl PhoneNumber {
         self
     }
 
-    /// `TwoWay`: [`TwoWay`].
+    /// `TwoWay`: [`TwoWay`](phone_number::TwoWay).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-twoway)
     pub fn two_way(mut self, value: impl Into<crate::Value<phone_number::TwoWay>>) -> Self {
@@ -780,7 +780,7 @@ impl Pool {
         self
     }
 
-    /// `OptionalKeywords`: list of [`OptionalKeyword`].
+    /// `OptionalKeywords`: list of [`OptionalKeyword`](pool::OptionalKeyword).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-optionalkeywords)
     pub fn optional_keywords(
@@ -810,7 +810,7 @@ impl Pool {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](pool::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<pool::Tag>>>) -> Self {
@@ -818,7 +818,7 @@ impl Pool {
         self
     }
 
-    /// `TwoWay`: [`TwoWay`].
+    /// `TwoWay`: [`TwoWay`](pool::TwoWay).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-twoway)
     pub fn two_way(mut self, value: impl Into<crate::Value<pool::TwoWay>>) -> Self {
@@ -1038,7 +1038,7 @@ impl ProtectConfiguration {
         ProtectConfiguration(crate::Resource::new("AWS::SMSVOICE::ProtectConfiguration"))
     }
 
-    /// `CountryRuleSet`: [`CountryRuleSet`].
+    /// `CountryRuleSet`: [`CountryRuleSet`](protect_configuration::CountryRuleSet).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-protectconfiguration.html#cfn-smsvoice-protectconfiguration-countryruleset)
     pub fn country_rule_set(
@@ -1059,7 +1059,7 @@ impl ProtectConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](protect_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-protectconfiguration.html#cfn-smsvoice-protectconfiguration-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<protect_configuration::Tag>>>) -> Self {
@@ -1299,7 +1299,7 @@ impl SenderId {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](sender_id::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-senderid.html#cfn-smsvoice-senderid-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<sender_id::Tag>>>) -> Self {

@@ -178,7 +178,7 @@ impl Topic {
         self
     }
 
-    /// `DeliveryStatusLogging`: list of [`LoggingConfig`].
+    /// `DeliveryStatusLogging`: list of [`LoggingConfig`](topic::LoggingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-deliverystatuslogging)
     pub fn delivery_status_logging(
@@ -235,7 +235,7 @@ impl Topic {
         self
     }
 
-    /// `Subscription`: list of [`Subscription`].
+    /// `Subscription`: list of [`Subscription`](topic::Subscription).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-subscription)
     pub fn subscription(
@@ -247,7 +247,7 @@ impl Topic {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](topic::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<topic::Tag>>>) -> Self {

@@ -147,7 +147,7 @@ impl Queue {
         self
     }
 
-    /// `RedrivePolicy`: [`RedrivePolicy`].
+    /// `RedrivePolicy`: [`RedrivePolicy`](queue::RedrivePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-redrivepolicy)
     pub fn redrive_policy(mut self, value: impl Into<crate::Value<queue::RedrivePolicy>>) -> Self {
@@ -165,7 +165,7 @@ impl Queue {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](queue::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<queue::Tag>>>) -> Self {

@@ -74,7 +74,7 @@ impl Association {
         self
     }
 
-    /// `ComplianceSeverity`: [`ComplianceSeverity`].
+    /// `ComplianceSeverity`: [`ComplianceSeverity`](association::ComplianceSeverity).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-complianceseverity)
     pub fn compliance_severity(
@@ -132,7 +132,7 @@ impl Association {
         self
     }
 
-    /// `OutputLocation`: [`InstanceAssociationOutputLocation`].
+    /// `OutputLocation`: [`InstanceAssociationOutputLocation`](association::InstanceAssociationOutputLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-outputlocation)
     pub fn output_location(
@@ -177,7 +177,7 @@ impl Association {
         self
     }
 
-    /// `SyncCompliance`: [`SyncCompliance`].
+    /// `SyncCompliance`: [`SyncCompliance`](association::SyncCompliance).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-synccompliance)
     pub fn sync_compliance(
@@ -189,7 +189,7 @@ impl Association {
         self
     }
 
-    /// `Targets`: list of [`Target`].
+    /// `Targets`: list of [`Target`](association::Target).
     ///
     /// Items: 0 to 5.
     ///
@@ -402,7 +402,7 @@ impl Document {
         )
     }
 
-    /// `Attachments`: list of [`AttachmentsSource`].
+    /// `Attachments`: list of [`AttachmentsSource`](document::AttachmentsSource).
     ///
     /// Items: 0 to 20.
     ///
@@ -415,7 +415,7 @@ impl Document {
         self
     }
 
-    /// `DocumentFormat`: [`DocumentFormat`].
+    /// `DocumentFormat`: [`DocumentFormat`](document::DocumentFormat).
     ///
     /// Default: `"JSON"`.
     ///
@@ -429,7 +429,7 @@ impl Document {
         self
     }
 
-    /// `DocumentType`: [`DocumentType`].
+    /// `DocumentType`: [`DocumentType`](document::DocumentType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -452,7 +452,7 @@ impl Document {
         self
     }
 
-    /// `Requires`: list of [`DocumentRequires`].
+    /// `Requires`: list of [`DocumentRequires`](document::DocumentRequires).
     ///
     /// Items: at least 1.
     ///
@@ -465,7 +465,7 @@ impl Document {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](document::Tag).
     ///
     /// Items: 0 to 1000.
     ///
@@ -487,7 +487,7 @@ impl Document {
         self
     }
 
-    /// `UpdateMethod`: [`UpdateMethod`].
+    /// `UpdateMethod`: [`UpdateMethod`](document::UpdateMethod).
     ///
     /// Default: `"Replace"`.
     ///
@@ -860,7 +860,7 @@ impl MaintenanceWindow {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](maintenance_window::Tag).
     ///
     /// Items: 0 to 1000.
     ///
@@ -1081,7 +1081,7 @@ impl MaintenanceWindowTask {
         )
     }
 
-    /// `CutoffBehavior`: [`CutoffBehavior`].
+    /// `CutoffBehavior`: [`CutoffBehavior`](maintenance_window_task::CutoffBehavior).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-cutoffbehavior)
     pub fn cutoff_behavior(
@@ -1103,7 +1103,7 @@ impl MaintenanceWindowTask {
         self
     }
 
-    /// `LoggingInfo`: [`LoggingInfo`].
+    /// `LoggingInfo`: [`LoggingInfo`](maintenance_window_task::LoggingInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-logginginfo)
     pub fn logging_info(
@@ -1160,7 +1160,7 @@ impl MaintenanceWindowTask {
         self
     }
 
-    /// `Targets`: list of [`Target`].
+    /// `Targets`: list of [`Target`](maintenance_window_task::Target).
     ///
     /// Items: 0 to 5.
     ///
@@ -1173,7 +1173,7 @@ impl MaintenanceWindowTask {
         self
     }
 
-    /// `TaskInvocationParameters`: [`TaskInvocationParameters`].
+    /// `TaskInvocationParameters`: [`TaskInvocationParameters`](maintenance_window_task::TaskInvocationParameters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-taskinvocationparameters)
     pub fn task_invocation_parameters(
@@ -1761,7 +1761,7 @@ impl Parameter {
         self
     }
 
-    /// `DataType`: [`DataType`].
+    /// `DataType`: [`DataType`](parameter::DataType).
     ///
     /// Length: 0 to 128.
     ///
@@ -1816,7 +1816,7 @@ impl Parameter {
         self
     }
 
-    /// `Tier`: [`Tier`].
+    /// `Tier`: [`Tier`](parameter::Tier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html#cfn-ssm-parameter-tier)
     pub fn tier(mut self, value: impl Into<crate::Value<parameter::Tier>>) -> Self {
@@ -1921,7 +1921,7 @@ impl PatchBaseline {
         )
     }
 
-    /// `ApprovalRules`: [`RuleGroup`].
+    /// `ApprovalRules`: [`RuleGroup`](patch_baseline::RuleGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-approvalrules)
     pub fn approval_rules(
@@ -1944,7 +1944,7 @@ impl PatchBaseline {
         self
     }
 
-    /// `ApprovedPatchesComplianceLevel`: [`ApprovedPatchesComplianceLevel`].
+    /// `ApprovedPatchesComplianceLevel`: [`ApprovedPatchesComplianceLevel`](patch_baseline::ApprovedPatchesComplianceLevel).
     ///
     /// Default: `"UNSPECIFIED"`.
     ///
@@ -1972,7 +1972,7 @@ impl PatchBaseline {
         self
     }
 
-    /// `AvailableSecurityUpdatesComplianceStatus`: [`AvailableSecurityUpdatesComplianceStatus`].
+    /// `AvailableSecurityUpdatesComplianceStatus`: [`AvailableSecurityUpdatesComplianceStatus`](patch_baseline::AvailableSecurityUpdatesComplianceStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-availablesecurityupdatescompliancestatus)
     pub fn available_security_updates_compliance_status(
@@ -2007,7 +2007,7 @@ impl PatchBaseline {
         self
     }
 
-    /// `GlobalFilters`: [`PatchFilterGroup`].
+    /// `GlobalFilters`: [`PatchFilterGroup`](patch_baseline::PatchFilterGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-globalfilters)
     pub fn global_filters(
@@ -2019,7 +2019,7 @@ impl PatchBaseline {
         self
     }
 
-    /// `OperatingSystem`: [`OperatingSystem`].
+    /// `OperatingSystem`: [`OperatingSystem`](patch_baseline::OperatingSystem).
     ///
     /// Default: `"WINDOWS"`.
     ///
@@ -2054,7 +2054,7 @@ impl PatchBaseline {
         self
     }
 
-    /// `RejectedPatchesAction`: [`RejectedPatchesAction`].
+    /// `RejectedPatchesAction`: [`RejectedPatchesAction`](patch_baseline::RejectedPatchesAction).
     ///
     /// Default: `"ALLOW_AS_DEPENDENCY"`.
     ///
@@ -2068,7 +2068,7 @@ impl PatchBaseline {
         self
     }
 
-    /// `Sources`: list of [`PatchSource`].
+    /// `Sources`: list of [`PatchSource`](patch_baseline::PatchSource).
     ///
     /// Items: 0 to 20.
     ///
@@ -2081,7 +2081,7 @@ impl PatchBaseline {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](patch_baseline::Tag).
     ///
     /// Items: 0 to 1000.
     ///
@@ -2657,7 +2657,7 @@ impl ResourceDataSync {
         self
     }
 
-    /// `S3Destination`: [`S3Destination`].
+    /// `S3Destination`: [`S3Destination`](resource_data_sync::S3Destination).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2683,7 +2683,7 @@ impl ResourceDataSync {
         self
     }
 
-    /// `SyncSource`: [`SyncSource`].
+    /// `SyncSource`: [`SyncSource`](resource_data_sync::SyncSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-syncsource)
     pub fn sync_source(

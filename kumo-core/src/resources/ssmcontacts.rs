@@ -33,7 +33,7 @@ impl Contact {
         )
     }
 
-    /// `Plan`: list of [`Stage`].
+    /// `Plan`: list of [`Stage`](contact::Stage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-contact.html#cfn-ssmcontacts-contact-plan)
     pub fn plan(mut self, value: impl Into<crate::Value<Vec<contact::Stage>>>) -> Self {
@@ -41,7 +41,7 @@ impl Contact {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](contact::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -303,7 +303,7 @@ impl ContactChannel {
         self
     }
 
-    /// `ChannelType`: [`ChannelType`].
+    /// `ChannelType`: [`ChannelType`](contact_channel::ChannelType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -429,7 +429,7 @@ impl Plan {
         self
     }
 
-    /// `Stages`: list of [`Stage`].
+    /// `Stages`: list of [`Stage`](plan::Stage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-plan.html#cfn-ssmcontacts-plan-stages)
     pub fn stages(mut self, value: impl Into<crate::Value<Vec<plan::Stage>>>) -> Self {
@@ -628,7 +628,7 @@ impl Rotation {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rotation::Tag).
     ///
     /// Items: 0 to 50.
     ///

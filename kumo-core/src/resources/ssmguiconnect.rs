@@ -17,7 +17,7 @@ impl Preferences {
         Preferences(crate::Resource::new("AWS::SSMGuiConnect::Preferences"))
     }
 
-    /// `ConnectionRecordingPreferences`: [`ConnectionRecordingPreferences`].
+    /// `ConnectionRecordingPreferences`: [`ConnectionRecordingPreferences`](preferences::ConnectionRecordingPreferences).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmguiconnect-preferences.html#cfn-ssmguiconnect-preferences-connectionrecordingpreferences)
     pub fn connection_recording_preferences(

@@ -36,7 +36,7 @@ impl ReplicationSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](replication_set::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -185,7 +185,7 @@ impl ResponsePlan {
         )
     }
 
-    /// `Actions`: list of [`Action`].
+    /// `Actions`: list of [`Action`](response_plan::Action).
     ///
     /// Items: at most 1.
     ///
@@ -195,7 +195,7 @@ impl ResponsePlan {
         self
     }
 
-    /// `ChatChannel`: [`ChatChannel`].
+    /// `ChatChannel`: [`ChatChannel`](response_plan::ChatChannel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-responseplan.html#cfn-ssmincidents-responseplan-chatchannel)
     pub fn chat_channel(
@@ -226,7 +226,7 @@ impl ResponsePlan {
         self
     }
 
-    /// `Integrations`: list of [`Integration`].
+    /// `Integrations`: list of [`Integration`](response_plan::Integration).
     ///
     /// Items: at most 1.
     ///
@@ -240,7 +240,7 @@ impl ResponsePlan {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](response_plan::Tag).
     ///
     /// Items: at most 50.
     ///

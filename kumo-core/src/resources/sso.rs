@@ -48,7 +48,7 @@ impl Application {
         self
     }
 
-    /// `PortalOptions`: [`PortalOptionsConfiguration`].
+    /// `PortalOptions`: [`PortalOptionsConfiguration`](application::PortalOptionsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-application.html#cfn-sso-application-portaloptions)
     pub fn portal_options(
@@ -60,7 +60,7 @@ impl Application {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](application::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-application.html#cfn-sso-application-status)
     pub fn status(mut self, value: impl Into<crate::Value<application::Status>>) -> Self {
@@ -68,7 +68,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// Items: at most 75.
     ///
@@ -441,7 +441,7 @@ impl Instance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](instance::Tag).
     ///
     /// Items: at most 75.
     ///
@@ -545,7 +545,7 @@ impl InstanceAccessControlAttributeConfiguration {
         )
     }
 
-    /// `AccessControlAttributes`: list of [`AccessControlAttribute`].
+    /// `AccessControlAttributes`: list of [`AccessControlAttribute`](instance_access_control_attribute_configuration::AccessControlAttribute).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-instanceaccesscontrolattributeconfiguration.html#cfn-sso-instanceaccesscontrolattributeconfiguration-accesscontrolattributes)
     pub fn access_control_attributes(
@@ -561,7 +561,7 @@ impl InstanceAccessControlAttributeConfiguration {
         self
     }
 
-    /// `InstanceAccessControlAttributeConfiguration`: [`InstanceAccessControlAttributeConfiguration`].
+    /// `InstanceAccessControlAttributeConfiguration`: [`InstanceAccessControlAttributeConfiguration`](instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-instanceaccesscontrolattributeconfiguration.html#cfn-sso-instanceaccesscontrolattributeconfiguration-instanceaccesscontrolattributeconfiguration)
     pub fn instance_access_control_attribute_configuration(
@@ -690,7 +690,7 @@ impl PermissionSet {
         )
     }
 
-    /// `CustomerManagedPolicyReferences`: list of [`CustomerManagedPolicyReference`].
+    /// `CustomerManagedPolicyReferences`: list of [`CustomerManagedPolicyReference`](permission_set::CustomerManagedPolicyReference).
     ///
     /// Items: at most 20.
     ///
@@ -736,7 +736,7 @@ impl PermissionSet {
         self
     }
 
-    /// `PermissionsBoundary`: [`PermissionsBoundary`].
+    /// `PermissionsBoundary`: [`PermissionsBoundary`](permission_set::PermissionsBoundary).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-permissionsboundary)
     pub fn permissions_boundary(
@@ -774,7 +774,7 @@ impl PermissionSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](permission_set::Tag).
     ///
     /// Items: at most 50.
     ///

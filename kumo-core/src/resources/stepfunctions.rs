@@ -27,7 +27,7 @@ impl Activity {
         )
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](activity::EncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -41,7 +41,7 @@ impl Activity {
         self
     }
 
-    /// `Tags`: list of [`TagsEntry`].
+    /// `Tags`: list of [`TagsEntry`](activity::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-activity.html#cfn-stepfunctions-activity-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<activity::TagsEntry>>>) -> Self {
@@ -197,7 +197,7 @@ impl StateMachine {
         self
     }
 
-    /// `DefinitionS3Location`: [`S3Location`].
+    /// `DefinitionS3Location`: [`S3Location`](state_machine::S3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitions3location)
     pub fn definition_s3_location(
@@ -232,7 +232,7 @@ impl StateMachine {
         self
     }
 
-    /// `EncryptionConfiguration`: [`EncryptionConfiguration`].
+    /// `EncryptionConfiguration`: [`EncryptionConfiguration`](state_machine::EncryptionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-encryptionconfiguration)
     pub fn encryption_configuration(
@@ -244,7 +244,7 @@ impl StateMachine {
         self
     }
 
-    /// `LoggingConfiguration`: [`LoggingConfiguration`].
+    /// `LoggingConfiguration`: [`LoggingConfiguration`](state_machine::LoggingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-loggingconfiguration)
     pub fn logging_configuration(
@@ -269,7 +269,7 @@ impl StateMachine {
         self
     }
 
-    /// `StateMachineType`: [`StateMachineType`].
+    /// `StateMachineType`: [`StateMachineType`](state_machine::StateMachineType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -283,7 +283,7 @@ impl StateMachine {
         self
     }
 
-    /// `Tags`: list of [`TagsEntry`].
+    /// `Tags`: list of [`TagsEntry`](state_machine::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<state_machine::TagsEntry>>>) -> Self {
@@ -291,7 +291,7 @@ impl StateMachine {
         self
     }
 
-    /// `TracingConfiguration`: [`TracingConfiguration`].
+    /// `TracingConfiguration`: [`TracingConfiguration`](state_machine::TracingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-tracingconfiguration)
     pub fn tracing_configuration(
@@ -664,7 +664,7 @@ impl StateMachineAlias {
         ))
     }
 
-    /// `DeploymentPreference`: [`DeploymentPreference`].
+    /// `DeploymentPreference`: [`DeploymentPreference`](state_machine_alias::DeploymentPreference).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachinealias.html#cfn-stepfunctions-statemachinealias-deploymentpreference)
     pub fn deployment_preference(
@@ -700,7 +700,7 @@ impl StateMachineAlias {
         self
     }
 
-    /// `RoutingConfiguration`: list of [`RoutingConfigurationVersion`].
+    /// `RoutingConfiguration`: list of [`RoutingConfigurationVersion`](state_machine_alias::RoutingConfigurationVersion).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachinealias.html#cfn-stepfunctions-statemachinealias-routingconfiguration)
     pub fn routing_configuration(

@@ -37,7 +37,7 @@ impl Canary {
         )
     }
 
-    /// `ArtifactConfig`: [`ArtifactConfig`].
+    /// `ArtifactConfig`: [`ArtifactConfig`](canary::ArtifactConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-artifactconfig)
     pub fn artifact_config(
@@ -49,7 +49,7 @@ impl Canary {
         self
     }
 
-    /// `BrowserConfigs`: list of [`BrowserConfig`].
+    /// `BrowserConfigs`: list of [`BrowserConfig`](canary::BrowserConfig).
     ///
     /// Items: 1 to 2.
     ///
@@ -95,7 +95,7 @@ impl Canary {
         self
     }
 
-    /// `ProvisionedResourceCleanup`: [`ProvisionedResourceCleanup`].
+    /// `ProvisionedResourceCleanup`: [`ProvisionedResourceCleanup`](canary::ProvisionedResourceCleanup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-provisionedresourcecleanup)
     pub fn provisioned_resource_cleanup(
@@ -107,7 +107,7 @@ impl Canary {
         self
     }
 
-    /// `ResourcesToReplicateTags`: list of [`ResourceToTag`].
+    /// `ResourcesToReplicateTags`: list of [`ResourceToTag`](canary::ResourceToTag).
     ///
     /// Items: 1 to 1.
     ///
@@ -121,7 +121,7 @@ impl Canary {
         self
     }
 
-    /// `RunConfig`: [`RunConfig`].
+    /// `RunConfig`: [`RunConfig`](canary::RunConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-runconfig)
     pub fn run_config(mut self, value: impl Into<crate::Value<canary::RunConfig>>) -> Self {
@@ -147,7 +147,7 @@ impl Canary {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](canary::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<canary::Tag>>>) -> Self {
@@ -155,7 +155,7 @@ impl Canary {
         self
     }
 
-    /// `VPCConfig`: [`VpcConfig`].
+    /// `VPCConfig`: [`VpcConfig`](canary::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-vpcconfig)
     pub fn vpc_config(mut self, value: impl Into<crate::Value<canary::VpcConfig>>) -> Self {
@@ -163,7 +163,7 @@ impl Canary {
         self
     }
 
-    /// `VisualReference`: [`VisualReference`].
+    /// `VisualReference`: [`VisualReference`](canary::VisualReference).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-visualreference)
     pub fn visual_reference(
@@ -175,7 +175,7 @@ impl Canary {
         self
     }
 
-    /// `VisualReferences`: list of [`VisualReference`].
+    /// `VisualReferences`: list of [`VisualReference`](canary::VisualReference).
     ///
     /// Items: 1 to 2.
     ///
@@ -847,7 +847,7 @@ impl Group {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](group::Tag).
     ///
     /// Items: at least 0.
     ///

@@ -26,7 +26,7 @@ impl Application {
         )
     }
 
-    /// `ComponentsInfo`: list of [`ComponentInfo`].
+    /// `ComponentsInfo`: list of [`ComponentInfo`](application::ComponentInfo).
     ///
     /// Items: at least 1.
     ///
@@ -42,7 +42,7 @@ impl Application {
         self
     }
 
-    /// `Credentials`: list of [`Credential`].
+    /// `Credentials`: list of [`Credential`](application::Credential).
     ///
     /// Items: at least 1.
     ///
@@ -106,7 +106,7 @@ impl Application {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-systemsmanagersap-application.html#cfn-systemsmanagersap-application-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {

@@ -46,7 +46,7 @@ impl Database {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](database::Tag).
     ///
     /// Items: at most 200.
     ///
@@ -171,7 +171,7 @@ impl InfluxDbCluster {
         self
     }
 
-    /// `DbInstanceType`: [`DbInstanceType`].
+    /// `DbInstanceType`: [`DbInstanceType`](influx_db_cluster::DbInstanceType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-dbinstancetype)
     pub fn db_instance_type(
@@ -196,7 +196,7 @@ impl InfluxDbCluster {
         self
     }
 
-    /// `DbStorageType`: [`DbStorageType`].
+    /// `DbStorageType`: [`DbStorageType`](influx_db_cluster::DbStorageType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -210,7 +210,7 @@ impl InfluxDbCluster {
         self
     }
 
-    /// `DeploymentType`: [`DeploymentType`].
+    /// `DeploymentType`: [`DeploymentType`](influx_db_cluster::DeploymentType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -224,7 +224,7 @@ impl InfluxDbCluster {
         self
     }
 
-    /// `FailoverMode`: [`FailoverMode`].
+    /// `FailoverMode`: [`FailoverMode`](influx_db_cluster::FailoverMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-failovermode)
     pub fn failover_mode(
@@ -236,7 +236,7 @@ impl InfluxDbCluster {
         self
     }
 
-    /// `LogDeliveryConfiguration`: [`LogDeliveryConfiguration`].
+    /// `LogDeliveryConfiguration`: [`LogDeliveryConfiguration`](influx_db_cluster::LogDeliveryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-logdeliveryconfiguration)
     pub fn log_delivery_configuration(
@@ -262,7 +262,7 @@ impl InfluxDbCluster {
         self
     }
 
-    /// `NetworkType`: [`NetworkType`].
+    /// `NetworkType`: [`NetworkType`](influx_db_cluster::NetworkType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -325,7 +325,7 @@ impl InfluxDbCluster {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](influx_db_cluster::Tag).
     ///
     /// Items: 1 to 200.
     ///
@@ -680,7 +680,7 @@ impl InfluxDbInstance {
         self
     }
 
-    /// `DbInstanceType`: [`DbInstanceType`].
+    /// `DbInstanceType`: [`DbInstanceType`](influx_db_instance::DbInstanceType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-dbinstancetype)
     pub fn db_instance_type(
@@ -705,7 +705,7 @@ impl InfluxDbInstance {
         self
     }
 
-    /// `DbStorageType`: [`DbStorageType`].
+    /// `DbStorageType`: [`DbStorageType`](influx_db_instance::DbStorageType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-dbstoragetype)
     pub fn db_storage_type(
@@ -717,7 +717,7 @@ impl InfluxDbInstance {
         self
     }
 
-    /// `DeploymentType`: [`DeploymentType`].
+    /// `DeploymentType`: [`DeploymentType`](influx_db_instance::DeploymentType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-deploymenttype)
     pub fn deployment_type(
@@ -729,7 +729,7 @@ impl InfluxDbInstance {
         self
     }
 
-    /// `LogDeliveryConfiguration`: [`LogDeliveryConfiguration`].
+    /// `LogDeliveryConfiguration`: [`LogDeliveryConfiguration`](influx_db_instance::LogDeliveryConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-logdeliveryconfiguration)
     pub fn log_delivery_configuration(
@@ -755,7 +755,7 @@ impl InfluxDbInstance {
         self
     }
 
-    /// `NetworkType`: [`NetworkType`].
+    /// `NetworkType`: [`NetworkType`](influx_db_instance::NetworkType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -818,7 +818,7 @@ impl InfluxDbInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](influx_db_instance::Tag).
     ///
     /// Items: 1 to 200.
     ///
@@ -1186,7 +1186,7 @@ impl ScheduledQuery {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](scheduled_query::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-scheduledquery.html#cfn-timestream-scheduledquery-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<scheduled_query::Tag>>>) -> Self {
@@ -1194,7 +1194,7 @@ impl ScheduledQuery {
         self
     }
 
-    /// `TargetConfiguration`: [`TargetConfiguration`].
+    /// `TargetConfiguration`: [`TargetConfiguration`](scheduled_query::TargetConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1807,7 +1807,7 @@ impl Table {
         )
     }
 
-    /// `MagneticStoreWriteProperties`: [`MagneticStoreWriteProperties`].
+    /// `MagneticStoreWriteProperties`: [`MagneticStoreWriteProperties`](table::MagneticStoreWriteProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html#cfn-timestream-table-magneticstorewriteproperties)
     pub fn magnetic_store_write_properties(
@@ -1819,7 +1819,7 @@ impl Table {
         self
     }
 
-    /// `RetentionProperties`: [`RetentionProperties`].
+    /// `RetentionProperties`: [`RetentionProperties`](table::RetentionProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html#cfn-timestream-table-retentionproperties)
     pub fn retention_properties(
@@ -1831,7 +1831,7 @@ impl Table {
         self
     }
 
-    /// `Schema`: [`Schema`].
+    /// `Schema`: [`Schema`](table::Schema).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html#cfn-timestream-table-schema)
     pub fn schema(mut self, value: impl Into<crate::Value<table::Schema>>) -> Self {
@@ -1851,7 +1851,7 @@ impl Table {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](table::Tag).
     ///
     /// Items: at most 200.
     ///

@@ -52,7 +52,7 @@ impl Agreement {
         self
     }
 
-    /// `CustomDirectories`: [`CustomDirectories`].
+    /// `CustomDirectories`: [`CustomDirectories`](agreement::CustomDirectories).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-customdirectories)
     pub fn custom_directories(
@@ -76,7 +76,7 @@ impl Agreement {
         self
     }
 
-    /// `EnforceMessageSigning`: [`EnforceMessageSigning`].
+    /// `EnforceMessageSigning`: [`EnforceMessageSigning`](agreement::EnforceMessageSigning).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-enforcemessagesigning)
     pub fn enforce_message_signing(
@@ -88,7 +88,7 @@ impl Agreement {
         self
     }
 
-    /// `PreserveFilename`: [`PreserveFilename`].
+    /// `PreserveFilename`: [`PreserveFilename`](agreement::PreserveFilename).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-preservefilename)
     pub fn preserve_filename(
@@ -100,7 +100,7 @@ impl Agreement {
         self
     }
 
-    /// `Status`: [`Status`].
+    /// `Status`: [`Status`](agreement::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-status)
     pub fn status(mut self, value: impl Into<crate::Value<agreement::Status>>) -> Self {
@@ -108,7 +108,7 @@ impl Agreement {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](agreement::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -358,7 +358,7 @@ impl Certificate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](certificate::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -493,7 +493,7 @@ impl Connector {
         )
     }
 
-    /// `As2Config`: [`As2Config`].
+    /// `As2Config`: [`As2Config`](connector::As2Config).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-as2config)
     pub fn as2_config(mut self, value: impl Into<crate::Value<connector::As2Config>>) -> Self {
@@ -501,7 +501,7 @@ impl Connector {
         self
     }
 
-    /// `EgressConfig`: [`ConnectorEgressConfig`].
+    /// `EgressConfig`: [`ConnectorEgressConfig`](connector::ConnectorEgressConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-egressconfig)
     pub fn egress_config(
@@ -513,7 +513,7 @@ impl Connector {
         self
     }
 
-    /// `EgressType`: [`ConnectorEgressType`].
+    /// `EgressType`: [`ConnectorEgressType`](connector::ConnectorEgressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-egresstype)
     pub fn egress_type(
@@ -524,7 +524,7 @@ impl Connector {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](connector::IpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-ipaddresstype)
     pub fn ip_address_type(
@@ -561,7 +561,7 @@ impl Connector {
         self
     }
 
-    /// `SftpConfig`: [`SftpConfig`].
+    /// `SftpConfig`: [`SftpConfig`](connector::SftpConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-sftpconfig)
     pub fn sftp_config(mut self, value: impl Into<crate::Value<connector::SftpConfig>>) -> Self {
@@ -569,7 +569,7 @@ impl Connector {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connector::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -1155,7 +1155,7 @@ impl Profile {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](profile::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -1266,7 +1266,7 @@ impl Server {
         self
     }
 
-    /// `Domain`: [`Domain`].
+    /// `Domain`: [`Domain`](server::Domain).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1276,7 +1276,7 @@ impl Server {
         self
     }
 
-    /// `EndpointDetails`: [`EndpointDetails`].
+    /// `EndpointDetails`: [`EndpointDetails`](server::EndpointDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-endpointdetails)
     pub fn endpoint_details(
@@ -1288,7 +1288,7 @@ impl Server {
         self
     }
 
-    /// `EndpointType`: [`EndpointType`].
+    /// `EndpointType`: [`EndpointType`](server::EndpointType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-endpointtype)
     pub fn endpoint_type(mut self, value: impl Into<crate::Value<server::EndpointType>>) -> Self {
@@ -1297,7 +1297,7 @@ impl Server {
         self
     }
 
-    /// `IdentityProviderDetails`: [`IdentityProviderDetails`].
+    /// `IdentityProviderDetails`: [`IdentityProviderDetails`](server::IdentityProviderDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-identityproviderdetails)
     pub fn identity_provider_details(
@@ -1309,7 +1309,7 @@ impl Server {
         self
     }
 
-    /// `IdentityProviderType`: [`IdentityProviderType`].
+    /// `IdentityProviderType`: [`IdentityProviderType`](server::IdentityProviderType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-identityprovidertype)
     pub fn identity_provider_type(
@@ -1321,7 +1321,7 @@ impl Server {
         self
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](server::IpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-ipaddresstype)
     pub fn ip_address_type(
@@ -1377,7 +1377,7 @@ impl Server {
         self
     }
 
-    /// `ProtocolDetails`: [`ProtocolDetails`].
+    /// `ProtocolDetails`: [`ProtocolDetails`](server::ProtocolDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-protocoldetails)
     pub fn protocol_details(
@@ -1389,7 +1389,7 @@ impl Server {
         self
     }
 
-    /// `Protocols`: list of [`Protocol`].
+    /// `Protocols`: list of [`Protocol`](server::Protocol).
     ///
     /// Items: 1 to 4.
     ///
@@ -1399,7 +1399,7 @@ impl Server {
         self
     }
 
-    /// `S3StorageOptions`: [`S3StorageOptions`].
+    /// `S3StorageOptions`: [`S3StorageOptions`](server::S3StorageOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-s3storageoptions)
     pub fn s3_storage_options(
@@ -1438,7 +1438,7 @@ impl Server {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](server::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -1448,7 +1448,7 @@ impl Server {
         self
     }
 
-    /// `WorkflowDetails`: [`WorkflowDetails`].
+    /// `WorkflowDetails`: [`WorkflowDetails`](server::WorkflowDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-workflowdetails)
     pub fn workflow_details(
@@ -2095,7 +2095,7 @@ impl User {
         self
     }
 
-    /// `HomeDirectoryMappings`: list of [`HomeDirectoryMapEntry`].
+    /// `HomeDirectoryMappings`: list of [`HomeDirectoryMapEntry`](user::HomeDirectoryMapEntry).
     ///
     /// Items: 1 to 50000.
     ///
@@ -2109,7 +2109,7 @@ impl User {
         self
     }
 
-    /// `HomeDirectoryType`: [`HomeDirectoryType`].
+    /// `HomeDirectoryType`: [`HomeDirectoryType`](user::HomeDirectoryType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-homedirectorytype)
     pub fn home_directory_type(
@@ -2131,7 +2131,7 @@ impl User {
         self
     }
 
-    /// `PosixProfile`: [`PosixProfile`].
+    /// `PosixProfile`: [`PosixProfile`](user::PosixProfile).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-posixprofile)
     pub fn posix_profile(mut self, value: impl Into<crate::Value<user::PosixProfile>>) -> Self {
@@ -2149,7 +2149,7 @@ impl User {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -2347,7 +2347,7 @@ impl WebApp {
         self
     }
 
-    /// `EndpointDetails`: [`EndpointDetails`].
+    /// `EndpointDetails`: [`EndpointDetails`](web_app::EndpointDetails).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-webapp.html#cfn-transfer-webapp-endpointdetails)
     pub fn endpoint_details(
@@ -2359,7 +2359,7 @@ impl WebApp {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](web_app::Tag).
     ///
     /// Items: 1 to 50.
     ///
@@ -2369,7 +2369,7 @@ impl WebApp {
         self
     }
 
-    /// `WebAppCustomization`: [`WebAppCustomization`].
+    /// `WebAppCustomization`: [`WebAppCustomization`](web_app::WebAppCustomization).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-webapp.html#cfn-transfer-webapp-webappcustomization)
     pub fn web_app_customization(
@@ -2381,7 +2381,7 @@ impl WebApp {
         self
     }
 
-    /// `WebAppEndpointPolicy`: [`WebAppEndpointPolicy`].
+    /// `WebAppEndpointPolicy`: [`WebAppEndpointPolicy`](web_app::WebAppEndpointPolicy).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2716,7 +2716,7 @@ impl Workflow {
         self
     }
 
-    /// `OnExceptionSteps`: list of [`WorkflowStep`].
+    /// `OnExceptionSteps`: list of [`WorkflowStep`](workflow::WorkflowStep).
     ///
     /// Items: 0 to 8.
     ///
@@ -2732,7 +2732,7 @@ impl Workflow {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workflow::Tag).
     ///
     /// Items: 1 to 50.
     ///

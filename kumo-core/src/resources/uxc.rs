@@ -17,7 +17,7 @@ impl AccountCustomization {
         AccountCustomization(crate::Resource::new("AWS::UXC::AccountCustomization"))
     }
 
-    /// `AccountColor`: [`AccountColor`].
+    /// `AccountColor`: [`AccountColor`](account_customization::AccountColor).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-uxc-accountcustomization.html#cfn-uxc-accountcustomization-accountcolor)
     pub fn account_color(

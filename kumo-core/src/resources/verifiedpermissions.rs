@@ -148,7 +148,7 @@ impl PolicyStore {
         )
     }
 
-    /// `DeletionProtection`: [`DeletionProtection`].
+    /// `DeletionProtection`: [`DeletionProtection`](policy_store::DeletionProtection).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policystore.html#cfn-verifiedpermissions-policystore-deletionprotection)
     pub fn deletion_protection(
@@ -179,7 +179,7 @@ impl PolicyStore {
         self
     }
 
-    /// `Schema`: [`SchemaDefinition`].
+    /// `Schema`: [`SchemaDefinition`](policy_store::SchemaDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policystore.html#cfn-verifiedpermissions-policystore-schema)
     pub fn schema(
@@ -190,7 +190,7 @@ impl PolicyStore {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](policy_store::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policystore.html#cfn-verifiedpermissions-policystore-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy_store::Tag>>>) -> Self {

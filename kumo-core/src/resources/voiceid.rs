@@ -43,7 +43,7 @@ impl Domain {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// Items: 0 to 200.
     ///

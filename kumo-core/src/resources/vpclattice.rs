@@ -52,7 +52,7 @@ impl AccessLogSubscription {
         self
     }
 
-    /// `ServiceNetworkLogType`: [`ServiceNetworkLogType`].
+    /// `ServiceNetworkLogType`: [`ServiceNetworkLogType`](access_log_subscription::ServiceNetworkLogType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-accesslogsubscription.html#cfn-vpclattice-accesslogsubscription-servicenetworklogtype)
     pub fn service_network_log_type(
@@ -64,7 +64,7 @@ impl AccessLogSubscription {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](access_log_subscription::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -231,7 +231,7 @@ impl DomainVerification {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](domain_verification::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -381,7 +381,7 @@ impl Listener {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](listener::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -685,7 +685,7 @@ impl ResourceConfiguration {
         self
     }
 
-    /// `ProtocolType`: [`ProtocolType`].
+    /// `ProtocolType`: [`ProtocolType`](resource_configuration::ProtocolType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -699,7 +699,7 @@ impl ResourceConfiguration {
         self
     }
 
-    /// `ResourceConfigurationAuthType`: [`ResourceConfigurationAuthType`].
+    /// `ResourceConfigurationAuthType`: [`ResourceConfigurationAuthType`](resource_configuration::ResourceConfigurationAuthType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -748,7 +748,7 @@ impl ResourceConfiguration {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resource_configuration::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -917,7 +917,7 @@ impl ResourceGateway {
         )
     }
 
-    /// `IpAddressType`: [`IpAddressType`].
+    /// `IpAddressType`: [`IpAddressType`](resource_gateway::IpAddressType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -942,7 +942,7 @@ impl ResourceGateway {
         self
     }
 
-    /// `ResourceConfigDnsResolution`: [`ResourceConfigDnsResolution`].
+    /// `ResourceConfigDnsResolution`: [`ResourceConfigDnsResolution`](resource_gateway::ResourceConfigDnsResolution).
     ///
     /// Changing it replaces the resource.
     ///
@@ -965,7 +965,7 @@ impl ResourceGateway {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](resource_gateway::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1195,7 +1195,7 @@ impl Rule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rule::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1659,7 +1659,7 @@ impl Service {
         Service(crate::Resource::new("AWS::VpcLattice::Service"))
     }
 
-    /// `AuthType`: [`AuthType`].
+    /// `AuthType`: [`AuthType`](service::AuthType).
     ///
     /// Default: `"NONE"`.
     ///
@@ -1709,7 +1709,7 @@ impl Service {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -1841,7 +1841,7 @@ impl ServiceNetwork {
         ServiceNetwork(crate::Resource::new("AWS::VpcLattice::ServiceNetwork"))
     }
 
-    /// `AuthType`: [`AuthType`].
+    /// `AuthType`: [`AuthType`](service_network::AuthType).
     ///
     /// Default: `"NONE"`.
     ///
@@ -1865,7 +1865,7 @@ impl ServiceNetwork {
         self
     }
 
-    /// `SharingConfig`: [`SharingConfig`].
+    /// `SharingConfig`: [`SharingConfig`](service_network::SharingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetwork.html#cfn-vpclattice-servicenetwork-sharingconfig)
     pub fn sharing_config(
@@ -1877,7 +1877,7 @@ impl ServiceNetwork {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service_network::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2059,7 +2059,7 @@ impl ServiceNetworkResourceAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service_network_resource_association::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2187,7 +2187,7 @@ impl ServiceNetworkServiceAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service_network_service_association::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2332,7 +2332,7 @@ impl ServiceNetworkVpcAssociation {
         ))
     }
 
-    /// `DnsOptions`: [`DnsOptions`].
+    /// `DnsOptions`: [`DnsOptions`](service_network_vpc_association::DnsOptions).
     ///
     /// Changing it replaces the resource.
     ///
@@ -2380,7 +2380,7 @@ impl ServiceNetworkVpcAssociation {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](service_network_vpc_association::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2602,7 +2602,7 @@ impl TargetGroup {
         )
     }
 
-    /// `Config`: [`TargetGroupConfig`].
+    /// `Config`: [`TargetGroupConfig`](target_group::TargetGroupConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-targetgroup.html#cfn-vpclattice-targetgroup-config)
     pub fn config(
@@ -2627,7 +2627,7 @@ impl TargetGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](target_group::Tag).
     ///
     /// Items: 0 to 50.
     ///
@@ -2637,7 +2637,7 @@ impl TargetGroup {
         self
     }
 
-    /// `Targets`: list of [`Target`].
+    /// `Targets`: list of [`Target`](target_group::Target).
     ///
     /// Items: 0 to 100.
     ///

@@ -30,7 +30,7 @@ impl ByteMatchSet {
         )
     }
 
-    /// `ByteMatchTuples`: list of [`ByteMatchTuple`].
+    /// `ByteMatchTuples`: list of [`ByteMatchTuple`](byte_match_set::ByteMatchTuple).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-bytematchset.html#cfn-waf-bytematchset-bytematchtuples)
     pub fn byte_match_tuples(
@@ -168,7 +168,7 @@ impl IpSet {
         IpSet(crate::Resource::new("AWS::WAF::IPSet").property("Name", name.into().into_json()))
     }
 
-    /// `IPSetDescriptors`: list of [`IpSetDescriptor`].
+    /// `IPSetDescriptors`: list of [`IpSetDescriptor`](ip_set::IpSetDescriptor).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-ipset.html#cfn-waf-ipset-ipsetdescriptors)
     pub fn ip_set_descriptors(
@@ -257,7 +257,7 @@ impl Rule {
         )
     }
 
-    /// `Predicates`: list of [`Predicate`].
+    /// `Predicates`: list of [`Predicate`](rule::Predicate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-rule.html#cfn-waf-rule-predicates)
     pub fn predicates(mut self, value: impl Into<crate::Value<Vec<rule::Predicate>>>) -> Self {
@@ -457,7 +457,7 @@ impl SqlInjectionMatchSet {
         )
     }
 
-    /// `SqlInjectionMatchTuples`: list of [`SqlInjectionMatchTuple`].
+    /// `SqlInjectionMatchTuples`: list of [`SqlInjectionMatchTuple`](sql_injection_match_set::SqlInjectionMatchTuple).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-sqlinjectionmatchset.html#cfn-waf-sqlinjectionmatchset-sqlinjectionmatchtuples)
     pub fn sql_injection_match_tuples(
@@ -581,7 +581,7 @@ impl WebAcl {
         )
     }
 
-    /// `Rules`: list of [`ActivatedRule`].
+    /// `Rules`: list of [`ActivatedRule`](web_acl::ActivatedRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-webacl.html#cfn-waf-webacl-rules)
     pub fn rules(mut self, value: impl Into<crate::Value<Vec<web_acl::ActivatedRule>>>) -> Self {

@@ -34,7 +34,7 @@ impl ByteMatchSet {
         )
     }
 
-    /// `ByteMatchTuples`: list of [`ByteMatchTuple`].
+    /// `ByteMatchTuples`: list of [`ByteMatchTuple`](byte_match_set::ByteMatchTuple).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-bytematchset.html#cfn-wafregional-bytematchset-bytematchtuples)
     pub fn byte_match_tuples(
@@ -175,7 +175,7 @@ impl GeoMatchSet {
         )
     }
 
-    /// `GeoMatchConstraints`: list of [`GeoMatchConstraint`].
+    /// `GeoMatchConstraints`: list of [`GeoMatchConstraint`](geo_match_set::GeoMatchConstraint).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-geomatchset.html#cfn-wafregional-geomatchset-geomatchconstraints)
     pub fn geo_match_constraints(
@@ -260,7 +260,7 @@ impl IpSet {
         )
     }
 
-    /// `IPSetDescriptors`: list of [`IpSetDescriptor`].
+    /// `IPSetDescriptors`: list of [`IpSetDescriptor`](ip_set::IpSetDescriptor).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-ipset.html#cfn-wafregional-ipset-ipsetdescriptors)
     pub fn ip_set_descriptors(
@@ -353,7 +353,7 @@ impl RateBasedRule {
         )
     }
 
-    /// `MatchPredicates`: list of [`Predicate`].
+    /// `MatchPredicates`: list of [`Predicate`](rate_based_rule::Predicate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-ratebasedrule.html#cfn-wafregional-ratebasedrule-matchpredicates)
     pub fn match_predicates(
@@ -495,7 +495,7 @@ impl Rule {
         )
     }
 
-    /// `Predicates`: list of [`Predicate`].
+    /// `Predicates`: list of [`Predicate`](rule::Predicate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-rule.html#cfn-wafregional-rule-predicates)
     pub fn predicates(mut self, value: impl Into<crate::Value<Vec<rule::Predicate>>>) -> Self {
@@ -578,7 +578,7 @@ impl SizeConstraintSet {
         )
     }
 
-    /// `SizeConstraints`: list of [`SizeConstraint`].
+    /// `SizeConstraints`: list of [`SizeConstraint`](size_constraint_set::SizeConstraint).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-sizeconstraintset.html#cfn-wafregional-sizeconstraintset-sizeconstraints)
     pub fn size_constraints(
@@ -703,7 +703,7 @@ impl SqlInjectionMatchSet {
         )
     }
 
-    /// `SqlInjectionMatchTuples`: list of [`SqlInjectionMatchTuple`].
+    /// `SqlInjectionMatchTuples`: list of [`SqlInjectionMatchTuple`](sql_injection_match_set::SqlInjectionMatchTuple).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-sqlinjectionmatchset.html#cfn-wafregional-sqlinjectionmatchset-sqlinjectionmatchtuples)
     pub fn sql_injection_match_tuples(
@@ -827,7 +827,7 @@ impl WebAcl {
         )
     }
 
-    /// `Rules`: list of [`Rule`].
+    /// `Rules`: list of [`Rule`](web_acl::Rule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-webacl.html#cfn-wafregional-webacl-rules)
     pub fn rules(mut self, value: impl Into<crate::Value<Vec<web_acl::Rule>>>) -> Self {
@@ -980,7 +980,7 @@ impl XssMatchSet {
         )
     }
 
-    /// `XssMatchTuples`: list of [`XssMatchTuple`].
+    /// `XssMatchTuples`: list of [`XssMatchTuple`](xss_match_set::XssMatchTuple).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-xssmatchset.html#cfn-wafregional-xssmatchset-xssmatchtuples)
     pub fn xss_match_tuples(

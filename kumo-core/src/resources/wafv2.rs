@@ -53,7 +53,7 @@ impl IpSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ip_set::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -202,7 +202,7 @@ impl LoggingConfiguration {
         )
     }
 
-    /// `LoggingFilter`: [`LoggingFilter`].
+    /// `LoggingFilter`: [`LoggingFilter`](logging_configuration::LoggingFilter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-loggingconfiguration.html#cfn-wafv2-loggingconfiguration-loggingfilter)
     pub fn logging_filter(
@@ -214,7 +214,7 @@ impl LoggingConfiguration {
         self
     }
 
-    /// `RedactedFields`: list of [`FieldToMatch`].
+    /// `RedactedFields`: list of [`FieldToMatch`](logging_configuration::FieldToMatch).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-loggingconfiguration.html#cfn-wafv2-loggingconfiguration-redactedfields)
     pub fn redacted_fields(
@@ -602,7 +602,7 @@ impl RegexPatternSet {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](regex_pattern_set::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -732,7 +732,7 @@ impl RuleGroup {
         )
     }
 
-    /// `AvailableLabels`: list of [`LabelSummary`].
+    /// `AvailableLabels`: list of [`LabelSummary`](rule_group::LabelSummary).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-availablelabels)
     pub fn available_labels(
@@ -744,7 +744,7 @@ impl RuleGroup {
         self
     }
 
-    /// `ConsumedLabels`: list of [`LabelSummary`].
+    /// `ConsumedLabels`: list of [`LabelSummary`](rule_group::LabelSummary).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-consumedlabels)
     pub fn consumed_labels(
@@ -756,7 +756,7 @@ impl RuleGroup {
         self
     }
 
-    /// `CustomResponseBodies`: map of [`CustomResponseBody`].
+    /// `CustomResponseBodies`: map of [`CustomResponseBody`](rule_group::CustomResponseBody).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-customresponsebodies)
     pub fn custom_response_bodies(
@@ -788,7 +788,7 @@ impl RuleGroup {
         self
     }
 
-    /// `Rules`: list of [`Rule`].
+    /// `Rules`: list of [`Rule`](rule_group::Rule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-rules)
     pub fn rules(mut self, value: impl Into<crate::Value<Vec<rule_group::Rule>>>) -> Self {
@@ -796,7 +796,7 @@ impl RuleGroup {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](rule_group::Tag).
     ///
     /// Items: at least 1.
     ///
@@ -3611,7 +3611,7 @@ impl WebAcl {
         )
     }
 
-    /// `ApplicationConfig`: [`ApplicationConfig`].
+    /// `ApplicationConfig`: [`ApplicationConfig`](web_acl::ApplicationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-applicationconfig)
     pub fn application_config(
@@ -3623,7 +3623,7 @@ impl WebAcl {
         self
     }
 
-    /// `AssociationConfig`: [`AssociationConfig`].
+    /// `AssociationConfig`: [`AssociationConfig`](web_acl::AssociationConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-associationconfig)
     pub fn association_config(
@@ -3635,7 +3635,7 @@ impl WebAcl {
         self
     }
 
-    /// `CaptchaConfig`: [`CaptchaConfig`].
+    /// `CaptchaConfig`: [`CaptchaConfig`](web_acl::CaptchaConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-captchaconfig)
     pub fn captcha_config(
@@ -3647,7 +3647,7 @@ impl WebAcl {
         self
     }
 
-    /// `ChallengeConfig`: [`ChallengeConfig`].
+    /// `ChallengeConfig`: [`ChallengeConfig`](web_acl::ChallengeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-challengeconfig)
     pub fn challenge_config(
@@ -3659,7 +3659,7 @@ impl WebAcl {
         self
     }
 
-    /// `CustomResponseBodies`: map of [`CustomResponseBody`].
+    /// `CustomResponseBodies`: map of [`CustomResponseBody`](web_acl::CustomResponseBody).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-customresponsebodies)
     pub fn custom_response_bodies(
@@ -3673,7 +3673,7 @@ impl WebAcl {
         self
     }
 
-    /// `DataProtectionConfig`: [`DataProtectionConfig`].
+    /// `DataProtectionConfig`: [`DataProtectionConfig`](web_acl::DataProtectionConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-dataprotectionconfig)
     pub fn data_protection_config(
@@ -3703,7 +3703,7 @@ impl WebAcl {
         self
     }
 
-    /// `OnSourceDDoSProtectionConfig`: [`OnSourceDDoSProtectionConfig`].
+    /// `OnSourceDDoSProtectionConfig`: [`OnSourceDDoSProtectionConfig`](web_acl::OnSourceDDoSProtectionConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-onsourceddosprotectionconfig)
     pub fn on_source_d_do_s_protection_config(
@@ -3715,7 +3715,7 @@ impl WebAcl {
         self
     }
 
-    /// `Rules`: list of [`Rule`].
+    /// `Rules`: list of [`Rule`](web_acl::Rule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-rules)
     pub fn rules(mut self, value: impl Into<crate::Value<Vec<web_acl::Rule>>>) -> Self {
@@ -3723,7 +3723,7 @@ impl WebAcl {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](web_acl::Tag).
     ///
     /// Items: at least 1.
     ///

@@ -269,7 +269,7 @@ impl AiGuardrail {
         )
     }
 
-    /// `ContentPolicyConfig`: [`AiGuardrailContentPolicyConfig`].
+    /// `ContentPolicyConfig`: [`AiGuardrailContentPolicyConfig`](ai_guardrail::AiGuardrailContentPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-contentpolicyconfig)
     pub fn content_policy_config(
@@ -281,7 +281,7 @@ impl AiGuardrail {
         self
     }
 
-    /// `ContextualGroundingPolicyConfig`: [`AiGuardrailContextualGroundingPolicyConfig`].
+    /// `ContextualGroundingPolicyConfig`: [`AiGuardrailContextualGroundingPolicyConfig`](ai_guardrail::AiGuardrailContextualGroundingPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-contextualgroundingpolicyconfig)
     pub fn contextual_grounding_policy_config(
@@ -317,7 +317,7 @@ impl AiGuardrail {
         self
     }
 
-    /// `SensitiveInformationPolicyConfig`: [`AiGuardrailSensitiveInformationPolicyConfig`].
+    /// `SensitiveInformationPolicyConfig`: [`AiGuardrailSensitiveInformationPolicyConfig`](ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-sensitiveinformationpolicyconfig)
     pub fn sensitive_information_policy_config(
@@ -342,7 +342,7 @@ impl AiGuardrail {
         self
     }
 
-    /// `TopicPolicyConfig`: [`AiGuardrailTopicPolicyConfig`].
+    /// `TopicPolicyConfig`: [`AiGuardrailTopicPolicyConfig`](ai_guardrail::AiGuardrailTopicPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-topicpolicyconfig)
     pub fn topic_policy_config(
@@ -354,7 +354,7 @@ impl AiGuardrail {
         self
     }
 
-    /// `WordPolicyConfig`: [`AiGuardrailWordPolicyConfig`].
+    /// `WordPolicyConfig`: [`AiGuardrailWordPolicyConfig`](ai_guardrail::AiGuardrailWordPolicyConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-wordpolicyconfig)
     pub fn word_policy_config(
@@ -1417,7 +1417,7 @@ impl Assistant {
         self
     }
 
-    /// `ServerSideEncryptionConfiguration`: [`ServerSideEncryptionConfiguration`].
+    /// `ServerSideEncryptionConfiguration`: [`ServerSideEncryptionConfiguration`](assistant::ServerSideEncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1433,7 +1433,7 @@ impl Assistant {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](assistant::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1578,7 +1578,7 @@ impl AssistantAssociation {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](assistant_association::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1708,7 +1708,7 @@ impl KnowledgeBase {
         self
     }
 
-    /// `RenderingConfiguration`: [`RenderingConfiguration`].
+    /// `RenderingConfiguration`: [`RenderingConfiguration`](knowledge_base::RenderingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-renderingconfiguration)
     pub fn rendering_configuration(
@@ -1720,7 +1720,7 @@ impl KnowledgeBase {
         self
     }
 
-    /// `ServerSideEncryptionConfiguration`: [`ServerSideEncryptionConfiguration`].
+    /// `ServerSideEncryptionConfiguration`: [`ServerSideEncryptionConfiguration`](knowledge_base::ServerSideEncryptionConfiguration).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1747,7 +1747,7 @@ impl KnowledgeBase {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](knowledge_base::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -1757,7 +1757,7 @@ impl KnowledgeBase {
         self
     }
 
-    /// `VectorIngestionConfiguration`: [`VectorIngestionConfiguration`].
+    /// `VectorIngestionConfiguration`: [`VectorIngestionConfiguration`](knowledge_base::VectorIngestionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-vectoringestionconfiguration)
     pub fn vector_ingestion_configuration(
@@ -2295,7 +2295,7 @@ impl MessageTemplate {
         )
     }
 
-    /// `DefaultAttributes`: [`MessageTemplateAttributes`].
+    /// `DefaultAttributes`: [`MessageTemplateAttributes`](message_template::MessageTemplateAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-defaultattributes)
     pub fn default_attributes(
@@ -2319,7 +2319,7 @@ impl MessageTemplate {
         self
     }
 
-    /// `GroupingConfiguration`: [`GroupingConfiguration`].
+    /// `GroupingConfiguration`: [`GroupingConfiguration`](message_template::GroupingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-groupingconfiguration)
     pub fn grouping_configuration(
@@ -2341,7 +2341,7 @@ impl MessageTemplate {
         self
     }
 
-    /// `MessageTemplateAttachments`: list of [`MessageTemplateAttachment`].
+    /// `MessageTemplateAttachments`: list of [`MessageTemplateAttachment`](message_template::MessageTemplateAttachment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-messagetemplateattachments)
     pub fn message_template_attachments(
@@ -2353,7 +2353,7 @@ impl MessageTemplate {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](message_template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<message_template::Tag>>>) -> Self {
@@ -3685,7 +3685,7 @@ impl QuickResponse {
         )
     }
 
-    /// `Channels`: list of [`ChannelType`].
+    /// `Channels`: list of [`ChannelType`](quick_response::ChannelType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-channels)
     pub fn channels(
@@ -3716,7 +3716,7 @@ impl QuickResponse {
         self
     }
 
-    /// `GroupingConfiguration`: [`GroupingConfiguration`].
+    /// `GroupingConfiguration`: [`GroupingConfiguration`](quick_response::GroupingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-groupingconfiguration)
     pub fn grouping_configuration(
@@ -3756,7 +3756,7 @@ impl QuickResponse {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](quick_response::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<quick_response::Tag>>>) -> Self {

@@ -26,7 +26,7 @@ impl ConnectionAlias {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](connection_alias::Tag).
     ///
     /// Changing it replaces the resource.
     ///
@@ -134,7 +134,7 @@ impl Workspace {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workspace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspace.html#cfn-workspaces-workspace-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<workspace::Tag>>>) -> Self {
@@ -160,7 +160,7 @@ impl Workspace {
         self
     }
 
-    /// `WorkspaceProperties`: [`WorkspaceProperties`].
+    /// `WorkspaceProperties`: [`WorkspaceProperties`](workspace::WorkspaceProperties).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspace.html#cfn-workspaces-workspace-workspaceproperties)
     pub fn workspace_properties(
@@ -327,7 +327,7 @@ impl WorkspacesPool {
         )
     }
 
-    /// `ApplicationSettings`: [`ApplicationSettings`].
+    /// `ApplicationSettings`: [`ApplicationSettings`](workspaces_pool::ApplicationSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-applicationsettings)
     pub fn application_settings(
@@ -351,7 +351,7 @@ impl WorkspacesPool {
         self
     }
 
-    /// `RunningMode`: [`RunningMode`].
+    /// `RunningMode`: [`RunningMode`](workspaces_pool::RunningMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-runningmode)
     pub fn running_mode(
@@ -362,7 +362,7 @@ impl WorkspacesPool {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workspaces_pool::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<workspaces_pool::Tag>>>) -> Self {
@@ -370,7 +370,7 @@ impl WorkspacesPool {
         self
     }
 
-    /// `TimeoutSettings`: [`TimeoutSettings`].
+    /// `TimeoutSettings`: [`TimeoutSettings`](workspaces_pool::TimeoutSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-timeoutsettings)
     pub fn timeout_settings(

@@ -84,7 +84,7 @@ impl Volume {
         self
     }
 
-    /// `TagSpecifications`: list of [`TagSpecification`].
+    /// `TagSpecifications`: list of [`TagSpecification`](volume::TagSpecification).
     ///
     /// Items: at most 30.
     ///
@@ -112,7 +112,7 @@ impl Volume {
         self
     }
 
-    /// `VolumeType`: [`VolumeType`].
+    /// `VolumeType`: [`VolumeType`](volume::VolumeType).
     ///
     /// Changing it replaces the resource.
     ///
@@ -309,7 +309,7 @@ impl VolumeAssociation {
         )
     }
 
-    /// `DisassociateMode`: [`DisassociateMode`].
+    /// `DisassociateMode`: [`DisassociateMode`](volume_association::DisassociateMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volumeassociation.html#cfn-workspacesinstances-volumeassociation-disassociatemode)
     pub fn disassociate_mode(
@@ -377,7 +377,7 @@ impl WorkspaceInstance {
         ))
     }
 
-    /// `ManagedInstance`: [`ManagedInstance`].
+    /// `ManagedInstance`: [`ManagedInstance`](workspace_instance::ManagedInstance).
     ///
     /// Changing it replaces the resource.
     ///
@@ -391,7 +391,7 @@ impl WorkspaceInstance {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](workspace_instance::Tag).
     ///
     /// Items: 0 to 30.
     ///

@@ -46,7 +46,7 @@ impl Environment {
         self
     }
 
-    /// `DeviceCreationTags`: list of [`Tag`].
+    /// `DeviceCreationTags`: list of [`Tag`](environment::Tag).
     ///
     /// Items: at most 50.
     ///
@@ -74,7 +74,7 @@ impl Environment {
         self
     }
 
-    /// `MaintenanceWindow`: [`MaintenanceWindow`].
+    /// `MaintenanceWindow`: [`MaintenanceWindow`](environment::MaintenanceWindow).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-maintenancewindow)
     pub fn maintenance_window(
@@ -98,7 +98,7 @@ impl Environment {
         self
     }
 
-    /// `SoftwareSetUpdateMode`: [`SoftwareSetUpdateMode`].
+    /// `SoftwareSetUpdateMode`: [`SoftwareSetUpdateMode`](environment::SoftwareSetUpdateMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-softwaresetupdatemode)
     pub fn software_set_update_mode(
@@ -110,7 +110,7 @@ impl Environment {
         self
     }
 
-    /// `SoftwareSetUpdateSchedule`: [`SoftwareSetUpdateSchedule`].
+    /// `SoftwareSetUpdateSchedule`: [`SoftwareSetUpdateSchedule`](environment::SoftwareSetUpdateSchedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-softwaresetupdateschedule)
     pub fn software_set_update_schedule(
@@ -122,7 +122,7 @@ impl Environment {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// Items: at most 50.
     ///

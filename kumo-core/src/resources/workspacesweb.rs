@@ -70,7 +70,7 @@ impl BrowserSettings {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](browser_settings::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -80,7 +80,7 @@ impl BrowserSettings {
         self
     }
 
-    /// `WebContentFilteringPolicy`: [`WebContentFilteringPolicy`].
+    /// `WebContentFilteringPolicy`: [`WebContentFilteringPolicy`](browser_settings::WebContentFilteringPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-browsersettings.html#cfn-workspacesweb-browsersettings-webcontentfilteringpolicy)
     pub fn web_content_filtering_policy(
@@ -372,7 +372,7 @@ impl DataProtectionSettings {
         self
     }
 
-    /// `InlineRedactionConfiguration`: [`InlineRedactionConfiguration`].
+    /// `InlineRedactionConfiguration`: [`InlineRedactionConfiguration`](data_protection_settings::InlineRedactionConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-dataprotectionsettings.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionconfiguration)
     pub fn inline_redaction_configuration(
@@ -384,7 +384,7 @@ impl DataProtectionSettings {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](data_protection_settings::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -758,7 +758,7 @@ impl IdentityProvider {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](identity_provider::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -924,7 +924,7 @@ impl IpAccessSettings {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](ip_access_settings::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1059,7 +1059,7 @@ impl NetworkSettings {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](network_settings::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1156,7 +1156,7 @@ impl Portal {
         self
     }
 
-    /// `AuthenticationType`: [`AuthenticationType`].
+    /// `AuthenticationType`: [`AuthenticationType`](portal::AuthenticationType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-authenticationtype)
     pub fn authentication_type(
@@ -1221,7 +1221,7 @@ impl Portal {
         self
     }
 
-    /// `InstanceType`: [`InstanceType`].
+    /// `InstanceType`: [`InstanceType`](portal::InstanceType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-instancetype)
     pub fn instance_type(mut self, value: impl Into<crate::Value<portal::InstanceType>>) -> Self {
@@ -1293,7 +1293,7 @@ impl Portal {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](portal::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1544,7 +1544,7 @@ impl SessionLogger {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](session_logger::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1758,7 +1758,7 @@ impl TrustStore {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](trust_store::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1846,7 +1846,7 @@ impl UserAccessLoggingSettings {
         )
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user_access_logging_settings::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -1959,7 +1959,7 @@ impl UserSettings {
         self
     }
 
-    /// `BrandingConfiguration`: [`BrandingConfiguration`].
+    /// `BrandingConfiguration`: [`BrandingConfiguration`](user_settings::BrandingConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-brandingconfiguration)
     pub fn branding_configuration(
@@ -1971,7 +1971,7 @@ impl UserSettings {
         self
     }
 
-    /// `CookieSynchronizationConfiguration`: [`CookieSynchronizationConfiguration`].
+    /// `CookieSynchronizationConfiguration`: [`CookieSynchronizationConfiguration`](user_settings::CookieSynchronizationConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-cookiesynchronizationconfiguration)
     pub fn cookie_synchronization_configuration(
@@ -1998,7 +1998,7 @@ impl UserSettings {
         self
     }
 
-    /// `DeepLinkAllowed`: [`EnabledType`].
+    /// `DeepLinkAllowed`: [`EnabledType`](user_settings::EnabledType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-deeplinkallowed)
     pub fn deep_link_allowed(
@@ -2039,7 +2039,7 @@ impl UserSettings {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](user_settings::Tag).
     ///
     /// Items: 0 to 200.
     ///
@@ -2049,7 +2049,7 @@ impl UserSettings {
         self
     }
 
-    /// `ToolbarConfiguration`: [`ToolbarConfiguration`].
+    /// `ToolbarConfiguration`: [`ToolbarConfiguration`](user_settings::ToolbarConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-toolbarconfiguration)
     pub fn toolbar_configuration(
@@ -2061,7 +2061,7 @@ impl UserSettings {
         self
     }
 
-    /// `WebAuthnAllowed`: [`EnabledType`].
+    /// `WebAuthnAllowed`: [`EnabledType`](user_settings::EnabledType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-webauthnallowed)
     pub fn web_authn_allowed(

@@ -36,7 +36,7 @@ impl Group {
         self
     }
 
-    /// `InsightsConfiguration`: [`InsightsConfiguration`].
+    /// `InsightsConfiguration`: [`InsightsConfiguration`](group::InsightsConfiguration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-group.html#cfn-xray-group-insightsconfiguration)
     pub fn insights_configuration(
@@ -48,7 +48,7 @@ impl Group {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-group.html#cfn-xray-group-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<group::Tag>>>) -> Self {
@@ -218,7 +218,7 @@ impl SamplingRule {
         self
     }
 
-    /// `SamplingRule`: [`SamplingRule`].
+    /// `SamplingRule`: [`SamplingRule`](sampling_rule::SamplingRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-samplingrule)
     pub fn sampling_rule(
@@ -230,7 +230,7 @@ impl SamplingRule {
         self
     }
 
-    /// `SamplingRuleRecord`: [`SamplingRuleRecord`].
+    /// `SamplingRuleRecord`: [`SamplingRuleRecord`](sampling_rule::SamplingRuleRecord).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-samplingrulerecord)
     pub fn sampling_rule_record(
@@ -242,7 +242,7 @@ impl SamplingRule {
         self
     }
 
-    /// `SamplingRuleUpdate`: [`SamplingRuleUpdate`].
+    /// `SamplingRuleUpdate`: [`SamplingRuleUpdate`](sampling_rule::SamplingRuleUpdate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-samplingruleupdate)
     pub fn sampling_rule_update(
@@ -254,7 +254,7 @@ impl SamplingRule {
         self
     }
 
-    /// `Tags`: list of [`Tag`].
+    /// `Tags`: list of [`Tag`](sampling_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-tags)
     pub fn tags(mut self, value: impl Into<crate::Value<Vec<sampling_rule::Tag>>>) -> Self {
