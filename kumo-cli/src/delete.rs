@@ -73,14 +73,17 @@ pub async fn run(
         let resources = engine.deployed_template().await?.resources().len();
         let mark = engine.newest_event().await?;
         engine.delete().await?;
-        let (result, events) = {
+        let watched = {
             let mut progress = Progress::new(&session.ui, &name, resources);
             engine
                 .watch(mark, &mut progress, out, OnInterrupt::StopWaiting)
                 .await?
         };
-        if result == Outcome::Failed {
-            return Err(fail(format!("the delete failed: {}", explanation(&events))));
+        if watched.outcome == Outcome::Failed {
+            return Err(fail(format!(
+                "the delete failed: {}",
+                explanation(&watched.events)
+            )));
         }
         session.state.remove(session.env.name(), stack.name())?;
         writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;

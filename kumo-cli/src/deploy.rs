@@ -219,13 +219,13 @@ async fn deploy(
             let mark = engine.newest_event().await?;
             engine.delete().await?;
             let mut progress = Progress::new(ui, &name, 0);
-            let (result, events) = engine
+            let watched = engine
                 .watch(mark, &mut progress, out, OnInterrupt::StopWaiting)
                 .await?;
-            if result == Outcome::Failed {
+            if watched.outcome == Outcome::Failed {
                 return Err(fail(format!(
                     "the failed stack could not be deleted: {}",
-                    explanation(&events)
+                    explanation(&watched.events)
                 )));
             }
             deployed = None;
@@ -347,12 +347,21 @@ async fn deploy(
     } else {
         OnInterrupt::CancelUpdate
     };
-    let (result, events) = {
+    let watched = {
         let mut progress = Progress::new(ui, &name, changes.len());
         engine.watch(mark, &mut progress, out, on_interrupt).await?
     };
-    if result == Outcome::Failed {
-        for cause in root_causes(&events) {
+    if watched.cancelled {
+        return Err(fail(format!(
+            "the update was cancelled (Ctrl-C) and rolled back; the stack is {}",
+            engine
+                .describe()
+                .await?
+                .map_or_else(|| "gone".to_owned(), |d| d.status)
+        )));
+    }
+    if watched.outcome == Outcome::Failed {
+        for cause in root_causes(&watched.events) {
             print(out, ui.paint(Style::Bad, &format!("root cause: {cause}")))?;
         }
         let what = if args.no_rollback {
@@ -360,7 +369,7 @@ async fn deploy(
         } else {
             "the deploy failed and was rolled back"
         };
-        return Err(fail(format!("{what}: {}", explanation(&events))));
+        return Err(fail(format!("{what}: {}", explanation(&watched.events))));
     }
     // The local emulator's stacks are throwaway, and it has no termination protection.
     let protect =

@@ -405,7 +405,8 @@ impl<'a> Engine<'a> {
     }
 
     /// Waits for the stack's operation to end, showing each new event on `progress`, and
-    /// returns how it ended and the events it made. A stack that is gone has been deleted.
+    /// returns how it ended, the events it made, and whether Ctrl-C cancelled it. A stack that
+    /// is gone has been deleted.
     ///
     /// On Ctrl-C, what happens depends on `on_interrupt`: a running update is cancelled and
     /// rolled back, and the wait goes on until the rollback is over; any other operation cannot
@@ -416,7 +417,7 @@ impl<'a> Engine<'a> {
         progress: &mut Progress<'_>,
         out: &mut dyn Write,
         on_interrupt: OnInterrupt,
-    ) -> Result<(Outcome, Vec<Event>), CliError> {
+    ) -> Result<Watched, CliError> {
         let mut seen: Vec<Event> = Vec::new();
         let mut mark = mark;
         let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
@@ -436,14 +437,26 @@ impl<'a> Engine<'a> {
             seen.extend(new);
             let status = match self.describe().await? {
                 Some(deployed) => deployed.status,
-                None => return Ok((Outcome::Succeeded, seen)),
+                None => {
+                    return Ok(Watched {
+                        outcome: Outcome::Succeeded,
+                        events: seen,
+                        cancelled: interrupted,
+                    })
+                }
             };
             let ended = seen
                 .iter()
                 .any(|e| e.is_stack() && outcome(&e.status) != Outcome::InProgress);
             match outcome(&status) {
                 Outcome::InProgress => settled_polls = 0,
-                done if ended || settled_polls >= 3 => return Ok((done, seen)),
+                done if ended || settled_polls >= 3 => {
+                    return Ok(Watched {
+                        outcome: done,
+                        events: seen,
+                        cancelled: interrupted,
+                    })
+                }
                 _ => settled_polls += 1,
             }
             let signalled = tokio::select! {
@@ -471,6 +484,17 @@ impl<'a> Engine<'a> {
             }
         }
     }
+}
+
+/// How a stack operation [`Engine::watch`] waited for ended.
+#[derive(Debug)]
+pub struct Watched {
+    /// Whether it worked.
+    pub outcome: Outcome,
+    /// The events it made, oldest first.
+    pub events: Vec<Event>,
+    /// Whether Ctrl-C cancelled it (an update, which then rolled back).
+    pub cancelled: bool,
 }
 
 /// What Ctrl-C during [`Engine::watch`] does.

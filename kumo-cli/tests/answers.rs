@@ -3,137 +3,32 @@
 //! throttling that outlasts the SDK's retries, and stacks that are busy, stuck or left behind by
 //! a failed create. kumo must say what is wrong in one line and change nothing.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, TcpListener};
+mod support;
+
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 
-use kumo_core::{Environment, Resource, Stack, StackError, Template};
+use std::sync::Mutex;
 
-struct Jobs;
-
-impl Stack for Jobs {
-    fn name(&self) -> &str {
-        "jobs"
-    }
-
-    fn template(&self, _env: &Environment) -> Result<Template, StackError> {
-        let mut t = Template::new();
-        t.add_resource("Queue", Resource::new("AWS::SQS::Queue"))?;
-        Ok(t)
-    }
-}
-
-/// Runs the CLI in a fresh directory and returns the exit code and what it printed, or its
-/// one-line error.
-fn kumo(args: &[&str]) -> (ExitCode, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join(".kumo");
-    let config = dir.path().join("kumo.toml");
-    let mut argv = vec![
-        "jobs",
-        "--state-dir",
-        state.to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-    ];
-    argv.extend_from_slice(args);
-    let mut out = Vec::new();
-    match kumo_cli::execute(&Jobs, argv, &mut out) {
-        Ok(code) => (code, String::from_utf8(out).unwrap()),
-        Err(err) => (ExitCode::from(2), err.to_string()),
-    }
-}
-
-const XMLNS: &str = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
-
-/// A CloudFormation that answers every request with `status` and `body`, and records the
-/// actions it was asked for.
-struct Responder {
-    endpoint: String,
-    actions: Arc<Mutex<Vec<String>>>,
-}
-
-impl Responder {
-    fn start(status: u16, body: String) -> Responder {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        let actions = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&actions);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { return };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some((name, value)) = line.split_once(':') {
-                        if name.eq_ignore_ascii_case("content-length") {
-                            length = value.trim().parse().unwrap_or(0);
-                        }
-                    }
-                }
-                let mut request = vec![0; length];
-                let _ = reader.read_exact(&mut request);
-                let request = String::from_utf8_lossy(&request);
-                if let Some(action) = request
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("Action="))
-                {
-                    seen.lock().unwrap().push(action.to_owned());
-                }
-                let reason = if status == 200 { "OK" } else { "Bad Request" };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} {reason}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            }
-        });
-        Responder { endpoint, actions }
-    }
-
-    /// A DescribeStacks answer with one stack, `jobs-dev`, in `status`.
-    fn stack_in(status: &str) -> Responder {
-        Responder::start(
-            200,
-            format!(
-                "<DescribeStacksResponse xmlns=\"{XMLNS}\"><DescribeStacksResult><Stacks><member>\
-                 <StackName>jobs-dev</StackName>\
-                 <StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/jobs-dev/1</StackId>\
-                 <StackStatus>{status}</StackStatus>\
-                 <CreationTime>2026-11-01T00:00:00Z</CreationTime>\
-                 </member></Stacks></DescribeStacksResult>\
-                 <ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>"
-            ),
-        )
-    }
-
-    /// Runs the CLI against this responder (with the local emulator's dummy credentials).
-    fn kumo(&self, args: &[&str]) -> (ExitCode, String) {
-        kumo(&[&["--local", "--endpoint-url", &self.endpoint], args].concat())
-    }
-
-    fn actions(&self) -> Vec<String> {
-        self.actions.lock().unwrap().clone()
-    }
-}
+use kumo_core::{Environment, Stack};
+use support::{kumo, reply, stack_events, stack_in, xml_text, Jobs, Responder, XMLNS};
 
 #[test]
 fn throttling_beyond_the_retries_is_one_line() {
-    let responder = Responder::start(
-        400,
-        format!(
-            "<ErrorResponse xmlns=\"{XMLNS}\"><Error><Type>Sender</Type><Code>Throttling</Code>\
-             <Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>"
-        ),
-    );
-    let (code, err) = responder.kumo(&["status"]);
+    let responder = Responder::start(|_| {
+        (
+            400,
+            format!(
+                "<ErrorResponse xmlns=\"{XMLNS}\"><Error><Type>Sender</Type><Code>Throttling</Code>\
+                 <Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+            ),
+        )
+    });
+    let (code, err) = responder.kumo(0, &["status"]);
     assert_eq!(code, ExitCode::from(2));
-    assert_eq!(err, "describing the stack: Throttling: Rate exceeded");
+    assert_eq!(
+        err,
+        "error: describing the stack: Throttling: Rate exceeded"
+    );
     assert!(
         responder.actions().len() > 1,
         "the SDK retried first: {:?}",
@@ -143,20 +38,118 @@ fn throttling_beyond_the_retries_is_one_line() {
 
 #[test]
 fn a_busy_stack_is_not_touched() {
-    let responder = Responder::stack_in("UPDATE_IN_PROGRESS");
-    let (code, err) = responder.kumo(&["deploy", "--yes"]);
+    let responder = Responder::start(|_| stack_in("UPDATE_IN_PROGRESS"));
+    let (code, err) = responder.kumo(0, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::from(2));
     assert_eq!(
         err,
-        "stack `jobs-dev`: the stack is busy (UPDATE_IN_PROGRESS): another operation is running; wait until it ends (`status` shows it) and deploy again"
+        "error: stack `jobs-dev`: the stack is busy (UPDATE_IN_PROGRESS): another operation is running; wait until it ends (`status` shows it) and deploy again"
     );
     assert_eq!(responder.actions(), ["DescribeStacks"]);
 }
 
+/// Ctrl-C during an update: kumo cancels it and waits for the rollback. The responder plays an
+/// update that stays in progress until it is cancelled, and sends the process SIGINT while
+/// kumo watches it (once kumo listens for it: on its second look at the stack).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_an_update_cancels_it_and_waits_for_the_rollback() {
+    let deployed = Jobs { delay: 0 }
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    // 0: deployed; 1: the update runs; 2: cancelled and rolled back.
+    let phase = Mutex::new((0, 0));
+    let responder = Responder::start(move |action| {
+        let mut phase = phase.lock().unwrap();
+        match action {
+            "DescribeStacks" => match *phase {
+                (0, _) => stack_in("UPDATE_COMPLETE"),
+                (1, looks) => {
+                    phase.1 = looks + 1;
+                    if looks == 1 {
+                        let pid = std::process::id().to_string();
+                        let _ = std::process::Command::new("kill")
+                            .args(["-INT", &pid])
+                            .status();
+                    }
+                    stack_in("UPDATE_IN_PROGRESS")
+                }
+                _ => stack_in("UPDATE_ROLLBACK_COMPLETE"),
+            },
+            "GetTemplate" => reply(
+                "GetTemplate",
+                &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
+            ),
+            "CreateChangeSet" => reply(
+                "CreateChangeSet",
+                "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+            ),
+            "DescribeChangeSet" => reply(
+                "DescribeChangeSet",
+                "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>\
+                 <Changes><member><Type>Resource</Type><ResourceChange><Action>Modify</Action>\
+                 <LogicalResourceId>Queue</LogicalResourceId>\
+                 <ResourceType>AWS::SQS::Queue</ResourceType><Replacement>False</Replacement>\
+                 </ResourceChange></member></Changes>",
+            ),
+            "DescribeStackEvents" => match phase.0 {
+                0 => stack_events(&[("e1", "UPDATE_COMPLETE")]),
+                1 => stack_events(&[("e2", "UPDATE_IN_PROGRESS"), ("e1", "UPDATE_COMPLETE")]),
+                _ => stack_events(&[
+                    ("e4", "UPDATE_ROLLBACK_COMPLETE"),
+                    ("e3", "UPDATE_ROLLBACK_IN_PROGRESS"),
+                    ("e2", "UPDATE_IN_PROGRESS"),
+                    ("e1", "UPDATE_COMPLETE"),
+                ]),
+            },
+            "ExecuteChangeSet" => {
+                *phase = (1, 0);
+                reply("ExecuteChangeSet", "")
+            }
+            "CancelUpdateStack" => {
+                *phase = (2, 0);
+                (
+                    200,
+                    format!(
+                        "<CancelUpdateStackResponse xmlns=\"{XMLNS}\"><ResponseMetadata>\
+                         <RequestId>1</RequestId></ResponseMetadata></CancelUpdateStackResponse>"
+                    ),
+                )
+            }
+            other => panic!("unexpected {other}"),
+        }
+    });
+    let (code, out) = responder.kumo(5, &["deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(
+        out.contains("interrupted: cancelling the update; waiting for the rollback"),
+        "{out}"
+    );
+    assert!(
+        out.contains("UPDATE_ROLLBACK_COMPLETE AWS::CloudFormation::Stack jobs-dev"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("error: stack `jobs-dev`: the update was cancelled (Ctrl-C) and rolled back; the stack is UPDATE_ROLLBACK_COMPLETE"),
+        "{out}"
+    );
+    let actions = responder.actions();
+    let executed = actions
+        .iter()
+        .position(|a| a == "ExecuteChangeSet")
+        .unwrap();
+    let cancelled = actions
+        .iter()
+        .position(|a| a == "CancelUpdateStack")
+        .unwrap();
+    assert!(executed < cancelled, "{actions:?}");
+}
+
 #[test]
 fn a_failed_create_is_replaced_only_when_asked() {
-    let responder = Responder::stack_in("ROLLBACK_COMPLETE");
-    let (code, err) = responder.kumo(&["deploy", "--yes"]);
+    let responder = Responder::start(|_| stack_in("ROLLBACK_COMPLETE"));
+    let (code, err) = responder.kumo(0, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::from(2));
     assert!(
         err.ends_with("pass --replace-failed to delete it and create it again"),
@@ -167,8 +160,8 @@ fn a_failed_create_is_replaced_only_when_asked() {
 
 #[test]
 fn a_stack_stuck_in_update_rollback_failed_is_explained() {
-    let responder = Responder::stack_in("UPDATE_ROLLBACK_FAILED");
-    let (code, err) = responder.kumo(&["deploy", "--yes"]);
+    let responder = Responder::start(|_| stack_in("UPDATE_ROLLBACK_FAILED"));
+    let (code, err) = responder.kumo(0, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::from(2));
     assert!(err.contains("continue-update-rollback"), "{err}");
     assert_eq!(responder.actions(), ["DescribeStacks"]);
@@ -177,10 +170,13 @@ fn a_stack_stuck_in_update_rollback_failed_is_explained() {
 #[test]
 fn unreachable_endpoints_and_missing_credentials_are_one_line() {
     // Nothing listens on the discard port of 127.0.0.1.
-    let (code, err) = kumo(&["--local", "--endpoint-url", "http://127.0.0.1:9", "status"]);
+    let (code, err) = kumo(
+        0,
+        &["--local", "--endpoint-url", "http://127.0.0.1:9", "status"],
+    );
     assert_eq!(code, ExitCode::from(2));
     assert!(
-        err.starts_with("describing the stack: cannot reach the endpoint: "),
+        err.starts_with("error: describing the stack: cannot reach the endpoint: "),
         "{err}"
     );
     assert!(!err.contains('\n'), "{err}");
@@ -206,16 +202,19 @@ fn unreachable_endpoints_and_missing_credentials_are_one_line() {
         dir.path().join("credentials"),
     );
     std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    let (code, err) = kumo(&[
-        "--endpoint-url",
-        "http://127.0.0.1:9",
-        "--region",
-        "us-east-1",
-        "status",
-    ]);
+    let (code, err) = kumo(
+        0,
+        &[
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--region",
+            "us-east-1",
+            "status",
+        ],
+    );
     assert_eq!(code, ExitCode::from(2));
     assert_eq!(
         err,
-        "describing the stack: no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or use --local"
+        "error: describing the stack: no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or use --local"
     );
 }
