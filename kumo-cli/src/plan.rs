@@ -35,6 +35,26 @@ pub async fn run(
     let ui = &session.ui;
     for (stack, template) in templates {
         let name = session.stack_name(stack);
+        // A stack that uses outputs of a stack not deployed yet cannot have a change set.
+        let mut waits_for = None;
+        for producer in template.stack_dependencies() {
+            let deployed = Engine::new(&connection.client, &session.env.stack_name(producer))
+                .describe()
+                .await?;
+            if deployed.is_none() {
+                waits_for = Some(producer);
+                break;
+            }
+        }
+        if let Some(producer) = waits_for {
+            writeln!(
+                out,
+                "{name}: cannot be planned before `{producer}` is deployed (it uses that stack); deploy creates both in order"
+            )
+            .map_err(CliError::Stdout)?;
+            ui.report(&name, json!({"planned": false, "waits_for": producer}));
+            continue;
+        }
         let parameters = session
             .deploy_parameters(stack, template, &args.params, &connection.client)
             .await?;
@@ -76,7 +96,10 @@ pub async fn run(
                 .map_err(CliError::Stdout)?;
         }
         let changes: Vec<serde_json::Value> = changes.iter().map(|c| c.to_json()).collect();
-        ui.report(&name, json!({"create": create, "changes": changes}));
+        ui.report(
+            &name,
+            json!({"planned": true, "create": create, "changes": changes}),
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

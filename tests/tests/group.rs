@@ -113,8 +113,20 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
 
-    // The example: network, then data, then service.
+    // The example: network, then data, then service. Before anything is deployed only the
+    // network can be planned.
     let platform = kumo_examples::mes_platform::app();
+    let (code, out) = deploy(&platform, dir, &["plan"]);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let plan = report(&out);
+    assert_eq!(plan["mes-network-dev"]["planned"], true, "{out}");
+    assert_eq!(
+        plan["mes-network-dev"]["changes"].as_array().map(Vec::len),
+        Some(2),
+        "{out}"
+    );
+    assert_eq!(plan["mes-data-dev"]["waits_for"], "mes-network", "{out}");
+    assert_eq!(plan["mes-service-dev"]["waits_for"], "mes-data", "{out}");
     let (code, out) = deploy(&platform, dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let first = report(&out);
