@@ -6,6 +6,7 @@ mod parse;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Ident, LitStr};
 
@@ -48,8 +49,8 @@ fn generate(def: &StackDef) -> TokenStream {
         Statement::Output {
             name, description, ..
         } => {
-            let constant = Ident::new(&name.to_string().to_uppercase(), name.span());
-            let id = name.to_string();
+            let id = name.unraw().to_string();
+            let constant = Ident::new(&id.to_uppercase(), name.span());
             let doc = format!(
                 "The output `{id}`{}, for other stacks' `import`.",
                 description
@@ -110,7 +111,7 @@ fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
             default,
             description,
         } => {
-            let id = name.to_string();
+            let id = name.unraw().to_string();
             let default = default
                 .as_ref()
                 .map(|d| quote_spanned!(d.span()=> .default_value(#d)));
@@ -127,7 +128,7 @@ fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
             expr,
             protected,
         } => {
-            let id = name.to_string();
+            let id = name.unraw().to_string();
             let protect = protected.then(|| quote!(#scope.protect(#id);));
             quote_spanned! {expr.span()=>
                 let #name = ::kumo_core::Component::add_to(#expr, &mut #scope, #id);
@@ -139,7 +140,7 @@ fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
             expr,
             parameter,
         } => {
-            let id = name.to_string();
+            let id = name.unraw().to_string();
             if *parameter {
                 quote_spanned! {expr.span()=>
                     let #name: ::kumo_core::Value<::std::string::String> =
@@ -152,7 +153,7 @@ fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
             }
         }
         Statement::Condition { name, expr } => {
-            let id = name.to_string();
+            let id = name.unraw().to_string();
             quote_spanned! {expr.span()=>
                 let #name: ::std::string::String = #scope.condition(#id, #expr);
             }
@@ -163,7 +164,7 @@ fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
             description,
             export,
         } => {
-            let id = name.to_string();
+            let id = name.unraw().to_string();
             let description = description.as_ref().map(|d| quote!(.description(#d)));
             let value = quote_spanned!(expr.span()=> ::kumo_core::Output::new(#expr));
             if *export {
