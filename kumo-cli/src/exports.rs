@@ -64,7 +64,11 @@ pub async fn guard(
             "this deploy would remove export `{export}`, which `{consumer}` still imports, and CloudFormation would refuse it; first deploy `{other}` without the import (`deploy {other}`), then this stack; or pass --keep-exports to keep the export until nothing imports it"
         )));
     }
+    let mut kept = BTreeSet::new();
     for (id, export, _, consumer) in &imported {
+        if !kept.insert(id) {
+            continue;
+        }
         let output: Output = previous.outputs()[id].clone();
         if template.add_output(id, output).is_err() {
             return Err(fail(format!(
