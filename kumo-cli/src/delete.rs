@@ -14,7 +14,6 @@ use crate::events::{explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::session::Session;
-use crate::synth::select;
 use crate::ui::Progress;
 
 pub async fn run(
@@ -27,18 +26,11 @@ pub async fn run(
         return Err(CliError::NeedsYes("delete"));
     }
     let graph = Graph::of(app, &session.env)?;
-    let selected: Vec<String> = select(app, &args.selection.stacks)?
-        .iter()
-        .map(|stack| stack.name().to_owned())
-        .collect();
-    let mut order = graph.sorted(&selected)?;
+    let mut order = graph.selection(app, &args.selection.stacks)?;
     // Consumers go first: a stack whose exports are imported cannot be deleted.
     order.reverse();
     let connection = session.connect().await?;
-    for stack_name in order {
-        let (stack, _) = graph
-            .stack(&stack_name)
-            .expect("sorted names are the app's");
+    for (stack, _) in order {
         let name = session.stack_name(stack);
         let engine = Engine::new(&connection.client, &name);
         let fail = |message: String| CliError::Deploy {

@@ -20,7 +20,6 @@ use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::secrets::{mask_outputs, no_echo_parameters};
 use crate::session::{Connection, Session};
-use crate::synth::select;
 use crate::ui::{Prefixed, Progress, Style};
 
 pub async fn run(
@@ -30,16 +29,9 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
     let graph = Graph::of(app, &session.env)?;
-    let selected: Vec<String> = select(app, &args.selection.stacks)?
-        .iter()
-        .map(|stack| stack.name().to_owned())
-        .collect();
-    let mut waiting = graph.sorted(&selected)?;
-    let templates: Vec<_> = waiting
-        .iter()
-        .filter_map(|name| graph.stack(name))
-        .collect();
-    session.check_shared(app, &templates, &args.params)?;
+    let mut waiting = graph.selection(app, &args.selection.stacks)?;
+    session.check_shared(app, &waiting, &args.params)?;
+    let selected: BTreeSet<&str> = waiting.iter().map(|(stack, _)| stack.name()).collect();
     let connection = session.connect().await?;
     // Questions on a terminal come one stack at a time.
     let concurrency = if !args.yes && Session::interactive() {
@@ -56,15 +48,15 @@ pub async fn run(
     let mut failed: Vec<(String, CliError)> = Vec::new();
     loop {
         while failed.is_empty() && running.len() < concurrency {
-            let ready = waiting.iter().position(|name| {
+            let ready = waiting.iter().position(|(stack, _)| {
                 graph
-                    .dependencies(name)
+                    .dependencies(stack.name())
                     .iter()
-                    .all(|d| done.contains(d) || !selected.contains(d))
+                    .all(|d| done.contains(d) || !selected.contains(d.as_str()))
             });
             let Some(position) = ready else { break };
-            let name = waiting.remove(position);
-            let (stack, template) = graph.stack(&name).expect("sorted names are the app's");
+            let (stack, template) = waiting.remove(position);
+            let name = stack.name().to_owned();
             let shared = &shared;
             let connection = &connection;
             let graph = &graph;
@@ -116,7 +108,7 @@ pub async fn run(
     }
     let not_attempted: Vec<String> = waiting
         .iter()
-        .map(|name| session.env.stack_name(name))
+        .map(|(stack, _)| session.stack_name(*stack))
         .collect();
     for name in &not_attempted {
         session.ui.annotate(name, "result", json!("not attempted"));

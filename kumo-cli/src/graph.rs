@@ -9,7 +9,6 @@ use kumo_core::{App, Environment};
 use crate::cli::Selection;
 use crate::error::CliError;
 use crate::order::Graph;
-use crate::synth::select;
 
 pub fn run(
     app: &dyn App,
@@ -19,11 +18,8 @@ pub fn run(
 ) -> Result<ExitCode, CliError> {
     let graph = Graph::of(app, env)?;
     let mut dot = String::from("digraph kumo {\n  rankdir=LR;\n  node [shape=box];\n");
-    let selected = select(app, &args.stacks)?;
-    for stack in &selected {
-        let (_, template) = graph
-            .stack(stack.name())
-            .expect("selected stacks are the app's");
+    let selected = graph.selection(app, &args.stacks)?;
+    for (stack, template) in &selected {
         let name = stack.name();
         dot.push_str(&format!(
             "  subgraph \"cluster_{name}\" {{\n    label=\"{name}\";\n"
@@ -43,7 +39,7 @@ pub fn run(
     }
     if app.stacks().len() > 1 {
         dot.push_str("  subgraph stacks {\n    node [shape=folder];\n");
-        for stack in &selected {
+        for (stack, _) in &selected {
             let name = stack.name();
             dot.push_str(&format!("    \"stack:{name}\" [label=\"{name}\"];\n"));
             for dependency in graph.dependencies(name) {

@@ -8,7 +8,7 @@ use kumo_core::group::Via;
 use kumo_core::{App, Environment, Stack, Template};
 
 use crate::error::CliError;
-use crate::synth::build;
+use crate::synth::{build, select};
 
 /// The stacks of an app with their templates and dependencies.
 pub struct Graph<'a> {
@@ -92,6 +92,24 @@ impl<'a> Graph<'a> {
     pub fn dependencies(&self, name: &str) -> &BTreeSet<String> {
         static NONE: BTreeSet<String> = BTreeSet::new();
         self.dependencies.get(name).unwrap_or(&NONE)
+    }
+
+    /// The stacks named on the command line (all when none is) with their templates, in
+    /// dependency order: what `deploy`, `plan` and `delete` act on.
+    pub fn selection(
+        &self,
+        app: &dyn App,
+        names: &[String],
+    ) -> Result<Vec<(&'a dyn Stack, &Template)>, CliError> {
+        let selected: Vec<String> = select(app, names)?
+            .iter()
+            .map(|stack| stack.name().to_owned())
+            .collect();
+        Ok(self
+            .sorted(&selected)?
+            .iter()
+            .filter_map(|name| self.stack(name))
+            .collect())
     }
 
     /// `selected` in dependency order, producers first (ties by name); a cycle is an error

@@ -12,7 +12,6 @@ use crate::engine::{ChangeSet, Engine};
 use crate::error::CliError;
 use crate::order::Graph;
 use crate::session::Session;
-use crate::synth::select;
 
 pub async fn run(
     app: &dyn App,
@@ -21,15 +20,7 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
     let graph = Graph::of(app, &session.env)?;
-    let selected: Vec<String> = select(app, &args.selection.stacks)?
-        .iter()
-        .map(|stack| stack.name().to_owned())
-        .collect();
-    let templates: Vec<_> = graph
-        .sorted(&selected)?
-        .iter()
-        .filter_map(|name| graph.stack(name))
-        .collect();
+    let templates = graph.selection(app, &args.selection.stacks)?;
     session.check_shared(app, &templates, &args.params)?;
     let connection = session.connect().await?;
     let ui = &session.ui;
