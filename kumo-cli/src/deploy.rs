@@ -18,7 +18,7 @@ use crate::events::{explanation, outcome, root_causes, Outcome};
 use crate::exports;
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
-use crate::secrets::{mask_outputs, no_echo_parameters};
+use crate::secrets::{comparable, mask_outputs};
 use crate::session::{Connection, Session};
 use crate::ui::{Prefixed, Progress, Style};
 
@@ -397,16 +397,10 @@ fn unchanged(
     parameters: &BTreeMap<String, String>,
     tags: &BTreeMap<String, String>,
 ) -> bool {
-    let hidden = no_echo_parameters(template);
-    let comparable = |values: &BTreeMap<String, String>| -> BTreeMap<String, String> {
-        values
-            .iter()
-            .filter(|(name, _)| !hidden.contains(&name.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    };
-    comparable(&Session::effective_parameters(template, parameters))
-        == comparable(&deployed.parameters)
+    comparable(
+        template,
+        Session::effective_parameters(template, parameters),
+    ) == comparable(template, deployed.parameters.clone())
         && &deployed.tags == tags
 }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::cli::DiffArgs;
 use crate::engine::Engine;
 use crate::error::CliError;
-use crate::secrets::no_echo_parameters;
+use crate::secrets::comparable;
 use crate::session::Session;
 use crate::synth::{build, select};
 use crate::ui::Style;
@@ -48,17 +48,9 @@ pub async fn run(
                     Some(deployed) => {
                         let parameters =
                             session.deploy_parameters(stack, &new, &[], client).await?;
-                        let hidden = no_echo_parameters(&new);
-                        let wanted: BTreeMap<String, String> =
-                            Session::effective_parameters(&new, &parameters)
-                                .into_iter()
-                                .filter(|(k, _)| !hidden.contains(&k.as_str()))
-                                .collect();
-                        let had: BTreeMap<String, String> = deployed
-                            .parameters
-                            .into_iter()
-                            .filter(|(k, _)| !hidden.contains(&k.as_str()))
-                            .collect();
+                        let wanted =
+                            comparable(&new, Session::effective_parameters(&new, &parameters));
+                        let had = comparable(&new, deployed.parameters);
                         settings.extend(compare("parameter", had, wanted));
                         settings.extend(compare("tag", deployed.tags, session.stack_tags(stack)));
                         Some(engine.deployed_template().await?)

@@ -22,6 +22,19 @@ pub fn no_echo_parameters(template: &Template) -> Vec<&str> {
         .collect()
 }
 
+/// `values` without `template`'s NoEcho parameters, whose deployed values read back masked
+/// and so cannot be compared.
+pub fn comparable(
+    template: &Template,
+    values: BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let hidden = no_echo_parameters(template);
+    values
+        .into_iter()
+        .filter(|(name, _)| !hidden.contains(&name.as_str()))
+        .collect()
+}
+
 /// `outputs` with every value that would reveal a NoEcho parameter of `template` masked;
 /// `sent` are the parameter values kumo deployed with (empty when it does not know them).
 pub fn mask_outputs(
