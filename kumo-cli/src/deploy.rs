@@ -269,18 +269,9 @@ async fn deploy(
             return settled.no_changes(Some(&deployed.status), out).await;
         }
     }
-    if !template.assets().is_empty() {
-        let why = format!(
-            "stack `{name}` bundles {} asset(s)",
-            template.assets().len()
-        );
-        let artifacts = session.artifacts(connection, &why).await?;
-        for asset in template.assets().values() {
-            artifacts
-                .asset(asset, &session.build_dir(), args.no_cache, out)
-                .await?;
-        }
-    }
+    session
+        .upload_assets(connection, stack, &template, args.no_cache, out)
+        .await?;
     let source = session.template_source(connection, stack, &body).await?;
     let change_set = engine
         .change_set(

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
 
 use aws_config::SdkConfig;
 use aws_sdk_cloudformation::Client;
@@ -125,9 +124,37 @@ impl Session {
         self.artifacts(connection, &why).await?.template(body).await
     }
 
-    /// Where bundles are built: `.kumo/build`.
-    pub fn build_dir(&self) -> PathBuf {
-        self.state.build_dir()
+    /// Bundles the assets of `template` into `.kumo/build` and uploads those the artifact bucket
+    /// lacks (all of them with `force`), saying what it did on `out`.
+    pub async fn upload_assets(
+        &self,
+        connection: &Connection,
+        stack: &dyn Stack,
+        template: &Template,
+        force: bool,
+        out: &mut dyn Write,
+    ) -> Result<(), CliError> {
+        if template.assets().is_empty() {
+            return Ok(());
+        }
+        let artifacts = self
+            .artifacts(connection, &self.assets_reason(stack, template))
+            .await?;
+        for asset in template.assets().values() {
+            artifacts
+                .asset(asset, &self.state.build_dir(), force, out)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Why `stack` needs the artifact bucket for its assets.
+    fn assets_reason(&self, stack: &dyn Stack, template: &Template) -> String {
+        format!(
+            "stack `{}` bundles {} asset(s)",
+            self.stack_name(stack),
+            template.assets().len()
+        )
     }
 
     /// A client when `wanted` (a command's `--live` or `--remote`), so that offline runs never
@@ -251,13 +278,9 @@ impl Session {
     ) -> Result<BTreeMap<String, String>, CliError> {
         let mut given = Vec::new();
         if !template.assets().is_empty() {
-            let bucket = self.artifact_bucket().ok_or_else(|| {
-                missing_bucket(&format!(
-                    "stack `{}` bundles {} asset(s)",
-                    self.stack_name(stack),
-                    template.assets().len()
-                ))
-            })?;
+            let bucket = self
+                .artifact_bucket()
+                .ok_or_else(|| missing_bucket(&self.assets_reason(stack, template)))?;
             given.push((BUCKET_PARAMETER.to_owned(), bucket.to_owned()));
         }
         for reference in template.references() {
