@@ -163,14 +163,12 @@ impl<'a> Engine<'a> {
         tags: &BTreeMap<String, String>,
         parameters: &BTreeMap<String, String>,
     ) -> Result<ChangeSet, CliError> {
+        let (TemplateSource::Body(text) | TemplateSource::Url(text)) = template;
+        let name = format!("kumo-{}", kumo_core::naming::stable_hash(text, 16));
         let (body, url) = match template {
             TemplateSource::Body(body) => (Some(body.clone()), None),
             TemplateSource::Url(url) => (None, Some(url.clone())),
         };
-        let name = format!(
-            "kumo-{}",
-            kumo_core::naming::stable_hash(body.as_ref().or(url.as_ref()).map_or("", |s| s), 16)
-        );
         let kind = if create {
             ChangeSetType::Create
         } else {
