@@ -20,4 +20,23 @@ pub enum TemplateError {
     /// The text is not a template.
     #[error("invalid template JSON: {0}")]
     Parse(#[source] serde_json::Error),
+    /// The text is not YAML, or is YAML CloudFormation does not read (such as a merge key).
+    #[error("invalid template YAML at line {line} column {column}: {message}")]
+    Yaml {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// A part of the template does not have the shape CloudFormation gives it.
+    #[error("invalid template at {path}: {source}")]
+    Invalid {
+        /// Where, as section and keys (`Resources.Bucket`).
+        path: String,
+        /// What is wrong there.
+        #[source]
+        source: serde_json::Error,
+    },
 }

@@ -56,7 +56,8 @@ pub use kumo_macros::{particle, stack};
 pub use scope::{Component, Grant, Scope};
 pub use stack::{App, Environment, Stack, StackError};
 pub use template::{
-    AwsType, DeletionPolicy, Export, Mapping, Output, Parameter, ParameterType, Resource, Section,
-    SsmValueType, Template, UpdateReplacePolicy, FORMAT_VERSION, LANGUAGE_EXTENSIONS,
+    Assertion, AwsType, DeletionPolicy, Export, Mapping, Output, Parameter, ParameterType,
+    Resource, Rule, Section, SsmValueType, Template, UpdateReplacePolicy, FORMAT_VERSION,
+    LANGUAGE_EXTENSIONS,
 };
 pub use value::{Json, PropertyType, Value};

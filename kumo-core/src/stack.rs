@@ -15,7 +15,9 @@ pub struct Environment {
 }
 
 impl Environment {
-    /// An environment of the given name.
+    /// An environment of the given name, unchecked so that tests and examples stay short: the
+    /// command line refuses a name [`crate::naming::check_environment`] refuses before building
+    /// anything, and physical names refuse it too.
     pub fn new(name: impl Into<String>) -> Self {
         Environment {
             name: name.into(),

@@ -1,16 +1,23 @@
 //! Deterministic names: logical IDs from paths of names, physical names fitted to each resource
-//! type, and a registry that reports collisions with both paths.
+//! type, and a registry that reports collisions with both paths; and the checks of the names a
+//! user gives (environment, stack names and their prefix, tags) before anything is sent.
 //!
 //! Names never depend on position, time or randomness: the same path gives the same name on
 //! every machine, so tests can replay them.
 
+mod environment;
 mod logical;
 mod physical;
 mod registry;
+mod stack_name;
+mod tag;
 
+pub use environment::{check_environment, MAX_ENVIRONMENT_LEN};
 pub use logical::{pascal_case, LogicalId, MAX_LOGICAL_ID_LEN};
 pub use physical::{NameRule, HASH_LEN};
 pub use registry::NameRegistry;
+pub use stack_name::{check_stack_name, check_stack_name_prefix};
+pub use tag::{check_tag, check_tags, MAX_TAGS, MAX_TAG_KEY_LEN, MAX_TAG_VALUE_LEN};
 
 use sha2::{Digest, Sha256};
 
@@ -30,7 +37,11 @@ pub fn stable_hash(input: &str, len: usize) -> String {
     hex
 }
 
-/// Why a name could not be made.
+/// CloudFormation's rule for stack names, as error messages state it.
+const STACK_NAME_RULE: &str =
+    "CloudFormation takes an ASCII letter followed by ASCII letters, digits and hyphens, at most 128 characters";
+
+/// Why a name could not be made, or a given name is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NamingError {
@@ -75,6 +86,39 @@ pub enum NamingError {
         type_name: &'static str,
         /// The minimum length.
         min: usize,
+    },
+    /// An environment name outside the safe character set.
+    #[error("invalid environment name {0:?}: use 1 to {MAX_ENVIRONMENT_LEN} lowercase ASCII letters and digits, starting with a letter")]
+    InvalidEnvironment(String),
+    /// A stack name CloudFormation refuses.
+    #[error("invalid stack name {name:?}: {reason}; {STACK_NAME_RULE}")]
+    InvalidStackName {
+        /// The name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A stack name prefix that cannot start a stack name.
+    #[error("invalid stack-name-prefix {prefix:?}: {reason}; {STACK_NAME_RULE}")]
+    InvalidStackNamePrefix {
+        /// The prefix.
+        prefix: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A tag AWS refuses.
+    #[error("invalid tag {key:?}: {reason}")]
+    InvalidTag {
+        /// The tag's key.
+        key: String,
+        /// The rule it breaks.
+        reason: String,
+    },
+    /// More tags than AWS allows on one stack or resource.
+    #[error("{count} tags; AWS allows at most {MAX_TAGS}")]
+    TooManyTags {
+        /// How many there are.
+        count: usize,
     },
     /// A physical name that must start with a letter does not.
     #[error("physical name `{name}` for {type_name} must start with a letter")]

@@ -1,6 +1,6 @@
 //! Physical names: `{service}-{env}-{path}` fitted to each resource type's rules.
 
-use super::{stable_hash, NamingError, Path};
+use super::{check_environment, stable_hash, NamingError, Path};
 
 /// Length of the hash that ends a shortened physical name.
 pub const HASH_LEN: usize = 8;
@@ -157,6 +157,10 @@ impl NameRule {
     /// character the type refuses turned into `-`, runs of `-` folded, lowercased where the type
     /// wants it. A name over the type's length is cut and ends in `-` and an 8-character hash of
     /// the whole input, so names stay distinct and the same input always gives the same name.
+    ///
+    /// The environment must pass [`check_environment`]: its name then reaches every rule
+    /// unchanged, between fixed separators, so for one service and path two environments never
+    /// get the same name.
     pub fn name(
         &self,
         service: &str,
@@ -175,6 +179,7 @@ impl NameRule {
         path: Path<'_>,
         suffix: &str,
     ) -> Result<String, NamingError> {
+        check_environment(environment)?;
         if path.is_empty() {
             return Err(NamingError::EmptyPath);
         }
@@ -211,7 +216,8 @@ impl NameRule {
         Ok(name)
     }
 
-    fn allows(&self, c: char) -> bool {
+    /// Whether the type takes `c` in its names.
+    pub(super) fn allows(&self, c: char) -> bool {
         c.is_ascii_alphanumeric() || self.punctuation.contains(c)
     }
 
@@ -336,7 +342,7 @@ mod tests {
     fn impossible_names_are_errors() {
         let s3 = NameRule::for_type("AWS::S3::Bucket").unwrap();
         assert_eq!(
-            s3.name("", "", &["a"]).unwrap_err().to_string(),
+            s3.name("", "a", &["_"]).unwrap_err().to_string(),
             "physical name `a` for AWS::S3::Bucket is shorter than its minimum of 3"
         );
         let rds = NameRule::for_type("AWS::RDS::DBInstance").unwrap();
@@ -348,6 +354,98 @@ mod tests {
             NameRule::stack().name("svc", "dev", &[]),
             Err(NamingError::EmptyPath)
         );
+    }
+
+    /// Services and paths chosen to make names meet: empty, punctuation only, hyphens at the
+    /// ends, other scripts, uppercase, digits first, and long enough to be cut inside or right
+    /// after the environment.
+    fn tricky_inputs() -> (Vec<String>, Vec<Vec<String>>) {
+        let services = [
+            "mia",
+            "Mia-Import",
+            "",
+            "-",
+            "svc-",
+            "-svc",
+            "a.b/c",
+            "прод",
+            "9lives",
+            "dev",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((0..=12).map(|n| "s".repeat(40 + n)))
+        .chain([format!("{}-", "s".repeat(50)), "S".repeat(200)])
+        .collect();
+        let paths = [
+            vec!["x"],
+            vec!["dev"],
+            vec!["1"],
+            vec!["-"],
+            vec!["Dev", "X"],
+            vec!["1-x"],
+            vec!["a", "b"],
+            vec!["a-b"],
+            vec!["прод"],
+        ]
+        .into_iter()
+        .map(|path| path.into_iter().map(str::to_owned).collect())
+        .chain([vec!["p".repeat(300)], vec!["2".repeat(70), "q".to_owned()]])
+        .collect();
+        (services, paths)
+    }
+
+    #[test]
+    fn two_environments_never_share_a_physical_name() {
+        let envs: Vec<String> = [
+            "dev", "dev1", "dev12", "devx", "d", "de", "prod", "prod2", "e2e", "a1b2", "x",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([
+            "a".repeat(31),
+            "a".repeat(32),
+            format!("{}b", "a".repeat(31)),
+        ])
+        .collect();
+        let (services, paths) = tricky_inputs();
+        for rule in RULES.iter().chain([&STACK]) {
+            for service in &services {
+                // Within one service, a name belongs to one environment, whatever the path.
+                let mut owners: std::collections::BTreeMap<String, &str> = Default::default();
+                for env in &envs {
+                    for path in &paths {
+                        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                        for suffix in ["", ".fifo"] {
+                            let Ok(name) = rule.name_with_suffix(service, env, &path, suffix)
+                            else {
+                                continue;
+                            };
+                            let owner = *owners.entry(name.clone()).or_insert(env);
+                            assert_eq!(
+                                owner, env,
+                                "{} {service:?} {path:?}: {name}",
+                                rule.type_name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn environments_that_used_to_collide_are_refused_by_every_rule() {
+        for env in ["dev-", "dev--", "", "прод", "Dev", "/tmp/x", "../../y"] {
+            for rule in RULES.iter().chain([&STACK]) {
+                assert_eq!(
+                    rule.name("mia", env, &["logs"]),
+                    Err(NamingError::InvalidEnvironment(env.to_owned())),
+                    "{} {env:?}",
+                    rule.type_name
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,17 +1,26 @@
 //! The template model: what a stack's template holds, and its JSON and YAML forms.
 
+mod canonical;
 mod output;
 mod parameter;
+mod read;
 mod resource;
+mod rule;
+mod secrets;
+mod transform;
+mod write;
+#[cfg(feature = "yaml")]
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 pub use output::{Export, Output};
 pub use parameter::{AwsType, Parameter, ParameterType, SsmValueType};
 pub use resource::{DeletionPolicy, Resource, UpdateReplacePolicy};
+pub use rule::{Assertion, Rule};
+
+use transform::Transforms;
 
 use crate::asset::Asset;
 use crate::condition::Condition;
@@ -29,11 +38,17 @@ pub const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
 /// A mapping: top-level key, then second-level key, to a value read by `Fn::FindInMap`.
 pub type Mapping = BTreeMap<String, BTreeMap<String, Json>>;
 
+/// How the keys of intrinsic functions begin; among a section's entries, such a key is a
+/// function (`Fn::ForEach::...`, `Fn::Transform`), not a logical ID.
+const FUNCTION_PREFIX: &str = "Fn::";
+
 /// A template section whose entries have logical IDs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
     /// `Parameters`
     Parameters,
+    /// `Rules`
+    Rules,
     /// `Mappings`
     Mappings,
     /// `Conditions`
@@ -49,6 +64,7 @@ impl Section {
     pub fn noun(self) -> &'static str {
         match self {
             Section::Parameters => "parameter",
+            Section::Rules => "rule",
             Section::Mappings => "mapping",
             Section::Conditions => "condition",
             Section::Resources => "resource",
@@ -61,6 +77,7 @@ impl fmt::Display for Section {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Section::Parameters => "Parameters",
+            Section::Rules => "Rules",
             Section::Mappings => "Mappings",
             Section::Conditions => "Conditions",
             Section::Resources => "Resources",
@@ -93,36 +110,28 @@ impl fmt::Display for Section {
 /// Besides the template proper, it carries what a deploy needs that is not part of the template
 /// (and so not part of its JSON or of equality): the [assets](Template::assets) to bundle, the
 /// [stack policy](Template::stack_policy) and the [other stacks](Template::references) it uses.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+///
+/// Templates are read from JSON ([`Template::from_json`]) and YAML (`Template::from_yaml`)
+/// without loss, in their [canonical form](Template::canonical_json).
+#[derive(Debug, Clone)]
 pub struct Template {
-    #[serde(rename = "AWSTemplateFormatVersion", default = "format_version")]
     format_version: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     metadata: BTreeMap<String, Json>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     parameters: BTreeMap<String, Parameter>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    rules: BTreeMap<String, Rule>,
     mappings: BTreeMap<String, Mapping>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     conditions: BTreeMap<String, Condition>,
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        default,
-        deserialize_with = "transforms::deserialize"
-    )]
-    transform: Vec<String>,
-    #[serde(default)]
+    transform: Transforms,
     resources: BTreeMap<String, Resource>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     outputs: BTreeMap<String, Output>,
-    #[serde(skip)]
+    hooks: BTreeMap<String, Json>,
+    /// The entries of sections that are functions, not declarations, by section then key.
+    functions: BTreeMap<Section, BTreeMap<String, Json>>,
+    /// Top-level keys the model has no field for, such as SAM's `Globals`.
+    other: BTreeMap<String, Json>,
     assets: BTreeMap<String, Asset>,
-    #[serde(skip)]
     stack_policy: Option<Json>,
-    #[serde(skip)]
     references: Vec<StackReference>,
 }
 
@@ -134,32 +143,15 @@ impl PartialEq for Template {
             && self.description == other.description
             && self.metadata == other.metadata
             && self.parameters == other.parameters
+            && self.rules == other.rules
             && self.mappings == other.mappings
             && self.conditions == other.conditions
             && self.transform == other.transform
             && self.resources == other.resources
             && self.outputs == other.outputs
-    }
-}
-
-fn format_version() -> String {
-    FORMAT_VERSION.to_owned()
-}
-
-mod transforms {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMany {
-            One(String),
-            Many(Vec<String>),
-        }
-        Ok(match OneOrMany::deserialize(d)? {
-            OneOrMany::One(one) => vec![one],
-            OneOrMany::Many(many) => many,
-        })
+            && self.hooks == other.hooks
+            && self.functions == other.functions
+            && self.other == other.other
     }
 }
 
@@ -189,15 +181,19 @@ impl Template {
     /// An empty template.
     pub fn new() -> Self {
         Template {
-            format_version: format_version(),
+            format_version: FORMAT_VERSION.to_owned(),
             description: None,
             metadata: BTreeMap::new(),
             parameters: BTreeMap::new(),
+            rules: BTreeMap::new(),
             mappings: BTreeMap::new(),
             conditions: BTreeMap::new(),
-            transform: Vec::new(),
+            transform: Transforms::default(),
             resources: BTreeMap::new(),
             outputs: BTreeMap::new(),
+            hooks: BTreeMap::new(),
+            functions: BTreeMap::new(),
+            other: BTreeMap::new(),
             assets: BTreeMap::new(),
             stack_policy: None,
             references: Vec::new(),
@@ -222,15 +218,17 @@ impl Template {
 
     /// Adds a transform (a macro CloudFormation runs on the template) unless already present.
     pub fn add_transform(&mut self, name: impl Into<String>) {
-        let name = name.into();
-        if !self.transform.contains(&name) {
-            self.transform.push(name);
-        }
+        self.transform.add(name.into());
     }
 
     /// Adds a parameter; fails if one of that logical ID exists.
     pub fn add_parameter(&mut self, id: &str, parameter: Parameter) -> Result<(), TemplateError> {
         insert_new(Section::Parameters, &mut self.parameters, id, parameter)
+    }
+
+    /// Adds a rule; fails if one of that name exists.
+    pub fn add_rule(&mut self, id: &str, rule: Rule) -> Result<(), TemplateError> {
+        insert_new(Section::Rules, &mut self.rules, id, rule)
     }
 
     /// Adds a mapping; fails if one of that logical ID exists.
@@ -298,9 +296,33 @@ impl Template {
         &self.metadata
     }
 
-    /// The transforms, in the order CloudFormation applies them.
-    pub fn transforms(&self) -> &[String] {
-        &self.transform
+    /// The transforms, in the order CloudFormation applies them: each a name, or for
+    /// `AWS::Include` an object with `Name` and `Parameters`.
+    pub fn transforms(&self) -> &[Json] {
+        self.transform.items()
+    }
+
+    /// The rules, by name.
+    pub fn rules(&self) -> &BTreeMap<String, Rule> {
+        &self.rules
+    }
+
+    /// The `Hooks` section (such as `AWS::CodeDeploy::BlueGreen`), by logical ID.
+    pub fn hooks(&self) -> &BTreeMap<String, Json> {
+        &self.hooks
+    }
+
+    /// The entries of a section that are functions rather than declarations, by key as written:
+    /// the `Fn::ForEach::<Loop>` loops of the language extensions and `Fn::Transform` includes.
+    /// Empty for a section without any.
+    pub fn functions(&self, section: Section) -> &BTreeMap<String, Json> {
+        static NONE: BTreeMap<String, Json> = BTreeMap::new();
+        self.functions.get(&section).unwrap_or(&NONE)
+    }
+
+    /// Top-level keys the model has no field for (such as SAM's `Globals`), kept as read.
+    pub fn other_keys(&self) -> &BTreeMap<String, Json> {
+        &self.other
     }
 
     /// The parameters, by logical ID.
@@ -425,11 +447,6 @@ impl Template {
     pub fn to_yaml(&self) -> String {
         serde_norway::to_string(self).expect("a template is always YAML")
     }
-
-    /// Reads a template from JSON, such as one kumo applied earlier.
-    pub fn from_json(text: &str) -> Result<Template, TemplateError> {
-        serde_json::from_str(text).map_err(TemplateError::Parse)
-    }
 }
 
 #[cfg(test)]
@@ -532,7 +549,7 @@ mod tests {
         let template =
             Template::from_json(r#"{"Transform": "AWS::Serverless-2016-10-31", "Resources": {}}"#)
                 .unwrap();
-        assert_eq!(template.transforms(), ["AWS::Serverless-2016-10-31"]);
+        assert_eq!(template.transforms(), [json!("AWS::Serverless-2016-10-31")]);
     }
 
     #[test]
@@ -553,7 +570,7 @@ mod tests {
         let mut template = Template::new();
         template.add_transform(LANGUAGE_EXTENSIONS);
         template.add_transform(LANGUAGE_EXTENSIONS);
-        assert_eq!(template.transforms(), [LANGUAGE_EXTENSIONS]);
+        assert_eq!(template.transforms(), [json!(LANGUAGE_EXTENSIONS)]);
     }
 
     #[test]

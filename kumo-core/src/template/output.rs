@@ -1,5 +1,7 @@
 //! Template outputs and exports.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::value::{Json, Value};
@@ -24,6 +26,9 @@ pub struct Output {
     export: Option<Export>,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<String>,
+    /// Keys kumo has no field for, kept as read.
+    #[serde(flatten)]
+    other: BTreeMap<String, Json>,
 }
 
 /// The export of an output: the name other stacks pass to `Fn::ImportValue`.
@@ -31,6 +36,9 @@ pub struct Output {
 #[serde(rename_all = "PascalCase")]
 pub struct Export {
     name: Json,
+    /// Keys kumo has no field for, kept as read.
+    #[serde(flatten)]
+    other: BTreeMap<String, Json>,
 }
 
 impl Output {
@@ -41,6 +49,7 @@ impl Output {
             value: value.into().into_json(),
             export: None,
             condition: None,
+            other: BTreeMap::new(),
         }
     }
 
@@ -54,6 +63,7 @@ impl Output {
     pub fn export(mut self, name: impl Into<Value<String>>) -> Self {
         self.export = Some(Export {
             name: name.into().into_json(),
+            other: BTreeMap::new(),
         });
         self
     }
@@ -83,6 +93,28 @@ impl Output {
     pub fn condition_name(&self) -> Option<&str> {
         self.condition.as_deref()
     }
+
+    /// Keys of the output kumo has no field for, kept as read.
+    pub fn other_keys(&self) -> &BTreeMap<String, Json> {
+        &self.other
+    }
+
+    /// The export, when the output is exported.
+    pub fn export_declaration(&self) -> Option<&Export> {
+        self.export.as_ref()
+    }
+}
+
+impl Export {
+    /// The name other stacks import the value by.
+    pub fn name(&self) -> &Json {
+        &self.name
+    }
+
+    /// Keys of the export kumo has no field for, kept as read.
+    pub fn other_keys(&self) -> &BTreeMap<String, Json> {
+        &self.other
+    }
 }
 
 #[cfg(test)]
@@ -107,5 +139,20 @@ mod tests {
                 "Condition": "IsProd"
             })
         );
+    }
+
+    #[test]
+    fn keeps_keys_it_has_no_field_for() {
+        let text = json!({
+            "Value": true,
+            "Export": {"Name": {"Fn::Join": ["-", ["a", "b"]]}, "Note": 1},
+            "Label": "kept"
+        });
+        let output: Output = serde_json::from_value(text.clone()).unwrap();
+        assert_eq!(output.other_keys()["Label"], json!("kept"));
+        let export = output.export_declaration().unwrap();
+        assert_eq!(export.other_keys()["Note"], json!(1));
+        assert_eq!(Some(export.name()), output.export_name());
+        assert_eq!(serde_json::to_value(&output).unwrap(), text);
     }
 }

@@ -1,5 +1,6 @@
 //! Template parameters and their types.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -25,17 +26,9 @@ pub struct Parameter {
     parameter_type: ParameterType,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        deserialize_with = "scalar::optional"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     default: Option<String>,
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        default,
-        deserialize_with = "scalar::list"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     allowed_values: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     allowed_pattern: Option<String>,
@@ -49,12 +42,11 @@ pub struct Parameter {
     min_value: Option<serde_json::Number>,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_value: Option<serde_json::Number>,
-    #[serde(
-        skip_serializing_if = "std::ops::Not::not",
-        default,
-        deserialize_with = "scalar::boolean"
-    )]
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     no_echo: bool,
+    /// Keys kumo has no field for, kept as read.
+    #[serde(flatten)]
+    other: BTreeMap<String, serde_json::Value>,
 }
 
 impl Parameter {
@@ -72,6 +64,7 @@ impl Parameter {
             min_value: None,
             max_value: None,
             no_echo: false,
+            other: BTreeMap::new(),
         }
     }
 
@@ -165,6 +158,11 @@ impl Parameter {
         &self.allowed_values
     }
 
+    /// The `AllowedPattern` constraint: a regular expression the whole value must match.
+    pub fn pattern(&self) -> Option<&str> {
+        self.allowed_pattern.as_deref()
+    }
+
     /// The `MinLength` and `MaxLength` constraints.
     pub fn length_bounds(&self) -> (Option<u32>, Option<u32>) {
         (self.min_length, self.max_length)
@@ -179,46 +177,10 @@ impl Parameter {
     pub fn is_no_echo(&self) -> bool {
         self.no_echo
     }
-}
 
-/// Parameter values that CloudFormation takes as strings or numbers alike.
-mod scalar {
-    use serde::de::Error;
-    use serde::{Deserialize, Deserializer};
-
-    fn text<E: Error>(value: serde_json::Value) -> Result<String, E> {
-        match value {
-            serde_json::Value::String(s) => Ok(s),
-            serde_json::Value::Number(n) => Ok(n.to_string()),
-            serde_json::Value::Bool(b) => Ok(b.to_string()),
-            other => Err(E::custom(format!(
-                "expected a string or number, found {other}"
-            ))),
-        }
-    }
-
-    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Option::<serde_json::Value>::deserialize(d)?
-            .map(text)
-            .transpose()
-    }
-
-    pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-        match serde_json::Value::deserialize(d)? {
-            serde_json::Value::Bool(b) => Ok(b),
-            serde_json::Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
-            serde_json::Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
-            other => Err(D::Error::custom(format!(
-                "expected true or false, found {other}"
-            ))),
-        }
-    }
-
-    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        Vec::<serde_json::Value>::deserialize(d)?
-            .into_iter()
-            .map(text)
-            .collect()
+    /// Keys of the parameter kumo has no field for, kept as read.
+    pub fn other_keys(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.other
     }
 }
 
@@ -292,6 +254,12 @@ pub enum SsmValueType {
     StringList,
     /// `CommaDelimitedList`
     CommaDelimitedList,
+    /// `Number`
+    Number,
+    /// `List<Number>`
+    NumberList,
+    /// `AWS::SSM::Parameter::Name`
+    ParameterName,
     /// An AWS-specific type, such as `AWS::EC2::Image::Id`.
     Aws(AwsType),
     /// A list of an AWS-specific type, such as `List<AWS::EC2::Subnet::Id>`.
@@ -318,6 +286,8 @@ pub enum ParameterType {
     Number,
     /// `List<Number>`
     NumberList,
+    /// `List<String>`
+    StringList,
     /// `CommaDelimitedList`
     CommaDelimitedList,
     /// An AWS-specific type such as `AWS::EC2::VPC::Id`.
@@ -336,10 +306,12 @@ impl ParameterType {
         matches!(
             self,
             ParameterType::NumberList
+                | ParameterType::StringList
                 | ParameterType::CommaDelimitedList
                 | ParameterType::AwsList(_)
                 | ParameterType::SsmValue(
                     SsmValueType::StringList
+                        | SsmValueType::NumberList
                         | SsmValueType::CommaDelimitedList
                         | SsmValueType::AwsList(_)
                 )
@@ -353,6 +325,7 @@ impl fmt::Display for ParameterType {
             ParameterType::String => f.write_str("String"),
             ParameterType::Number => f.write_str("Number"),
             ParameterType::NumberList => f.write_str("List<Number>"),
+            ParameterType::StringList => f.write_str("List<String>"),
             ParameterType::CommaDelimitedList => f.write_str("CommaDelimitedList"),
             ParameterType::Aws(t) => f.write_str(t.as_str()),
             ParameterType::AwsList(t) => write!(f, "List<{}>", t.as_str()),
@@ -362,6 +335,9 @@ impl fmt::Display for ParameterType {
                 match inner {
                     SsmValueType::String => f.write_str("String")?,
                     SsmValueType::StringList => f.write_str("List<String>")?,
+                    SsmValueType::Number => f.write_str("Number")?,
+                    SsmValueType::NumberList => f.write_str("List<Number>")?,
+                    SsmValueType::ParameterName => f.write_str("AWS::SSM::Parameter::Name")?,
                     SsmValueType::CommaDelimitedList => f.write_str("CommaDelimitedList")?,
                     SsmValueType::Aws(t) => f.write_str(t.as_str())?,
                     SsmValueType::AwsList(t) => write!(f, "List<{}>", t.as_str())?,
@@ -384,6 +360,7 @@ impl FromStr for ParameterType {
             "String" => ParameterType::String,
             "Number" => ParameterType::Number,
             "List<Number>" => ParameterType::NumberList,
+            "List<String>" => ParameterType::StringList,
             "CommaDelimitedList" => ParameterType::CommaDelimitedList,
             "AWS::SSM::Parameter::Name" => ParameterType::SsmParameterName,
             _ => {
@@ -394,6 +371,9 @@ impl FromStr for ParameterType {
                     ParameterType::SsmValue(match inner {
                         "String" => SsmValueType::String,
                         "List<String>" => SsmValueType::StringList,
+                        "Number" => SsmValueType::Number,
+                        "List<Number>" => SsmValueType::NumberList,
+                        "AWS::SSM::Parameter::Name" => SsmValueType::ParameterName,
                         "CommaDelimitedList" => SsmValueType::CommaDelimitedList,
                         _ => match list_of(inner) {
                             Some(t) => {
@@ -437,11 +417,15 @@ mod tests {
             "String".to_owned(),
             "Number".to_owned(),
             "List<Number>".to_owned(),
+            "List<String>".to_owned(),
             "CommaDelimitedList".to_owned(),
             "AWS::SSM::Parameter::Name".to_owned(),
             "AWS::SSM::Parameter::Value<String>".to_owned(),
             "AWS::SSM::Parameter::Value<List<String>>".to_owned(),
             "AWS::SSM::Parameter::Value<CommaDelimitedList>".to_owned(),
+            "AWS::SSM::Parameter::Value<Number>".to_owned(),
+            "AWS::SSM::Parameter::Value<List<Number>>".to_owned(),
+            "AWS::SSM::Parameter::Value<AWS::SSM::Parameter::Name>".to_owned(),
         ];
         for aws in AwsType::ALL {
             let name = aws.as_str();
@@ -472,6 +456,9 @@ mod tests {
     #[test]
     fn list_types_are_lists() {
         assert!(ParameterType::CommaDelimitedList.is_list());
+        assert!(ParameterType::StringList.is_list());
+        assert!(ParameterType::SsmValue(SsmValueType::NumberList).is_list());
+        assert!(!ParameterType::SsmValue(SsmValueType::Number).is_list());
         assert!(ParameterType::AwsList(AwsType::SubnetId).is_list());
         assert!(!ParameterType::Aws(AwsType::SubnetId).is_list());
         assert!(!ParameterType::SsmValue(SsmValueType::String).is_list());
@@ -510,16 +497,10 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_string_and_number_forms_cloudformation_accepts() {
-        let parameter: Parameter = serde_json::from_value(
-            json!({"Type": "Number", "Default": 30, "AllowedValues": [7, "30"], "NoEcho": "true"}),
-        )
-        .unwrap();
-        assert_eq!(parameter.default(), Some("30"));
-        assert_eq!(parameter.allowed(), ["7", "30"]);
-        assert!(parameter.is_no_echo());
-        let err = serde_json::from_value::<Parameter>(json!({"Type": "String", "NoEcho": "yes"}))
-            .unwrap_err();
-        assert!(err.to_string().contains("expected true or false"), "{err}");
+    fn keeps_keys_it_has_no_field_for() {
+        let text = json!({"Type": "String", "Default": "a", "Label": {"en": "Name"}});
+        let parameter: Parameter = serde_json::from_value(text.clone()).unwrap();
+        assert_eq!(parameter.other_keys()["Label"], json!({"en": "Name"}));
+        assert_eq!(serde_json::to_value(&parameter).unwrap(), text);
     }
 }

@@ -1,8 +1,8 @@
 //! Resources and their attributes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::value::Json;
 #[cfg(doc)]
@@ -29,11 +29,7 @@ pub struct Resource {
     type_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<String>,
-    #[serde(
-        skip_serializing_if = "BTreeSet::is_empty",
-        default,
-        deserialize_with = "one_or_many"
-    )]
+    #[serde(skip_serializing_if = "BTreeSet::is_empty", default)]
     depends_on: BTreeSet<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<Json>,
@@ -43,23 +39,15 @@ pub struct Resource {
     creation_policy: Option<Json>,
     #[serde(skip_serializing_if = "Option::is_none")]
     update_policy: Option<Json>,
+    /// A [`DeletionPolicy`], or a function that gives one (with the language extensions).
     #[serde(skip_serializing_if = "Option::is_none")]
-    deletion_policy: Option<DeletionPolicy>,
+    deletion_policy: Option<Json>,
+    /// An [`UpdateReplacePolicy`], or a function that gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    update_replace_policy: Option<UpdateReplacePolicy>,
-}
-
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeSet<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(BTreeSet<String>),
-    }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(one) => BTreeSet::from([one]),
-        OneOrMany::Many(many) => many,
-    })
+    update_replace_policy: Option<Json>,
+    /// Attributes kumo has no field for, such as `Version` of a custom resource.
+    #[serde(flatten)]
+    other: BTreeMap<String, Json>,
 }
 
 impl Resource {
@@ -75,6 +63,7 @@ impl Resource {
             update_policy: None,
             deletion_policy: None,
             update_replace_policy: None,
+            other: BTreeMap::new(),
         }
     }
 
@@ -121,13 +110,13 @@ impl Resource {
 
     /// Sets what happens to the physical resource when the stack deletes it.
     pub fn deletion_policy(mut self, policy: DeletionPolicy) -> Self {
-        self.deletion_policy = Some(policy);
+        self.deletion_policy = Some(Json::from(policy.as_str()));
         self
     }
 
     /// Sets what happens to the old physical resource when an update replaces it.
     pub fn update_replace_policy(mut self, policy: UpdateReplacePolicy) -> Self {
-        self.update_replace_policy = Some(policy);
+        self.update_replace_policy = Some(Json::from(policy.as_str()));
         self
     }
 
@@ -156,25 +145,39 @@ impl Resource {
         &self.depends_on
     }
 
-    /// The `DeletionPolicy` attribute.
+    /// The `DeletionPolicy` attribute, when it is one of the policies (not a function that
+    /// gives one, which [`Resource::json_attributes`] has).
     pub fn deletion(&self) -> Option<DeletionPolicy> {
         self.deletion_policy
+            .as_ref()
+            .and_then(|policy| DeletionPolicy::deserialize(policy).ok())
     }
 
-    /// The `UpdateReplacePolicy` attribute.
+    /// The `UpdateReplacePolicy` attribute, when it is one of the policies (not a function that
+    /// gives one, which [`Resource::json_attributes`] has).
     pub fn update_replace(&self) -> Option<UpdateReplacePolicy> {
         self.update_replace_policy
+            .as_ref()
+            .and_then(|policy| UpdateReplacePolicy::deserialize(policy).ok())
     }
 
-    /// The attributes that hold JSON (`Metadata`, `CreationPolicy`, `UpdatePolicy`), by name.
+    /// The attributes that hold JSON or may be a function (`Metadata`, `CreationPolicy`,
+    /// `UpdatePolicy`, `DeletionPolicy`, `UpdateReplacePolicy`), by name.
     pub fn json_attributes(&self) -> impl Iterator<Item = (&'static str, &Json)> {
         [
             ("Metadata", &self.metadata),
             ("CreationPolicy", &self.creation_policy),
             ("UpdatePolicy", &self.update_policy),
+            ("DeletionPolicy", &self.deletion_policy),
+            ("UpdateReplacePolicy", &self.update_replace_policy),
         ]
         .into_iter()
         .filter_map(|(name, value)| value.as_ref().map(|v| (name, v)))
+    }
+
+    /// Attributes kumo has no field for (such as `Version` of a custom resource), kept as read.
+    pub fn other_attributes(&self) -> &BTreeMap<String, Json> {
+        &self.other
     }
 }
 
@@ -191,6 +194,18 @@ pub enum DeletionPolicy {
     Snapshot,
 }
 
+impl DeletionPolicy {
+    /// The policy's name in a template.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeletionPolicy::Delete => "Delete",
+            DeletionPolicy::Retain => "Retain",
+            DeletionPolicy::RetainExceptOnCreate => "RetainExceptOnCreate",
+            DeletionPolicy::Snapshot => "Snapshot",
+        }
+    }
+}
+
 /// What CloudFormation does with the old physical resource when an update replaces it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum UpdateReplacePolicy {
@@ -200,6 +215,17 @@ pub enum UpdateReplacePolicy {
     Retain,
     /// Take a snapshot of the old resource, then delete it.
     Snapshot,
+}
+
+impl UpdateReplacePolicy {
+    /// The policy's name in a template.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateReplacePolicy::Delete => "Delete",
+            UpdateReplacePolicy::Retain => "Retain",
+            UpdateReplacePolicy::Snapshot => "Snapshot",
+        }
+    }
 }
 
 #[cfg(test)]
@@ -241,11 +267,42 @@ mod tests {
     }
 
     #[test]
-    fn reads_depends_on_as_a_string_or_a_list() {
-        let one: Resource = serde_json::from_value(json!({"Type": "T", "DependsOn": "A"})).unwrap();
-        let many: Resource =
-            serde_json::from_value(json!({"Type": "T", "DependsOn": ["B", "A"]})).unwrap();
-        assert_eq!(one.dependencies().iter().collect::<Vec<_>>(), ["A"]);
-        assert_eq!(many.dependencies().iter().collect::<Vec<_>>(), ["A", "B"]);
+    fn keeps_policies_given_as_functions_and_unknown_attributes() {
+        let text = json!({
+            "Type": "Custom::Thing",
+            "DependsOn": ["A", "B"],
+            "Properties": {"ServiceToken": "arn"},
+            "DeletionPolicy": {"Fn::If": ["IsProd", "Retain", "Delete"]},
+            "UpdateReplacePolicy": "Retain",
+            "Version": "1.0"
+        });
+        let resource: Resource = serde_json::from_value(text.clone()).unwrap();
+        assert_eq!(resource.deletion(), None);
+        assert_eq!(resource.update_replace(), Some(UpdateReplacePolicy::Retain));
+        assert_eq!(resource.other_attributes()["Version"], json!("1.0"));
+        let attributes: Vec<_> = resource.json_attributes().map(|(name, _)| name).collect();
+        assert_eq!(attributes, ["DeletionPolicy", "UpdateReplacePolicy"]);
+        assert_eq!(serde_json::to_value(&resource).unwrap(), text);
+    }
+
+    #[test]
+    fn every_policy_reads_back_by_name() {
+        for policy in [
+            DeletionPolicy::Delete,
+            DeletionPolicy::Retain,
+            DeletionPolicy::RetainExceptOnCreate,
+            DeletionPolicy::Snapshot,
+        ] {
+            let resource = Resource::new("T").deletion_policy(policy);
+            assert_eq!(resource.deletion(), Some(policy));
+        }
+        for policy in [
+            UpdateReplacePolicy::Delete,
+            UpdateReplacePolicy::Retain,
+            UpdateReplacePolicy::Snapshot,
+        ] {
+            let resource = Resource::new("T").update_replace_policy(policy);
+            assert_eq!(resource.update_replace(), Some(policy));
+        }
     }
 }

@@ -1,15 +1,17 @@
 //! Checks a template before anything leaves the process: quotas, logical ID rules, dangling
-//! references, conditions, dependency cycles and size.
+//! references, conditions, dependency cycles, parameter constraints and defaults, tags and size.
 
 mod graph;
-mod refs;
+mod parameters;
+pub(crate) mod refs;
+mod tags;
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::naming::LogicalId;
+use crate::naming::{LogicalId, NamingError};
 use crate::pseudo;
 use crate::template::{Resource, Section, Template, LANGUAGE_EXTENSIONS};
 use refs::Found;
@@ -188,13 +190,21 @@ pub enum ValidationError {
         /// The resources along the cycle, starting at the smallest name.
         cycle: Vec<String>,
     },
-    /// A parameter whose constraints contradict each other.
+    /// A parameter whose constraints contradict each other, or whose default fails them.
     #[error("Parameters.{parameter}: {reason}")]
     InvalidParameter {
         /// The parameter.
         parameter: String,
-        /// What contradicts what.
+        /// What is wrong.
         reason: String,
+    },
+    /// A resource tag AWS refuses.
+    #[error("{location}: {error}")]
+    Tag {
+        /// The tag property.
+        location: String,
+        /// The rule the tag breaks.
+        error: NamingError,
     },
     /// Two outputs export the same name.
     #[error("Outputs.{second}: export name `{name}` is already exported by Outputs.{first}")]
@@ -252,7 +262,8 @@ impl Template {
     }
 
     /// Checks the template: quotas, logical IDs, references, conditions, cycles, parameter
-    /// constraints, exports, and the body size for the given delivery.
+    /// constraints (and that each default meets them), exports, resource tags, and the body size
+    /// for the given delivery.
     ///
     /// ```
     /// use kumo_core::{intrinsic::get_att, validate::ValidationError, Resource, Template};
@@ -280,6 +291,7 @@ impl Template {
         self.check_references(&mut errors);
         self.check_parameters(&mut errors);
         self.check_exports(&mut errors);
+        self.check_tags(&mut errors);
         if errors.is_empty() {
             Ok(())
         } else {
@@ -347,9 +359,7 @@ impl Template {
         ];
         for (section, ids) in sections {
             for id in ids {
-                if let Err(crate::naming::NamingError::InvalidLogicalId { reason, .. }) =
-                    LogicalId::parse(id)
-                {
+                if let Err(NamingError::InvalidLogicalId { reason, .. }) = LogicalId::parse(id) {
                     errors.push(ValidationError::InvalidLogicalId {
                         section,
                         id: id.clone(),
@@ -551,35 +561,6 @@ impl Template {
                 location: location.to_owned(),
                 name: name.to_owned(),
             });
-        }
-    }
-
-    fn check_parameters(&self, errors: &mut Vec<ValidationError>) {
-        for (id, parameter) in self.parameters() {
-            let mut problem = |reason: String| {
-                errors.push(ValidationError::InvalidParameter {
-                    parameter: id.clone(),
-                    reason,
-                })
-            };
-            if let Some(default) = parameter.default() {
-                let allowed = parameter.allowed();
-                if !allowed.is_empty() && !allowed.iter().any(|a| a == default) {
-                    problem(format!(
-                        "default `{default}` is not one of the allowed values {allowed:?}"
-                    ));
-                }
-            }
-            if let (Some(min), Some(max)) = parameter.length_bounds() {
-                if min > max {
-                    problem(format!("MinLength {min} is greater than MaxLength {max}"));
-                }
-            }
-            if let (Some(min), Some(max)) = parameter.value_bounds() {
-                if min.as_f64() > max.as_f64() {
-                    problem(format!("MinValue {min} is greater than MaxValue {max}"));
-                }
-            }
         }
     }
 

@@ -148,16 +148,26 @@ fn intrinsic<'a>(
     true
 }
 
+/// The variables of an `Fn::Sub` string, trimmed: `Name` of `${Name}` and `Name.Attribute` of
+/// `${Name.Attribute}`, less `${!Literal}` escapes, empty ones and an unterminated last one.
+pub(crate) fn sub_names(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        let after = &rest[rest.find("${")? + 2..];
+        let end = after.find('}')?;
+        let variable = after[..end].trim();
+        rest = &after[end + 1..];
+        if !variable.starts_with('!') && !variable.is_empty() {
+            return Some(variable);
+        }
+    })
+}
+
 /// The `${Name}` and `${Name.Attribute}` variables of an `Fn::Sub` string, less `${!Literal}`
 /// and the names of its variable map.
 fn sub_variables<'a>(text: &'a str, local: &[&str], location: &str, found: &mut Vec<Located<'a>>) {
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        let variable = after[..end].trim();
-        rest = &after[end + 1..];
-        if variable.starts_with('!') || variable.is_empty() || local.contains(&variable) {
+    for variable in sub_names(text) {
+        if local.contains(&variable) {
             continue;
         }
         let item = match variable.split_once('.') {

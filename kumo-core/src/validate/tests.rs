@@ -444,3 +444,44 @@ fn many_errors_are_listed_together() {
          - Resources.Topic.DependsOn: `Nope` is not a resource of this template"
     );
 }
+
+#[test]
+fn a_default_must_meet_its_own_constraints() {
+    let mut template = with_topic();
+    template
+        .add_parameter(
+            "Bucket",
+            Parameter::string()
+                .default_value("My_Bucket")
+                .allowed_pattern("[a-z0-9-]{3,63}"),
+        )
+        .unwrap();
+    template
+        .add_parameter(
+            "Days",
+            Parameter::number().default_value("seven").min_value(1),
+        )
+        .unwrap();
+    assert_eq!(
+        messages(&template),
+        [
+            "Parameters.Bucket: default `My_Bucket` does not match AllowedPattern `[a-z0-9-]{3,63}`",
+            "Parameters.Days: default `seven` is not a number",
+        ]
+    );
+}
+
+#[test]
+fn resource_tags_follow_aws_rules() {
+    let mut template = Template::new();
+    template
+        .add_resource(
+            "Topic",
+            topic().property("Tags", json!([{"Key": "aws:owner", "Value": "me"}])),
+        )
+        .unwrap();
+    assert_eq!(
+        messages(&template),
+        ["Resources.Topic.Properties.Tags: invalid tag \"aws:owner\": keys starting with `aws:` are reserved for AWS"]
+    );
+}
