@@ -1,8 +1,14 @@
 //! Connecting to AWS: region, profile, endpoint, and the local emulator.
 
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudformation::config::Credentials;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+
+use crate::error::CliError;
 
 /// An SDK error as one line: what kumo was doing and CloudFormation's (or the network's) cause.
 pub fn aws_error<
@@ -11,10 +17,12 @@ pub fn aws_error<
 >(
     action: &str,
     err: aws_sdk_cloudformation::error::SdkError<E, R>,
-) -> crate::error::CliError {
+) -> CliError {
     use aws_sdk_cloudformation::error::SdkError;
     let message = match (&err, err.code(), err.message()) {
         (_, Some(code), Some(message)) => format!("{code}: {message}"),
+        (SdkError::DispatchFailure(failure), _, _) if failure.is_timeout() => no_answer(&err),
+        (SdkError::TimeoutError(_), _, _) => no_answer(&err),
         (SdkError::DispatchFailure(failure), _, _) => {
             let cause = innermost(&err);
             if failure.is_io() {
@@ -25,16 +33,24 @@ pub fn aws_error<
                 cause
             }
         }
-        (SdkError::TimeoutError(_), _, _) => "the request timed out".to_owned(),
         (SdkError::ServiceError(_), _, _) => {
             "the endpoint answered with an error that is not CloudFormation's (does it support this call?)".to_owned()
         }
         _ => innermost(&err),
     };
-    crate::error::CliError::Aws {
+    CliError::Aws {
         action: action.to_owned(),
         message,
     }
+}
+
+/// The message of a request that got no answer in time: a connection that did not open, an
+/// answer that did not come, or every attempt used up.
+fn no_answer(err: &(dyn std::error::Error + 'static)) -> String {
+    format!(
+        "no answer in time ({}): the endpoint is down or overloaded; try again, or raise --request-timeout",
+        innermost(err)
+    )
 }
 
 /// The message of the deepest cause of `err`, on one line.
@@ -54,8 +70,66 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
 /// The port of the local CloudFormation emulator, unless `KUMO_LOCAL_PORT` says otherwise.
 pub const LOCAL_PORT: u16 = 5000;
 
-/// Where commands that talk to CloudFormation send their requests.
-#[derive(Debug, Clone, Default)]
+/// How long one request to AWS may take, per attempt, unless `--request-timeout` says otherwise.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How many times a request is tried before kumo gives up: the SDK's standard retries, with
+/// exponential backoff, on throttling, 5xx answers, resets and timeouts.
+pub const ATTEMPTS: u32 = 3;
+
+/// The longest pause between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// How long opening a connection may take (at most the request timeout).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The port of the local emulator: `KUMO_LOCAL_PORT`, else [`LOCAL_PORT`]; a value that is not
+/// a port number is an error, never a silent default.
+pub fn local_port() -> Result<u16, CliError> {
+    match std::env::var_os("KUMO_LOCAL_PORT") {
+        None => Ok(LOCAL_PORT),
+        Some(value) => parse_port(&value.to_string_lossy()),
+    }
+}
+
+/// A port number from 1 to 65535, as `KUMO_LOCAL_PORT` gives it.
+fn parse_port(text: &str) -> Result<u16, CliError> {
+    text.trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|port| *port != 0)
+        .ok_or_else(|| CliError::BadSetting {
+            name: "KUMO_LOCAL_PORT",
+            value: text.to_owned(),
+            expected: "a port number from 1 to 65535",
+        })
+}
+
+/// Checks an endpoint given with `--endpoint-url`: an `http://` or `https://` URL with a host.
+pub fn check_endpoint(url: &str) -> Result<(), CliError> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    let host = rest.map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+    match host {
+        Some(host)
+            if !host.is_empty()
+                && !host.starts_with(':')
+                && !host.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
+        _ => Err(CliError::BadSetting {
+            name: "--endpoint-url",
+            value: url.to_owned(),
+            expected: "an http:// or https:// URL with a host, such as http://127.0.0.1:5000",
+        }),
+    }
+}
+
+/// Where commands that talk to CloudFormation send their requests, and how long a request may
+/// take.
+#[derive(Debug, Clone)]
 pub struct Target {
     /// `--region`; else the SDK's chain (`AWS_REGION`, the profile).
     pub region: Option<String>,
@@ -65,32 +139,55 @@ pub struct Target {
     pub endpoint: Option<String>,
     /// `--local`: the emulator on 127.0.0.1, region us-east-1, dummy credentials.
     pub local: bool,
+    /// The local emulator's port ([`local_port`]).
+    pub local_port: u16,
+    /// How long one attempt of a request may take (`--request-timeout`).
+    pub request_timeout: Duration,
+}
+
+impl Default for Target {
+    fn default() -> Self {
+        Target {
+            region: None,
+            profile: None,
+            endpoint: None,
+            local: false,
+            local_port: LOCAL_PORT,
+            request_timeout: REQUEST_TIMEOUT,
+        }
+    }
 }
 
 impl Target {
-    /// The port of the local emulator: `KUMO_LOCAL_PORT`, else [`LOCAL_PORT`].
-    pub fn local_port() -> u16 {
-        std::env::var("KUMO_LOCAL_PORT")
-            .ok()
-            .and_then(|p| p.parse::<u16>().ok())
-            .unwrap_or(LOCAL_PORT)
-    }
-
     /// The endpoint of the local emulator.
-    pub fn local_endpoint() -> String {
-        format!("http://127.0.0.1:{}", Self::local_port())
+    pub fn local_endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.local_port)
     }
 
-    /// The SDK settings for this target: credentials, region, endpoint.
+    /// The SDK settings for this target: credentials, region, endpoint, and the bounds of every
+    /// request (a connect and an attempt timeout, [`ATTEMPTS`] attempts with backoff, and an
+    /// overall timeout), so that no call waits forever.
     pub async fn config(&self) -> SdkConfig {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let attempt = self.request_timeout;
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(CONNECT_TIMEOUT.min(attempt))
+            .read_timeout(attempt)
+            .operation_attempt_timeout(attempt)
+            .operation_timeout(attempt * ATTEMPTS + MAX_BACKOFF * (ATTEMPTS - 1))
+            .build();
+        let retries = RetryConfig::standard()
+            .with_max_attempts(ATTEMPTS)
+            .with_max_backoff(MAX_BACKOFF);
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(timeouts)
+            .retry_config(retries);
         if let Some(profile) = &self.profile {
             loader = loader.profile_name(profile);
         }
         if self.local {
             loader = loader
                 .region(Region::new("us-east-1"))
-                .endpoint_url(Self::local_endpoint())
+                .endpoint_url(self.local_endpoint())
                 .credentials_provider(Credentials::new("kumo", "kumo", None, None, "kumo-local"));
         }
         if let Some(region) = &self.region {
@@ -125,5 +222,43 @@ impl Target {
     /// An STS client, to learn whose credentials these are.
     pub fn sts(config: &SdkConfig) -> aws_sdk_sts::Client {
         aws_sdk_sts::Client::new(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_port_is_a_port_number() {
+        assert_eq!(parse_port("5001").unwrap(), 5001);
+        for bad in ["", "abc", "0", "65536", "-1", "50 00"] {
+            assert_eq!(
+                parse_port(bad).unwrap_err().to_string(),
+                format!("KUMO_LOCAL_PORT must be a port number from 1 to 65535, not `{bad}`")
+            );
+        }
+    }
+
+    #[test]
+    fn an_endpoint_is_an_http_url_with_a_host() {
+        for good in [
+            "http://127.0.0.1:5000",
+            "https://cloudformation.eu-west-1.amazonaws.com",
+            "http://localhost/",
+        ] {
+            assert!(check_endpoint(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            " ",
+            "localhost:5000",
+            "http://",
+            "https://:443",
+            "http:// x",
+            "file:///tmp",
+        ] {
+            assert!(check_endpoint(bad).is_err(), "{bad:?}");
+        }
     }
 }

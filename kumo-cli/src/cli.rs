@@ -1,6 +1,7 @@
 //! The command line's grammar.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -34,9 +35,10 @@ pub struct Global {
     /// there.
     #[arg(long, global = true)]
     pub local: bool,
-    /// Settings per environment.
-    #[arg(long, global = true, default_value = "kumo.toml", value_name = "FILE")]
-    pub config: PathBuf,
+    /// Settings per environment [default: kumo.toml, when it exists]; a file named here must
+    /// exist.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Where kumo keeps applied templates, outputs and bundles.
     #[arg(long, global = true, default_value = ".kumo", value_name = "DIR")]
     pub state_dir: PathBuf,
@@ -44,6 +46,15 @@ pub struct Global {
     /// `artifact-bucket`; with --local kumo makes one).
     #[arg(long, global = true, value_name = "BUCKET")]
     pub artifact_bucket: Option<String>,
+    /// How long to wait for CloudFormation to finish an operation (a change set, a create,
+    /// update or delete) before giving up, such as `90s`, `30m` or `2h` [default: kumo.toml's
+    /// `timeout`, else 1h].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::config::parse_duration)]
+    pub timeout: Option<Duration>,
+    /// How long one request to AWS may take before it is tried again (3 attempts in all, with
+    /// backoff) [default: kumo.toml's `request-timeout`, else 20s].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::config::parse_duration)]
+    pub request_timeout: Option<Duration>,
     /// Print one JSON document at the end (an object of stack name to result) instead of
     /// lines.
     #[arg(long, global = true)]
@@ -181,7 +192,8 @@ pub struct DeployArgs {
     /// Leave a failed create or update as it is, for debugging, instead of rolling back.
     #[arg(long)]
     pub no_rollback: bool,
-    /// Create the stack without termination protection.
+    /// Deploy the stack without termination protection, turning it off if it is on (else it
+    /// is turned on: kumo.toml's `termination-protection = false` keeps it off for good).
     #[arg(long)]
     pub no_termination_protection: bool,
     /// Delete a stack a failed create left in ROLLBACK_COMPLETE and create it again.

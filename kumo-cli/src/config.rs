@@ -7,6 +7,8 @@
 //! artifact-bucket = "acme-kumo-artifacts"
 //! stack-name-prefix = "acme-"
 //! termination-protection = false
+//! timeout = "45m"
+//! request-timeout = "30s"
 //! tags = { team = "media" }
 //! parameters = { SnsAlertsTopic = "mia-alerts-dev" }
 //!
@@ -17,6 +19,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -52,6 +55,12 @@ pub struct EnvConfig {
     /// Template parameter values, by parameter name, for every stack that has the parameter.
     #[serde(default)]
     pub parameters: BTreeMap<String, String>,
+    /// How long to wait for a CloudFormation operation, unless `--timeout` says otherwise.
+    #[serde(default, deserialize_with = "duration")]
+    pub timeout: Option<Duration>,
+    /// How long one request may take per attempt, unless `--request-timeout` says otherwise.
+    #[serde(default, deserialize_with = "duration")]
+    pub request_timeout: Option<Duration>,
     /// Settings of single stacks of the app, by stack name.
     #[serde(default)]
     pub stacks: BTreeMap<String, StackSettings>,
@@ -69,12 +78,22 @@ pub struct StackSettings {
     pub parameters: BTreeMap<String, String>,
 }
 
-/// The settings of `env` from the `kumo.toml` at `path`: the defaults when there is no file, an
-/// error when the file has environments but not this one.
-pub fn load(path: &Path, env: &str) -> Result<EnvConfig, CliError> {
+/// The file read when `--config` names none.
+pub const DEFAULT_PATH: &str = "kumo.toml";
+
+/// The settings of `env` from the file `--config` names (`given`), which must exist, else from
+/// `kumo.toml` when there is one: the defaults when there is no file, an error when the file has
+/// environments but not this one.
+pub fn load(given: Option<&Path>, env: &str) -> Result<EnvConfig, CliError> {
+    let path = given.unwrap_or(Path::new(DEFAULT_PATH));
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(EnvConfig::default()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return match given {
+                Some(path) => Err(CliError::MissingConfig(path.to_owned())),
+                None => Ok(EnvConfig::default()),
+            }
+        }
         Err(err) => {
             return Err(CliError::Config {
                 path: path.to_owned(),
@@ -111,6 +130,26 @@ fn one_line(message: &str) -> String {
     format!("{position}: {reason}")
 }
 
+/// A duration such as `90s`, `30m`, `1h 30m` or `500ms` (`--timeout`, `--request-timeout`);
+/// zero is refused, as it would give up at once.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(duration) if !duration.is_zero() => Ok(duration),
+        Ok(_) => Err("a duration must be longer than zero".to_owned()),
+        Err(err) => Err(format!(
+            "{err} (expected a duration such as 90s, 30m or 2h)"
+        )),
+    }
+}
+
+/// A duration in kumo.toml, as [`parse_duration`] reads it.
+fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_duration(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
 /// `KEY=VALUE` from `--param`.
 pub fn parse_param(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
@@ -130,12 +169,34 @@ mod tests {
     }
 
     #[test]
-    fn no_file_means_defaults() {
+    fn a_named_file_must_exist() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            load(&dir.path().join("kumo.toml"), "dev").unwrap(),
-            EnvConfig::default()
+        let missing = dir.path().join("kumo.toml");
+        let err = load(Some(&missing), "dev").unwrap_err().to_string();
+        assert!(
+            err.ends_with("kumo.toml: no such file (--config names a file that must exist)"),
+            "{err}"
         );
+    }
+
+    #[test]
+    fn durations_read_like_a_person_writes_them() {
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("1h 30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert!(parse_duration("0s")
+            .unwrap_err()
+            .contains("longer than zero"));
+        assert!(parse_duration("soon").unwrap_err().contains("such as 90s"));
+        let dir = write("[env.dev]\ntimeout = \"45m\"\nrequest-timeout = \"5s\"\n");
+        let config = load(Some(&dir.path().join("kumo.toml")), "dev").unwrap();
+        assert_eq!(config.timeout, Some(Duration::from_secs(2700)));
+        assert_eq!(config.request_timeout, Some(Duration::from_secs(5)));
+        let dir = write("[env.dev]\ntimeout = \"forever\"\n");
+        let err = load(Some(&dir.path().join("kumo.toml")), "dev")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("such as 90s"), "{err}");
     }
 
     #[test]
@@ -143,7 +204,7 @@ mod tests {
         let dir = write(
             "[env.prod]\nregion = \"eu-west-1\"\naccount = \"123456789012\"\nartifact-bucket = \"acme\"\nstack-name-prefix = \"acme-\"\ntermination-protection = true\ntags = { team = \"media\" }\nparameters = { Size = \"3\" }\n[env.prod.stacks.data]\ntags = { tier = \"storage\" }\nparameters = { Days = \"7\" }\n",
         );
-        let config = load(&dir.path().join("kumo.toml"), "prod").unwrap();
+        let config = load(Some(&dir.path().join("kumo.toml")), "prod").unwrap();
         assert_eq!(config.region.as_deref(), Some("eu-west-1"));
         assert_eq!(config.account.as_deref(), Some("123456789012"));
         assert_eq!(config.artifact_bucket.as_deref(), Some("acme"));
@@ -158,7 +219,7 @@ mod tests {
     #[test]
     fn an_unknown_environment_names_the_known_ones() {
         let dir = write("[env.dev]\n[env.prod]\n");
-        let err = load(&dir.path().join("kumo.toml"), "stage").unwrap_err();
+        let err = load(Some(&dir.path().join("kumo.toml")), "stage").unwrap_err();
         assert_eq!(
             err.to_string(),
             "unknown environment `stage`; kumo.toml has: dev, prod"
@@ -168,13 +229,13 @@ mod tests {
     #[test]
     fn malformed_files_are_reported_with_line_and_column() {
         let dir = write("[env.dev]\nregion = eu-west-1\n");
-        let err = load(&dir.path().join("kumo.toml"), "dev")
+        let err = load(Some(&dir.path().join("kumo.toml")), "dev")
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 2, column 10"), "{err}");
         assert!(!err.contains('\n'), "{err}");
         let dir = write("[env.dev]\nregoin = \"eu-west-1\"\n");
-        let err = load(&dir.path().join("kumo.toml"), "dev")
+        let err = load(Some(&dir.path().join("kumo.toml")), "dev")
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown field `regoin`"), "{err}");

@@ -8,12 +8,13 @@ use kumo_core::{App, HookPoint};
 use serde_json::json;
 
 use crate::cli::DeleteArgs;
-use crate::engine::{Engine, OnInterrupt};
+use crate::engine::OnInterrupt;
 use crate::error::CliError;
-use crate::events::{explanation, Outcome};
+use crate::events::{busy, explanation, Outcome};
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::session::Session;
+use crate::state::TargetKey;
 use crate::ui::Progress;
 
 pub async fn run(
@@ -30,19 +31,30 @@ pub async fn run(
     // Consumers go first: a stack whose exports are imported cannot be deleted.
     order.reverse();
     let connection = session.connect().await?;
+    let region = connection.region();
     for (stack, _) in order {
         let name = session.stack_name(stack);
-        let engine = Engine::new(&connection.client, &name);
+        let _lock = session.lock(&connection, &name, "delete")?;
+        let engine = session.engine(&connection.client, &name);
         let fail = |message: String| CliError::Deploy {
             stack: name.clone(),
             message,
         };
+        // What is recorded of the stack elsewhere (another region or account) stays.
         let Some(deployed) = engine.describe().await? else {
-            writeln!(out, "{name}: not deployed").map_err(CliError::Stdout)?;
-            session.state.remove(session.env.name(), stack.name())?;
-            session.ui.report(&name, json!({"result": "not deployed"}));
+            writeln!(out, "{name}: not deployed in {region}").map_err(CliError::Stdout)?;
+            session
+                .ui
+                .report(&name, json!({"result": "not deployed", "region": region}));
             continue;
         };
+        // A stack in REVIEW_IN_PROGRESS has no resources yet, so deleting it (the leftover of an
+        // interrupted run, usually) disturbs nothing but a change set that was not executed.
+        let review = deployed.status == "REVIEW_IN_PROGRESS";
+        if let Some(why) = busy(&deployed.status, "delete").filter(|_| !review) {
+            return Err(fail(why));
+        }
+        let target = TargetKey::of_stack(&deployed.stack_id)?;
         if !args.yes && !session.confirm(&format!("Delete {name} and its resources?"))? {
             return Err(CliError::Cancelled);
         }
@@ -62,7 +74,11 @@ pub async fn run(
             parameters: &deployed.parameters,
         };
         hooks::run_with(app, HookPoint::BeforeDelete, &hook_state, Some(&deployed))?;
-        let resources = engine.deployed_template().await?.resources().len();
+        let resources = if review {
+            0
+        } else {
+            engine.deployed_template().await?.resources().len()
+        };
         let mark = engine.newest_event().await?;
         engine.delete().await?;
         let watched = {
@@ -77,7 +93,9 @@ pub async fn run(
                 explanation(&watched.events)
             )));
         }
-        session.state.remove(session.env.name(), stack.name())?;
+        session
+            .state
+            .remove(&target, session.env.name(), stack.name())?;
         writeln!(out, "{name}: deleted").map_err(CliError::Stdout)?;
         session.ui.report(&name, json!({"result": "deleted"}));
         hooks::run(

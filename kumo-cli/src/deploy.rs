@@ -14,12 +14,13 @@ use crate::changes::{capabilities, destructive};
 use crate::cli::DeployArgs;
 use crate::engine::{ChangeSet, Deployed, Engine, OnInterrupt};
 use crate::error::CliError;
-use crate::events::{explanation, outcome, root_causes, Outcome};
+use crate::events::{busy, explanation, root_causes, Outcome};
 use crate::exports;
 use crate::hooks::{self, HookState};
 use crate::order::Graph;
 use crate::secrets::{comparable, mask_outputs};
 use crate::session::{Connection, Session};
+use crate::state::TargetKey;
 use crate::ui::{Prefixed, Progress, Style};
 
 pub async fn run(
@@ -28,6 +29,10 @@ pub async fn run(
     args: &DeployArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, CliError> {
+    // Without a terminal nobody can be asked: a deploy goes ahead only when told to.
+    if !args.yes && !Session::interactive() {
+        return Err(CliError::NeedsYes("deploy"));
+    }
     let graph = Graph::of(app, &session.env)?;
     let mut waiting = graph.selection(app, &args.selection.stacks)?;
     session.check_shared(app, &waiting, &args.params)?;
@@ -143,6 +148,9 @@ enum Start {
     /// A failed create left it in ROLLBACK_COMPLETE, and `--replace-failed` says to delete it
     /// and create it again.
     Replace,
+    /// It waits in REVIEW_IN_PROGRESS, without resources (a first deploy was interrupted, or is
+    /// under way elsewhere): clear what kumo left there, then create it.
+    Review,
     /// It cannot be deployed now; why.
     Refuse(String),
 }
@@ -158,11 +166,8 @@ fn start(status: Option<&str>, replace_failed: bool) -> Start {
         Some("UPDATE_ROLLBACK_FAILED") => Start::Refuse(
             "the stack is in UPDATE_ROLLBACK_FAILED: fix what the rollback could not undo, then continue the rollback (aws cloudformation continue-update-rollback) before deploying".to_owned(),
         ),
-        Some("REVIEW_IN_PROGRESS") => Start::Create,
-        Some(status) if outcome(status) == Outcome::InProgress => Start::Refuse(format!(
-            "the stack is busy ({status}): another operation is running; wait until it ends (`status` shows it) and deploy again"
-        )),
-        Some(_) => Start::Update,
+        Some("REVIEW_IN_PROGRESS") => Start::Review,
+        Some(status) => busy(status, "deploy").map_or(Start::Update, Start::Refuse),
     }
 }
 
@@ -179,6 +184,7 @@ async fn deploy(
 ) -> Result<(), CliError> {
     let ui = &session.ui;
     let name = session.stack_name(stack);
+    let _lock = session.lock(connection, &name, "deploy")?;
     let fail = |message: String| CliError::Deploy {
         stack: name.clone(),
         message,
@@ -189,7 +195,7 @@ async fn deploy(
         .deploy_parameters(stack, &template, &args.params, &connection.client)
         .await?;
     let tags = session.stack_tags(stack);
-    let engine = Engine::new(&connection.client, &name);
+    let engine = session.engine(&connection.client, &name);
     let mut deployed = engine.describe().await?;
     let hook_state = HookState {
         stack: stack.name(),
@@ -223,12 +229,17 @@ async fn deploy(
             deployed = None;
             true
         }
+        Start::Review => {
+            engine.clear_review().await?;
+            deployed = None;
+            true
+        }
         Start::Create => true,
         Start::Update => false,
     };
     let previous = match &deployed {
-        Some(d) if d.status != "REVIEW_IN_PROGRESS" => Some(engine.deployed_template().await?),
-        _ => None,
+        Some(_) => Some(engine.deployed_template().await?),
+        None => None,
     };
     if let Some(previous) = &previous {
         exports::guard(
@@ -260,13 +271,19 @@ async fn deploy(
         engine: &engine,
         template: &template,
         hook_state: &hook_state,
+        // The local emulator's stacks are throwaway: unprotected unless kumo.toml says so.
+        protect: session
+            .config
+            .termination_protection
+            .unwrap_or(!session.target.local)
+            && !args.no_termination_protection,
     };
     if let Some(deployed) = deployed
         .as_ref()
         .filter(|_| previous.as_ref() == Some(&template))
     {
         if unchanged(&template, deployed, &parameters, &tags) {
-            return settled.no_changes(Some(&deployed.status), out).await;
+            return settled.no_changes(out).await;
         }
     }
     session
@@ -283,8 +300,7 @@ async fn deploy(
         )
         .await?;
     let ChangeSet::Ready { id, changes } = change_set else {
-        let status = deployed.as_ref().map(|d| d.status.as_str());
-        return settled.no_changes(status, out).await;
+        return settled.no_changes(out).await;
     };
     ui.detail(out, &format!("change set {id}"))?;
     if changes.is_empty() {
@@ -303,7 +319,7 @@ async fn deploy(
     }
     let dangerous = destructive(&changes, previous.as_ref(), &template);
     if !dangerous.is_empty() && !args.allow_destructive {
-        engine.delete_change_set(&id).await?;
+        engine.abandon(&id, create).await?;
         let list: Vec<String> = dangerous.iter().map(|c| c.logical_id.clone()).collect();
         return Err(fail(format!(
             "refusing to replace or remove stateful or retained resources ({}); pass --allow-destructive if you mean it",
@@ -311,7 +327,7 @@ async fn deploy(
         )));
     }
     if !args.yes && !session.confirm(&format!("Deploy these changes to {name}?"))? {
-        engine.delete_change_set(&id).await?;
+        engine.abandon(&id, create).await?;
         return Err(CliError::Cancelled);
     }
     let (before, after) = if create {
@@ -320,7 +336,7 @@ async fn deploy(
         (HookPoint::BeforeUpdate, HookPoint::AfterUpdate)
     };
     if let Err(err) = hooks::run_with(app, before, &hook_state, deployed.as_ref()) {
-        engine.delete_change_set(&id).await?;
+        engine.abandon(&id, create).await?;
         return Err(err);
     }
     let mark = engine.newest_event().await?;
@@ -354,28 +370,17 @@ async fn deploy(
         };
         return Err(fail(format!("{what}: {}", explanation(&watched.events))));
     }
-    // The local emulator's stacks are throwaway, and it has no termination protection.
-    let protect =
-        session.config.termination_protection.unwrap_or(true) && !args.no_termination_protection;
-    if create && protect && !session.target.local {
-        engine.protect(true).await?;
-    }
-    apply_stack_policy(&engine, &template, ui, out).await?;
     let result = if create { "created" } else { "updated" };
     let changes: Vec<serde_json::Value> = changes.iter().map(|c| c.to_json()).collect();
-    let outputs = settled.record(result, &changes, out).await?;
-    let status = if create {
-        "CREATE_COMPLETE"
-    } else {
-        "UPDATE_COMPLETE"
-    };
-    hooks::run(app, after, &hook_state, &outputs, Some(status))?;
+    let (outputs, now) = settled.record(result, &changes, out).await?;
+    settled.converge(&now, out).await?;
+    hooks::run(app, after, &hook_state, &outputs, Some(&now.status))?;
     hooks::run(
         app,
         HookPoint::AfterDeploy,
         &hook_state,
         &outputs,
-        Some(status),
+        Some(&now.status),
     )
 }
 
@@ -426,34 +431,37 @@ struct Settled<'a> {
     engine: &'a Engine<'a>,
     template: &'a Template,
     hook_state: &'a HookState<'a>,
+    /// Whether the stack should have termination protection.
+    protect: bool,
 }
 
 impl Settled<'_> {
-    /// Ends a deploy that changes nothing (the stack in `status`): says so, sets the stack
-    /// policy if it differs, records the stack and runs the after-deploy hooks.
-    async fn no_changes(&self, status: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
+    /// Ends a deploy that changes nothing: says so, records the stack, brings its termination
+    /// protection and stack policy to what they should be, and runs the after-deploy hooks.
+    async fn no_changes(&self, out: &mut dyn Write) -> Result<(), CliError> {
         let name = self.hook_state.stack_name;
         writeln!(out, "{name}: no changes").map_err(CliError::Stdout)?;
-        apply_stack_policy(self.engine, self.template, &self.session.ui, out).await?;
-        let outputs = self.record("unchanged", &[], out).await?;
+        let (outputs, now) = self.record("unchanged", &[], out).await?;
+        self.converge(&now, out).await?;
         hooks::run(
             self.app,
             HookPoint::AfterDeploy,
             self.hook_state,
             &outputs,
-            status,
+            Some(&now.status),
         )
     }
 
     /// Prints the stack's outputs (NoEcho values masked), records what is deployed under
     /// `.kumo` and in the `--json` report (with `result` and `changes`), and returns the
-    /// outputs.
+    /// outputs and the stack as it is now. It comes first after a deploy that worked, so that
+    /// what fails later (protection, policy, hooks) never leaves a deployed stack unrecorded.
     async fn record(
         &self,
         result: &str,
         changes: &[serde_json::Value],
         out: &mut dyn Write,
-    ) -> Result<BTreeMap<String, String>, CliError> {
+    ) -> Result<(BTreeMap<String, String>, Deployed), CliError> {
         let name = self.hook_state.stack_name;
         let deployed = self
             .engine
@@ -463,21 +471,42 @@ impl Settled<'_> {
                 stack: name.to_owned(),
                 message: "the stack disappeared after the deploy".to_owned(),
             })?;
-        let outputs = mask_outputs(self.template, self.hook_state.parameters, deployed.outputs);
+        let outputs = mask_outputs(
+            self.template,
+            self.hook_state.parameters,
+            deployed.outputs.clone(),
+        );
         for (key, value) in &outputs {
             writeln!(out, "  {key} = {value}").map_err(CliError::Stdout)?;
         }
         let env = self.session.env.name();
         let stack = self.stack.name();
+        let target = TargetKey::of_stack(&deployed.stack_id)?;
         self.session
             .state
-            .write_applied(env, stack, &self.template.to_json())?;
-        self.session.state.write_outputs(env, stack, &outputs)?;
+            .write_applied(&target, env, stack, &self.template.to_json())?;
+        self.session
+            .state
+            .write_outputs(&target, env, stack, &outputs)?;
         self.session.ui.report(
             name,
             json!({"result": result, "status": deployed.status, "changes": changes, "outputs": outputs}),
         );
-        Ok(outputs)
+        Ok((outputs, deployed))
+    }
+
+    /// Brings the stack's termination protection and stack policy to what kumo.toml, the
+    /// options and the template say, on every deploy: a call that failed once (or a change by
+    /// hand) is put right by the next deploy.
+    async fn converge(&self, now: &Deployed, out: &mut dyn Write) -> Result<(), CliError> {
+        if now.termination_protection != self.protect {
+            self.engine.protect(self.protect).await?;
+            let state = if self.protect { "on" } else { "off" };
+            self.session
+                .ui
+                .detail(out, &format!("termination protection {state}"))?;
+        }
+        apply_stack_policy(self.engine, self.template, &self.session.ui, out).await
     }
 }
 
@@ -488,7 +517,7 @@ mod tests {
     #[test]
     fn what_to_do_follows_the_status() {
         assert_eq!(start(None, false), Start::Create);
-        assert_eq!(start(Some("REVIEW_IN_PROGRESS"), false), Start::Create);
+        assert_eq!(start(Some("REVIEW_IN_PROGRESS"), false), Start::Review);
         assert_eq!(start(Some("CREATE_COMPLETE"), false), Start::Update);
         assert_eq!(
             start(Some("UPDATE_ROLLBACK_COMPLETE"), false),
@@ -517,6 +546,7 @@ mod tests {
                 .collect()
         };
         Deployed {
+            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/jobs-dev/1".to_owned(),
             status: "UPDATE_COMPLETE".to_owned(),
             outputs: BTreeMap::new(),
             termination_protection: false,

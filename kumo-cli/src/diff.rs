@@ -58,7 +58,11 @@ pub async fn run(
                     None => None,
                 }
             }
-            None => session.state.applied(session.env.name(), stack.name())?,
+            None => {
+                session
+                    .state
+                    .applied(session.env.name(), stack.name(), session.target_filter())?
+            }
         };
         let changes = diff(old.as_ref().unwrap_or(&Template::new()), &new);
         let count = changes.len() + settings.len();

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_cloudformation::types::{
-    Capability as SdkCapability, ChangeSetStatus, ChangeSetType, TemplateStage,
+    Capability as SdkCapability, ChangeSetStatus, ChangeSetType, ExecutionStatus, TemplateStage,
 };
 use aws_sdk_cloudformation::Client;
 
@@ -28,6 +28,10 @@ fn poll_interval() -> Duration {
     Duration::from_millis(millis)
 }
 
+/// The most pages of a listing the engine reads: a bound against an endpoint that never stops
+/// handing out next tokens (CloudFormation's pages hold 100 events or change sets).
+const MAX_PAGES: usize = 1000;
+
 /// Whether CloudFormation answered that the stack does not exist.
 fn is_missing_stack(err: &impl ProvideErrorMetadata) -> bool {
     err.message().is_some_and(|m| m.contains("does not exist"))
@@ -36,6 +40,8 @@ fn is_missing_stack(err: &impl ProvideErrorMetadata) -> bool {
 /// A deployed stack, as far as the engine needs it.
 #[derive(Debug, Clone)]
 pub struct Deployed {
+    /// Its ID: `arn:aws:cloudformation:{region}:{account}:stack/{name}/{guid}`.
+    pub stack_id: String,
     /// Its status, such as `CREATE_COMPLETE`.
     pub status: String,
     /// Its outputs, by key.
@@ -50,10 +56,17 @@ pub struct Deployed {
     pub tags: BTreeMap<String, String>,
 }
 
+/// How long the engine waits for an operation unless told otherwise (`--timeout`).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+/// The prefix of the change sets kumo makes, by which it knows its own.
+pub const CHANGE_SET_PREFIX: &str = "kumo-";
+
 /// The CloudFormation side of one stack.
 pub struct Engine<'a> {
     client: &'a Client,
     name: &'a str,
+    timeout: Duration,
 }
 
 /// What came of a change set.
@@ -73,7 +86,28 @@ pub enum ChangeSet {
 impl<'a> Engine<'a> {
     /// The engine for the stack named `name`.
     pub fn new(client: &'a Client, name: &'a str) -> Self {
-        Engine { client, name }
+        Engine {
+            client,
+            name,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// The engine, giving up on any one operation it waits for after `timeout`.
+    pub fn waiting(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The error of having waited `self.timeout` for `what`, which is `status` now.
+    fn gave_up(&self, what: &str, status: &str, then: &str) -> CliError {
+        CliError::Deploy {
+            stack: self.name.to_owned(),
+            message: format!(
+                "gave up after {} waiting for {what} (still {status}); {then}; raise --timeout (or kumo.toml's timeout) to wait longer",
+                humantime::format_duration(self.timeout)
+            ),
+        }
     }
 
     /// The deployed stack, or `None` if there is none.
@@ -105,6 +139,7 @@ impl<'a> Engine<'a> {
             .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
             .collect();
         Ok(Some(Deployed {
+            stack_id: stack.stack_id().unwrap_or_default().to_owned(),
             status,
             outputs,
             termination_protection: stack.enable_termination_protection().unwrap_or(false),
@@ -201,17 +236,42 @@ impl<'a> Engine<'a> {
                     .build(),
             );
         }
+        self.clear_stale_change_sets().await?;
         let created = request
             .send()
             .await
             .map_err(|err| aws_error("creating the change set", err))?;
         let id = created.id().unwrap_or(&name).to_owned();
+        let ready = self.change_set_ready(&id);
+        let interrupt = tokio::signal::ctrl_c();
+        let outcome = tokio::select! {
+            outcome = ready => outcome,
+            _ = interrupt => Err(CliError::Deploy {
+                stack: self.name.to_owned(),
+                message: "interrupted while CloudFormation worked out the change set; nothing was changed".to_owned(),
+            }),
+        };
+        match outcome {
+            Ok(ChangeSet::Ready { id, changes }) => Ok(ChangeSet::Ready { id, changes }),
+            other => {
+                // Whatever became of it, a change set that will not run is not left behind, nor
+                // the empty stack (REVIEW_IN_PROGRESS) that creating one for a new stack made.
+                self.abandon(&id, create).await?;
+                other
+            }
+        }
+    }
+
+    /// Waits, until the deadline, for the change set `id` to be worked out: its changes, or
+    /// [`ChangeSet::Empty`] when it has none.
+    async fn change_set_ready(&self, id: &str) -> Result<ChangeSet, CliError> {
+        let deadline = Instant::now() + self.timeout;
         loop {
             let described = self
                 .client
                 .describe_change_set()
                 .stack_name(self.name)
-                .change_set_name(&id)
+                .change_set_name(id)
                 .send()
                 .await
                 .map_err(|err| aws_error("reading the change set", err))?;
@@ -234,11 +294,13 @@ impl<'a> Engine<'a> {
                                 .unwrap_or_default(),
                         })
                         .collect();
-                    return Ok(ChangeSet::Ready { id, changes });
+                    return Ok(ChangeSet::Ready {
+                        id: id.to_owned(),
+                        changes,
+                    });
                 }
                 Some(ChangeSetStatus::Failed) => {
                     let reason = described.status_reason().unwrap_or_default().to_owned();
-                    self.delete_change_set(&id).await?;
                     if reason.contains("didn't contain changes") || reason.contains("No updates") {
                         return Ok(ChangeSet::Empty);
                     }
@@ -247,9 +309,105 @@ impl<'a> Engine<'a> {
                         message: format!("the change set failed: {reason}"),
                     });
                 }
-                _ => tokio::time::sleep(poll_interval()).await,
+                status => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        let status = status.map_or("unknown", |s| s.as_str());
+                        return Err(self.gave_up("the change set", status, "nothing was changed"));
+                    }
+                    tokio::time::sleep(poll_interval().min(deadline - now)).await;
+                }
             }
         }
+    }
+
+    /// Gives up the change set `id`: deletes it and, when it was to create the stack (`create`),
+    /// the empty stack in REVIEW_IN_PROGRESS that it made, so that nothing is left behind.
+    pub async fn abandon(&self, id: &str, create: bool) -> Result<(), CliError> {
+        self.delete_change_set(id).await?;
+        if create {
+            let left = self.describe().await?;
+            if left.is_some_and(|d| d.status == "REVIEW_IN_PROGRESS") {
+                self.delete().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes what an interrupted first deploy left: a stack in REVIEW_IN_PROGRESS (made by
+    /// a change set, no resources yet) whose change sets are kumo's stale ones. A stack under
+    /// review with someone else's change set, or one still being worked out, is left alone and
+    /// refused.
+    pub async fn clear_review(&self) -> Result<(), CliError> {
+        let others = self.clear_stale_change_sets().await?;
+        if !others.is_empty() {
+            return Err(CliError::Deploy {
+                stack: self.name.to_owned(),
+                message: format!(
+                    "the stack is being created through a change set kumo did not make or that is still being worked out ({}); execute or delete it, then deploy again",
+                    others.join(", ")
+                ),
+            });
+        }
+        self.delete().await?;
+        let deadline = Instant::now() + self.timeout;
+        while let Some(left) = self.describe().await? {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(self.gave_up(
+                    "the empty stack an interrupted deploy left to be deleted",
+                    &left.status,
+                    "nothing was changed",
+                ));
+            }
+            tokio::time::sleep(poll_interval().min(deadline - now)).await;
+        }
+        Ok(())
+    }
+
+    /// Deletes the change sets kumo made for this stack earlier that were never executed (a
+    /// deploy or plan that was interrupted or killed), so that they neither pile up nor stand
+    /// in the way of a new one. Returns the names of the others: someone else's, and kumo's that
+    /// are still being worked out or executed (another deploy's), which are left alone.
+    pub async fn clear_stale_change_sets(&self) -> Result<Vec<String>, CliError> {
+        let mut others = Vec::new();
+        let mut token = None;
+        for _ in 0..MAX_PAGES {
+            let response = match self
+                .client
+                .list_change_sets()
+                .stack_name(self.name)
+                .set_next_token(token)
+                .send()
+                .await
+            {
+                Ok(response) => response,
+                Err(err) if is_missing_stack(&err) => return Ok(others),
+                Err(err) => return Err(aws_error("listing the stack's change sets", err)),
+            };
+            for summary in response.summaries() {
+                // Some endpoints (moto) list the change sets of every stack.
+                if summary.stack_name().is_some_and(|s| s != self.name) {
+                    continue;
+                }
+                let name = summary.change_set_name().unwrap_or_default();
+                let running = summary.execution_status()
+                    == Some(&ExecutionStatus::ExecuteInProgress)
+                    || summary.status() == Some(&ChangeSetStatus::CreateInProgress)
+                    || summary.status() == Some(&ChangeSetStatus::DeleteInProgress);
+                if running || !name.starts_with(CHANGE_SET_PREFIX) {
+                    others.push(name.to_owned());
+                } else {
+                    let id = summary.change_set_id().unwrap_or(name);
+                    self.delete_change_set(id).await?;
+                }
+            }
+            token = response.next_token().map(str::to_owned);
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok(others)
     }
 
     /// Deletes a change set that will not be executed.
@@ -364,7 +522,7 @@ impl<'a> Engine<'a> {
     async fn events_since(&self, mark: Option<&str>) -> Result<Vec<Event>, CliError> {
         let mut events = Vec::new();
         let mut token = None;
-        'pages: loop {
+        'pages: for _ in 0..MAX_PAGES {
             let response = match self
                 .client
                 .describe_stack_events()
@@ -424,6 +582,7 @@ impl<'a> Engine<'a> {
         // the operation is over once the stack's own event says so (or, for an emulator that
         // writes no such event, once the status has stayed settled for a few polls).
         let mut settled_polls = 0;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let new = self.events_since(mark.as_deref()).await?;
             for event in &new {
@@ -457,8 +616,16 @@ impl<'a> Engine<'a> {
                 }
                 _ => settled_polls += 1,
             }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(self.gave_up(
+                    "the stack",
+                    &status,
+                    "the operation goes on in CloudFormation (`status` shows how it ends)",
+                ));
+            }
             let signalled = tokio::select! {
-                _ = tokio::time::sleep(poll_interval()) => false,
+                _ = tokio::time::sleep(poll_interval().min(deadline - now)) => false,
                 _ = &mut interrupt => true,
             };
             if signalled {

@@ -77,6 +77,39 @@ pub enum CliError {
         /// Why.
         message: String,
     },
+    /// CloudFormation returned a stack ID kumo cannot take a region and account from.
+    #[error(
+        "CloudFormation gave the stack ID `{0}`, which is not an ARN with a region and an account"
+    )]
+    StackId(String),
+    /// Records of several targets match a read of the local state.
+    #[error(
+        "stack `{stack}` of env `{env}` has records of several targets under .kumo: {}; pass --region to choose one{}",
+        targets.join(", "),
+        if *same_region { format!(", and set `account` under [env.{env}] in kumo.toml") } else { String::new() }
+    )]
+    AmbiguousState {
+        /// The environment.
+        env: String,
+        /// The stack's name in the app.
+        stack: String,
+        /// The targets, such as `us-east-1 (account 123456789012)`.
+        targets: Vec<String>,
+        /// Whether two of them share a region (so only the account tells them apart).
+        same_region: bool,
+    },
+    /// Another kumo holds the lock of a stack.
+    #[error(
+        "stack `{stack}` ({region}) is in use by another kumo: {holder}; wait for it or stop it"
+    )]
+    Locked {
+        /// The stack's CloudFormation name.
+        stack: String,
+        /// Its region.
+        region: String,
+        /// Who holds it: command, process ID and since when.
+        holder: String,
+    },
     /// A command that needs confirmation runs without a terminal.
     #[error("`{0}` needs confirmation; pass --yes when not on a terminal")]
     NeedsYes(&'static str),
@@ -88,6 +121,22 @@ pub enum CliError {
         /// Why, with line and column when it does not parse.
         message: String,
     },
+    /// A setting (an option or an environment variable) has a value kumo cannot use.
+    #[error("{name} must be {expected}, not `{value}`")]
+    BadSetting {
+        /// The option or variable.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// A configuration file named with `--config` does not exist.
+    #[error("{}: no such file (--config names a file that must exist)", .0.display())]
+    MissingConfig(PathBuf),
+    /// The environment's name or its stack-name prefix is refused.
+    #[error("{0}")]
+    Name(#[from] kumo_core::naming::NamingError),
     /// `--env` names an environment `kumo.toml` does not have.
     #[error("unknown environment `{env}`; kumo.toml has: {}", known.join(", "))]
     UnknownEnv {
@@ -109,6 +158,16 @@ pub enum CliError {
     /// A parameter value of kumo.toml or `--param` names a parameter no stack of the app has.
     #[error("no stack of this app has parameter `{0}`")]
     NoStackHasParameter(String),
+    /// kumo.toml or `--param` sets a parameter kumo fills itself.
+    #[error("stack `{stack}`: parameter `{name}` takes {by}; kumo fills it, so neither kumo.toml nor --param may set it")]
+    FilledByKumo {
+        /// The stack.
+        stack: String,
+        /// The parameter.
+        name: String,
+        /// What kumo fills it with.
+        by: String,
+    },
     /// A parameter without a default gets no value.
     #[error("stack `{stack}` needs a value for parameter `{name}`: set it in kumo.toml or pass --param {name}=VALUE")]
     MissingParameter {

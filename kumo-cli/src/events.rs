@@ -74,6 +74,23 @@ pub fn outcome(status: &str) -> Outcome {
     }
 }
 
+/// Why no new operation may start on a stack in `status`: one is under way (`None` when none
+/// is). `command` is what to run again once it ends.
+pub fn busy(status: &str, command: &str) -> Option<String> {
+    if outcome(status) != Outcome::InProgress {
+        return None;
+    }
+    Some(if status == "REVIEW_IN_PROGRESS" {
+        format!(
+            "the stack is busy (REVIEW_IN_PROGRESS): it is being created through a change set, perhaps by another deploy; when that is over, {command} again (`deploy` or `delete` removes the leftover of an interrupted run)"
+        )
+    } else {
+        format!(
+            "the stack is busy ({status}): another operation is running; wait until it ends (`status` shows it) and {command} again"
+        )
+    })
+}
+
 /// The events that explain a failure, oldest first: every failed event that is not a
 /// consequence of another; if there is none, the first failed event.
 pub fn root_causes(events: &[Event]) -> Vec<&Event> {
@@ -136,6 +153,26 @@ mod tests {
         ] {
             assert_eq!(outcome(status), expected, "{status}");
         }
+    }
+
+    #[test]
+    fn a_stack_is_busy_while_an_operation_is_under_way() {
+        for status in [
+            "CREATE_COMPLETE",
+            "ROLLBACK_COMPLETE",
+            "UPDATE_ROLLBACK_FAILED",
+        ] {
+            assert_eq!(busy(status, "plan"), None, "{status}");
+        }
+        let why = busy("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "plan").unwrap();
+        assert!(
+            why.starts_with("the stack is busy (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)")
+                && why.ends_with("and plan again"),
+            "{why}"
+        );
+        let why = busy("REVIEW_IN_PROGRESS", "delete").unwrap();
+        assert!(why.contains("perhaps by another deploy"), "{why}");
+        assert!(why.contains("over, delete again"), "{why}");
     }
 
     #[test]

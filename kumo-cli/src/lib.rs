@@ -45,6 +45,7 @@ mod fs;
 mod graph;
 mod hooks;
 mod local;
+mod lock;
 mod order;
 mod outputs;
 mod plan;
@@ -112,13 +113,52 @@ where
     T: Into<OsString> + Clone,
 {
     let cli = cli::Cli::try_parse_from(args).map_err(CliError::Usage)?;
-    let global = cli.global;
-    let global_state_dir = global.state_dir.clone();
-    let config = if matches!(cli.command, cli::Command::Local(_)) {
+    // With --json the report is printed whatever happens: what was done, and the error.
+    let json = cli.global.json && cli.command.reports();
+    let style = (cli.global.no_color, cli.global.verbose);
+    let (ui, result) = match prepare(cli.global, &cli.command, terminal) {
+        Ok((session, local)) => {
+            let mut sink = std::io::sink();
+            let printed: &mut dyn Write = if json { &mut sink } else { out };
+            let names = match cli.command {
+                cli::Command::Local(_) => Ok(()),
+                _ => validate::check_names(app, &session),
+            };
+            let result = names.and_then(|()| command(app, cli.command, &session, &local, printed));
+            (session.ui, result)
+        }
+        Err(err) => (ui::Ui::new(json, style.0, style.1, terminal), Err(err)),
+    };
+    if json {
+        if let Err(err) = &result {
+            ui.fail(&err.to_string());
+        }
+        writeln!(out, "{}", ui.finish_report()).map_err(CliError::Stdout)?;
+    }
+    result
+}
+
+/// The session and the local emulator of a command from its global options, each checked
+/// before anything uses it.
+fn prepare(
+    global: cli::Global,
+    command: &cli::Command,
+    terminal: bool,
+) -> Result<(session::Session, local::Local), CliError> {
+    // The environment goes into paths and names: refused before anything uses it.
+    if !matches!(command, cli::Command::Local(_)) {
+        kumo_core::naming::check_environment(&global.env)?;
+    }
+    let local_port = aws::local_port()?;
+    if let Some(endpoint) = &global.endpoint_url {
+        aws::check_endpoint(endpoint)?;
+    }
+    let config = if matches!(command, cli::Command::Local(_)) {
         config::EnvConfig::default()
     } else {
-        config::load(&global.config, &global.env)?
+        config::load(global.config.as_deref(), &global.env)?
     };
+    let local = local::Local::new(&global.state_dir, local_port);
     let session = session::Session {
         env: Environment::new(&global.env).with_stack_name_prefix(&config.stack_name_prefix),
         target: aws::Target {
@@ -126,23 +166,22 @@ where
             profile: global.profile,
             endpoint: global.endpoint_url,
             local: global.local,
+            local_port,
+            request_timeout: global
+                .request_timeout
+                .or(config.request_timeout)
+                .unwrap_or(aws::REQUEST_TIMEOUT),
         },
-        state: state::State::new(global.state_dir.clone()),
+        timeout: global
+            .timeout
+            .or(config.timeout)
+            .unwrap_or(engine::DEFAULT_TIMEOUT),
+        state: state::State::new(global.state_dir),
         config,
         artifact_bucket: global.artifact_bucket,
         ui: ui::Ui::new(global.json, global.no_color, global.verbose, terminal),
     };
-    let local = local::Local::new(&global_state_dir, aws::Target::local_port());
-    let json = session.ui.json && cli.command.reports();
-    let code = {
-        let mut sink = std::io::sink();
-        let out: &mut dyn Write = if json { &mut sink } else { out };
-        command(app, cli.command, &session, &local, out)?
-    };
-    if json {
-        writeln!(out, "{}", session.ui.finish_report()).map_err(CliError::Stdout)?;
-    }
-    Ok(code)
+    Ok((session, local))
 }
 
 /// Runs one command.

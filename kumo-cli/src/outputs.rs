@@ -13,6 +13,8 @@ use crate::secrets::mask_outputs;
 use crate::session::Session;
 use crate::synth::{build, select};
 
+/// Prints the outputs of the selected stacks, recorded or (`--live`) deployed, with every
+/// output that reveals a secret masked.
 pub async fn run(
     app: &dyn App,
     session: &Session,
@@ -24,21 +26,23 @@ pub async fn run(
     for stack in select(app, &args.selection.stacks)? {
         let name = session.stack_name(stack);
         let outputs = match &client {
-            // What CloudFormation says is masked as deploy masks it.
-            Some(client) => {
-                let template = build(stack, &session.env)?;
-                Engine::new(client, &name)
-                    .describe()
-                    .await?
-                    .map(|deployed| mask_outputs(&template, &BTreeMap::new(), deployed.outputs))
+            Some(client) => Engine::new(client, &name)
+                .describe()
+                .await?
+                .map(|deployed| deployed.outputs),
+            None => {
+                session
+                    .state
+                    .outputs(session.env.name(), stack.name(), session.target_filter())?
             }
-            None => session.state.outputs(session.env.name(), stack.name())?,
         };
         let outputs = outputs.ok_or_else(|| CliError::NotDeployed {
             stack: name.clone(),
             live: args.live,
         })?;
-        all.insert(name, outputs);
+        // Masked as deploy masks them, the recorded ones again in case an older kumo wrote them.
+        let template = build(stack, &session.env)?;
+        all.insert(name, mask_outputs(&template, &BTreeMap::new(), outputs));
     }
     for (name, outputs) in &all {
         writeln!(out, "{name}:").map_err(CliError::Stdout)?;

@@ -10,6 +10,7 @@ use crate::changes::capabilities;
 use crate::cli::PlanArgs;
 use crate::engine::{ChangeSet, Engine};
 use crate::error::CliError;
+use crate::events::busy;
 use crate::order::Graph;
 use crate::session::Session;
 
@@ -26,6 +27,7 @@ pub async fn run(
     let ui = &session.ui;
     for (stack, template) in templates {
         let name = session.stack_name(stack);
+        let _lock = session.lock(&connection, &name, "plan")?;
         // A stack that uses outputs of a stack not deployed yet cannot have a change set.
         let mut waits_for = None;
         for producer in template.stack_dependencies() {
@@ -52,11 +54,16 @@ pub async fn run(
         let source = session
             .template_source(&connection, stack, &template.to_json())
             .await?;
-        let engine = Engine::new(&connection.client, &name);
-        let create = engine
-            .describe()
-            .await?
-            .is_none_or(|d| d.status == "REVIEW_IN_PROGRESS");
+        let engine = session.engine(&connection.client, &name);
+        let deployed = engine.describe().await?;
+        // Someone else's operation, or their new stack under review, is left alone.
+        if let Some(why) = deployed.as_ref().and_then(|d| busy(&d.status, "plan")) {
+            return Err(CliError::Deploy {
+                stack: name.clone(),
+                message: why,
+            });
+        }
+        let create = deployed.is_none();
         let change_set = engine
             .change_set(
                 &source,
@@ -69,14 +76,12 @@ pub async fn run(
         let changes = match change_set {
             ChangeSet::Empty => Vec::new(),
             ChangeSet::Ready { id, changes } => {
-                engine.delete_change_set(&id).await?;
+                // Deletes the change set and the stack in REVIEW_IN_PROGRESS that a change set
+                // of a new stack made: this run's, since the stack did not exist before it.
+                engine.abandon(&id, create).await?;
                 changes
             }
         };
-        if create {
-            // A change set of a new stack leaves the stack behind in REVIEW_IN_PROGRESS.
-            engine.delete().await?;
-        }
         if changes.is_empty() {
             writeln!(out, "{name}: no changes").map_err(CliError::Stdout)?;
         } else {

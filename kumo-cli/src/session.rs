@@ -17,7 +17,8 @@ use crate::aws::{aws_error, Target};
 use crate::config::EnvConfig;
 use crate::engine::Engine;
 use crate::error::CliError;
-use crate::state::State;
+use crate::lock::Lock;
+use crate::state::{State, TargetFilter};
 use crate::ui::Ui;
 
 /// The context of one command.
@@ -26,6 +27,8 @@ pub struct Session {
     pub env: Environment,
     /// Where CloudFormation is.
     pub target: Target,
+    /// How long to wait for one CloudFormation operation (`--timeout`).
+    pub timeout: std::time::Duration,
     /// The local state.
     pub state: State,
     /// The environment's settings from `kumo.toml`.
@@ -92,14 +95,10 @@ impl Session {
         let Some(bucket) = self.artifact_bucket() else {
             return Err(missing_bucket(why));
         };
-        let region = connection
-            .config
-            .region()
-            .map_or_else(|| "us-east-1".to_owned(), ToString::to_string);
         Artifacts::open(
             Target::s3(&connection.config),
             bucket,
-            region,
+            connection.region(),
             self.target.local,
         )
         .await
@@ -157,6 +156,31 @@ impl Session {
         )
     }
 
+    /// The engine of the stack named `name`, waiting at most `--timeout` for an operation.
+    pub fn engine<'a>(&self, client: &'a Client, name: &'a str) -> Engine<'a> {
+        Engine::new(client, name).waiting(self.timeout)
+    }
+
+    /// Takes the lock of the stack named `name` in the connection's region for `command`, so
+    /// that no other kumo acts on it until the lock is dropped.
+    pub fn lock(
+        &self,
+        connection: &Connection,
+        name: &str,
+        command: &str,
+    ) -> Result<Lock, CliError> {
+        Lock::take(&self.state.locks_dir(), &connection.region(), name, command)
+    }
+
+    /// Which targets' records under `.kumo` a command without the network reads: those of the
+    /// region (`--region`, else kumo.toml's) and kumo.toml's account, when given.
+    pub fn target_filter(&self) -> TargetFilter<'_> {
+        TargetFilter {
+            region: self.target.region.as_deref(),
+            account: self.config.account.as_deref(),
+        }
+    }
+
     /// A client when `wanted` (a command's `--live` or `--remote`), so that offline runs never
     /// load AWS settings.
     pub async fn client_if(&self, wanted: bool) -> Option<Client> {
@@ -199,8 +223,16 @@ impl Session {
                 known: declared.keys().cloned().collect(),
             });
         }
+        let filled = kumo_filled(template);
+        self.check_own(stack, &filled)?;
+        // Values for every stack apply to those that declare the parameter and do not take it
+        // from kumo.
         let shared = |values: &mut BTreeMap<String, String>, pairs: Vec<(String, String)>| {
-            values.extend(pairs.into_iter().filter(|(k, _)| declared.contains_key(k)));
+            values.extend(
+                pairs
+                    .into_iter()
+                    .filter(|(k, _)| declared.contains_key(k) && !filled.contains_key(k)),
+            );
         };
         let mut values = BTreeMap::new();
         shared(
@@ -208,8 +240,8 @@ impl Session {
             self.config.parameters.clone().into_iter().collect(),
         );
         values.extend(own);
-        values.extend(given);
         shared(&mut values, overrides.to_vec());
+        values.extend(given);
         if let Some((name, _)) = declared
             .iter()
             .find(|(name, p)| p.default().is_none() && !values.contains_key(*name))
@@ -242,12 +274,35 @@ impl Session {
                 available: names,
             });
         }
+        for (stack, template) in templates {
+            self.check_own(*stack, &kumo_filled(template))?;
+        }
         let shared = self
             .config
             .parameters
             .keys()
             .chain(overrides.iter().map(|(k, _)| k));
         for name in shared {
+            let takers = templates
+                .iter()
+                .filter(|(_, t)| t.parameters().contains_key(name));
+            let mut filled = None;
+            for (stack, template) in takers {
+                match kumo_filled(template).remove(name) {
+                    Some(by) => filled = Some((*stack, by)),
+                    None => {
+                        filled = None;
+                        break;
+                    }
+                }
+            }
+            if let Some((stack, by)) = filled {
+                return Err(CliError::FilledByKumo {
+                    stack: self.stack_name(stack),
+                    name: name.clone(),
+                    by,
+                });
+            }
             if templates
                 .iter()
                 .any(|(_, t)| t.parameters().contains_key(name))
@@ -264,6 +319,30 @@ impl Session {
             });
         }
         Ok(())
+    }
+
+    /// Checks that the stack's own section of kumo.toml sets none of the parameters kumo
+    /// fills (`filled`, from [`kumo_filled`]).
+    fn check_own(
+        &self,
+        stack: &dyn Stack,
+        filled: &BTreeMap<String, String>,
+    ) -> Result<(), CliError> {
+        let Some(settings) = self.config.stacks.get(stack.name()) else {
+            return Ok(());
+        };
+        match settings
+            .parameters
+            .keys()
+            .find_map(|name| filled.get_key_value(name))
+        {
+            Some((name, by)) => Err(CliError::FilledByKumo {
+                stack: self.stack_name(stack),
+                name: name.clone(),
+                by: by.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// [`Session::parameters`] for a change set: with assets, the bucket parameter is the
@@ -360,6 +439,36 @@ impl Session {
     /// Whether a person can answer questions (standard input is a terminal).
     pub fn interactive() -> bool {
         std::io::stdin().is_terminal()
+    }
+}
+
+/// The parameters of `template` that kumo fills when it deploys, and from what: the asset
+/// bucket, and other stacks' outputs. Neither kumo.toml nor `--param` may set them.
+fn kumo_filled(template: &Template) -> BTreeMap<String, String> {
+    let mut filled = BTreeMap::new();
+    if !template.assets().is_empty() {
+        filled.insert(
+            BUCKET_PARAMETER.to_owned(),
+            "the artifact bucket (artifact-bucket in kumo.toml or --artifact-bucket)".to_owned(),
+        );
+    }
+    for reference in template.references() {
+        if let (Via::Parameter(parameter), Some(output)) = (&reference.via, &reference.output) {
+            filled.insert(
+                parameter.clone(),
+                format!("output `{output}` of stack `{}`", reference.stack),
+            );
+        }
+    }
+    filled
+}
+
+impl Connection {
+    /// The region it talks to (us-east-1, the SDK's own default, when none is set).
+    pub fn region(&self) -> String {
+        self.config
+            .region()
+            .map_or_else(|| "us-east-1".to_owned(), ToString::to_string)
     }
 }
 

@@ -1,12 +1,79 @@
-//! The local state under `.kumo/`: the template last applied to each stack, and its outputs.
+//! The local state under `.kumo/`: the template last applied to each stack and its outputs, kept
+//! per target (region and account) as `{kind}/{env}/{region}/{account}/{stack}.json`, and the
+//! directories of bundles and locks.
+//!
+//! Records written before kumo kept targets (`{kind}/{env}/{stack}.json`) are still read, as of
+//! an unknown target, when no record of a known one matches; the next record or delete of the
+//! stack removes them.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use kumo_core::Template;
 
 use crate::error::CliError;
 use crate::fs::write_atomic;
+
+/// The applied templates.
+const APPLIED: &str = "applied";
+/// The outputs.
+const OUTPUTS: &str = "outputs";
+
+/// Where a stack is deployed: the region and account of its stack ID.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TargetKey {
+    region: String,
+    account: String,
+}
+
+impl TargetKey {
+    /// The target of the stack whose ID (an ARN) is `stack_id`:
+    /// `arn:{partition}:cloudformation:{region}:{account}:stack/{name}/{guid}`.
+    pub fn of_stack(stack_id: &str) -> Result<TargetKey, CliError> {
+        let mut parts = stack_id.split(':');
+        let (Some("arn"), Some(_), Some("cloudformation"), Some(region), Some(account)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(CliError::StackId(stack_id.to_owned()));
+        };
+        let plain =
+            |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !plain(region) || !plain(account) {
+            return Err(CliError::StackId(stack_id.to_owned()));
+        }
+        Ok(TargetKey {
+            region: region.to_owned(),
+            account: account.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for TargetKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (account {})", self.region, self.account)
+    }
+}
+
+/// Which targets a read of the state considers: `None` matches any region or account.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TargetFilter<'a> {
+    /// The region (`--region`, or kumo.toml's).
+    pub region: Option<&'a str>,
+    /// The account (kumo.toml's).
+    pub account: Option<&'a str>,
+}
+
+impl TargetFilter<'_> {
+    fn matches(&self, target: &TargetKey) -> bool {
+        self.region.is_none_or(|r| r == target.region)
+            && self.account.is_none_or(|a| a == target.account)
+    }
+}
 
 /// The `.kumo` directory of a project.
 #[derive(Debug, Clone)]
@@ -25,13 +92,82 @@ impl State {
         self.root.join("build")
     }
 
-    fn path(&self, kind: &str, env: &str, stack: &str) -> PathBuf {
+    /// Where the locks of stacks are: `{root}/locks`.
+    pub fn locks_dir(&self) -> PathBuf {
+        self.root.join("locks")
+    }
+
+    /// The record of `kind` of `stack` in `env` deployed to `target`.
+    fn path(&self, kind: &str, target: &TargetKey, env: &str, stack: &str) -> PathBuf {
+        self.root
+            .join(kind)
+            .join(env)
+            .join(&target.region)
+            .join(&target.account)
+            .join(format!("{stack}.json"))
+    }
+
+    /// The record of `kind` of `stack` in `env` from before kumo kept targets.
+    fn untargeted(&self, kind: &str, env: &str, stack: &str) -> PathBuf {
         self.root.join(kind).join(env).join(format!("{stack}.json"))
     }
 
-    /// The template last deployed to `stack` in `env` from here, if any.
-    pub fn applied(&self, env: &str, stack: &str) -> Result<Option<Template>, CliError> {
-        let path = self.path("applied", env, stack);
+    /// The targets `stack` in `env` has a record of `kind` for, in order.
+    fn targets(&self, kind: &str, env: &str, stack: &str) -> Result<Vec<TargetKey>, CliError> {
+        let mut found = Vec::new();
+        for region in subdirectories(&self.root.join(kind).join(env))? {
+            let dir = self.root.join(kind).join(env).join(&region);
+            for account in subdirectories(&dir)? {
+                let target = TargetKey {
+                    region: region.clone(),
+                    account,
+                };
+                if self.path(kind, &target, env, stack).is_file() {
+                    found.push(target);
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// The one record of `kind` of `stack` in `env` that `filter` matches; else the record
+    /// from before targets, if there is one.
+    fn find(
+        &self,
+        kind: &str,
+        env: &str,
+        stack: &str,
+        filter: TargetFilter<'_>,
+    ) -> Result<Option<PathBuf>, CliError> {
+        let mut matching: Vec<TargetKey> = self
+            .targets(kind, env, stack)?
+            .into_iter()
+            .filter(|t| filter.matches(t))
+            .collect();
+        match matching.len() {
+            0 => Ok(Some(self.untargeted(kind, env, stack)).filter(|p| p.is_file())),
+            1 => Ok(Some(self.path(kind, &matching.remove(0), env, stack))),
+            _ => Err(CliError::AmbiguousState {
+                env: env.to_owned(),
+                stack: stack.to_owned(),
+                same_region: matching.windows(2).any(|w| w[0].region == w[1].region),
+                targets: matching.iter().map(ToString::to_string).collect(),
+            }),
+        }
+    }
+
+    /// The template last deployed to `stack` in `env` from here, if any, of the one target
+    /// `filter` matches.
+    pub fn applied(
+        &self,
+        env: &str,
+        stack: &str,
+        filter: TargetFilter<'_>,
+    ) -> Result<Option<Template>, CliError> {
+        let Some(path) = self.find(APPLIED, env, stack, filter)? else {
+            return Ok(None);
+        };
         read(&path)?
             .map(|text| {
                 Template::from_json(&text).map_err(|source| CliError::State {
@@ -42,18 +178,28 @@ impl State {
             .transpose()
     }
 
-    /// Records the template just deployed.
-    pub fn write_applied(&self, env: &str, stack: &str, body: &str) -> Result<(), CliError> {
-        write_atomic(&self.path("applied", env, stack), body.as_bytes())
+    /// Records the template just deployed to `target`.
+    pub fn write_applied(
+        &self,
+        target: &TargetKey,
+        env: &str,
+        stack: &str,
+        body: &str,
+    ) -> Result<(), CliError> {
+        self.write(APPLIED, target, env, stack, body.as_bytes())
     }
 
-    /// The outputs of `stack` in `env` when it was last deployed from here, if any.
+    /// The outputs of `stack` in `env` when it was last deployed from here, if any, to the one
+    /// target `filter` matches.
     pub fn outputs(
         &self,
         env: &str,
         stack: &str,
+        filter: TargetFilter<'_>,
     ) -> Result<Option<BTreeMap<String, String>>, CliError> {
-        let path = self.path("outputs", env, stack);
+        let Some(path) = self.find(OUTPUTS, env, stack, filter)? else {
+            return Ok(None);
+        };
         read(&path)?
             .map(|text| {
                 serde_json::from_str(&text).map_err(|source| CliError::State {
@@ -64,30 +210,74 @@ impl State {
             .transpose()
     }
 
-    /// Records the outputs of a deployed stack.
+    /// Records the outputs of a stack deployed to `target`.
     pub fn write_outputs(
         &self,
+        target: &TargetKey,
         env: &str,
         stack: &str,
         outputs: &BTreeMap<String, String>,
     ) -> Result<(), CliError> {
         let mut text = serde_json::to_string_pretty(outputs).unwrap_or_default();
         text.push('\n');
-        write_atomic(&self.path("outputs", env, stack), text.as_bytes())
+        self.write(OUTPUTS, target, env, stack, text.as_bytes())
     }
 
-    /// Forgets a deleted stack.
-    pub fn remove(&self, env: &str, stack: &str) -> Result<(), CliError> {
-        for kind in ["applied", "outputs"] {
-            let path = self.path(kind, env, stack);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => return Err(CliError::Write { path, source }),
-            }
+    /// Writes the record of `kind`, in place of the one from before targets.
+    fn write(
+        &self,
+        kind: &str,
+        target: &TargetKey,
+        env: &str,
+        stack: &str,
+        contents: &[u8],
+    ) -> Result<(), CliError> {
+        write_atomic(&self.path(kind, target, env, stack), contents)?;
+        remove_file(&self.untargeted(kind, env, stack))
+    }
+
+    /// Forgets `stack` in `env` deleted from `target` (and its records from before targets);
+    /// those of other targets stay.
+    pub fn remove(&self, target: &TargetKey, env: &str, stack: &str) -> Result<(), CliError> {
+        for kind in [APPLIED, OUTPUTS] {
+            remove_file(&self.path(kind, target, env, stack))?;
+            remove_file(&self.untargeted(kind, env, stack))?;
         }
         Ok(())
     }
+}
+
+/// Removes the file at `path` if there is one.
+fn remove_file(path: &Path) -> Result<(), CliError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(CliError::Write {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// The names of the directories in `dir` (none if it does not exist).
+fn subdirectories(dir: &Path) -> Result<Vec<String>, CliError> {
+    let fail = |err: std::io::Error| CliError::State {
+        path: dir.to_owned(),
+        message: err.to_string(),
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(fail(err)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(fail)?;
+        if entry.file_type().map_err(fail)?.is_dir() {
+            names.extend(entry.file_name().to_str().map(str::to_owned));
+        }
+    }
+    Ok(names)
 }
 
 fn read(path: &Path) -> Result<Option<String>, CliError> {
@@ -105,31 +295,189 @@ fn read(path: &Path) -> Result<Option<String>, CliError> {
 mod tests {
     use super::*;
 
+    const ANY: TargetFilter<'static> = TargetFilter {
+        region: None,
+        account: None,
+    };
+
+    fn target(region: &str, account: &str) -> TargetKey {
+        TargetKey::of_stack(&format!(
+            "arn:aws:cloudformation:{region}:{account}:stack/media-dev/0a1b"
+        ))
+        .unwrap()
+    }
+
+    fn region(region: &str) -> TargetFilter<'_> {
+        TargetFilter {
+            region: Some(region),
+            account: None,
+        }
+    }
+
     #[test]
-    fn state_round_trips_and_is_removed() {
+    fn the_target_is_the_region_and_account_of_the_stack_id() {
+        let china = TargetKey::of_stack(
+            "arn:aws-cn:cloudformation:cn-north-1:123456789012:stack/jobs-dev/9e7c-11ef",
+        )
+        .unwrap();
+        assert_eq!(china.to_string(), "cn-north-1 (account 123456789012)");
+        for bad in [
+            "",
+            "jobs-dev",
+            "arn:aws:s3:::bucket",
+            "arn:aws:cloudformation::123456789012:stack/jobs-dev/x",
+            "arn:aws:cloudformation:us-east-1:../..:stack/jobs-dev/x",
+            "arn:aws:cloudformation:us-east-1",
+        ] {
+            let err = TargetKey::of_stack(bad).unwrap_err();
+            assert!(err.to_string().contains(&format!("`{bad}`")), "{err}");
+        }
+    }
+
+    #[test]
+    fn state_round_trips_per_target_and_is_removed_per_target() {
         let dir = tempfile::tempdir().unwrap();
         let state = State::new(dir.path());
-        assert!(state.applied("dev", "media").unwrap().is_none());
+        let (east, west) = (target("us-east-1", "111"), target("eu-west-1", "111"));
+        assert!(state.applied("dev", "media", ANY).unwrap().is_none());
         let template = Template::new().with_description("x");
         state
-            .write_applied("dev", "media", &template.to_json())
+            .write_applied(&east, "dev", "media", &template.to_json())
             .unwrap();
         let outputs = BTreeMap::from([("Url".to_owned(), "https://q".to_owned())]);
-        state.write_outputs("dev", "media", &outputs).unwrap();
-        assert_eq!(state.applied("dev", "media").unwrap(), Some(template));
-        assert_eq!(state.outputs("dev", "media").unwrap(), Some(outputs));
-        assert!(dir.path().join("applied/dev/media.json").exists());
-        state.remove("dev", "media").unwrap();
-        assert!(state.applied("dev", "media").unwrap().is_none());
-        assert!(state.outputs("dev", "media").unwrap().is_none());
+        state
+            .write_outputs(&east, "dev", "media", &outputs)
+            .unwrap();
+        assert!(dir
+            .path()
+            .join("applied/dev/us-east-1/111/media.json")
+            .is_file());
+        assert_eq!(
+            state.applied("dev", "media", ANY).unwrap(),
+            Some(template.clone())
+        );
+        assert_eq!(
+            state.outputs("dev", "media", region("us-east-1")).unwrap(),
+            Some(outputs.clone())
+        );
+        assert!(state
+            .outputs("dev", "media", region("eu-west-1"))
+            .unwrap()
+            .is_none());
+        assert!(state.applied("prod", "media", ANY).unwrap().is_none());
+
+        state.remove(&west, "dev", "media").unwrap();
+        assert_eq!(
+            state.outputs("dev", "media", ANY).unwrap(),
+            Some(outputs),
+            "a delete elsewhere keeps this target's records"
+        );
+        state.remove(&east, "dev", "media").unwrap();
+        assert!(state.applied("dev", "media", ANY).unwrap().is_none());
+        assert!(state.outputs("dev", "media", ANY).unwrap().is_none());
+    }
+
+    #[test]
+    fn several_targets_need_a_filter_that_leaves_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::new(dir.path());
+        let body = |d: &str| Template::new().with_description(d);
+        for (region, account) in [("us-east-1", "111"), ("eu-west-1", "111")] {
+            state
+                .write_applied(
+                    &target(region, account),
+                    "dev",
+                    "media",
+                    &body(region).to_json(),
+                )
+                .unwrap();
+        }
+        let err = state.applied("dev", "media", ANY).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "stack `media` of env `dev` has records of several targets under .kumo: eu-west-1 (account 111), us-east-1 (account 111); pass --region to choose one"
+        );
+        assert_eq!(
+            state.applied("dev", "media", region("eu-west-1")).unwrap(),
+            Some(body("eu-west-1"))
+        );
+
+        state
+            .write_applied(
+                &target("eu-west-1", "222"),
+                "dev",
+                "media",
+                &body("other account").to_json(),
+            )
+            .unwrap();
+        let err = state
+            .applied("dev", "media", region("eu-west-1"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("eu-west-1 (account 111), eu-west-1 (account 222)"),
+            "{err}"
+        );
+        assert!(
+            err.ends_with("and set `account` under [env.dev] in kumo.toml"),
+            "{err}"
+        );
+        let pinned = TargetFilter {
+            region: Some("eu-west-1"),
+            account: Some("222"),
+        };
+        assert_eq!(
+            state.applied("dev", "media", pinned).unwrap(),
+            Some(body("other account"))
+        );
+    }
+
+    #[test]
+    fn records_from_before_targets_are_read_until_replaced_or_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::new(dir.path());
+        let old = Template::new().with_description("old");
+        let legacy = dir.path().join("applied/dev/media.json");
+        std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+        std::fs::write(&legacy, old.to_json()).unwrap();
+        assert_eq!(
+            state.applied("dev", "media", region("eu-west-1")).unwrap(),
+            Some(old.clone()),
+            "the target of an old record is unknown: any region may be it"
+        );
+
+        let new = Template::new().with_description("new");
+        let east = target("us-east-1", "111");
+        state
+            .write_applied(&east, "dev", "media", &new.to_json())
+            .unwrap();
+        assert!(!legacy.exists(), "a new record replaces the old one");
+        assert_eq!(state.applied("dev", "media", ANY).unwrap(), Some(new));
+
+        std::fs::write(&legacy, old.to_json()).unwrap();
+        assert_eq!(
+            state.applied("dev", "media", region("eu-west-1")).unwrap(),
+            Some(old),
+            "the old record stands in where no target matches"
+        );
+        state.remove(&east, "dev", "media").unwrap();
+        assert!(!legacy.exists());
+        assert!(state.applied("dev", "media", ANY).unwrap().is_none());
     }
 
     #[test]
     fn corrupt_state_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("applied/dev")).unwrap();
-        std::fs::write(dir.path().join("applied/dev/media.json"), "{").unwrap();
-        let err = State::new(dir.path()).applied("dev", "media").unwrap_err();
-        assert!(err.to_string().contains("applied/dev/media.json"), "{err}");
+        let path = dir.path().join("applied/dev/us-east-1/111/media.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "{").unwrap();
+        let err = State::new(dir.path())
+            .applied("dev", "media", ANY)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("applied/dev/us-east-1/111/media.json"),
+            "{err}"
+        );
     }
 }

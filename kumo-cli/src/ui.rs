@@ -14,8 +14,6 @@ use crate::events::{outcome, Event, Outcome};
 /// How to print, from the global flags and the terminal.
 #[derive(Debug, Default)]
 pub struct Ui {
-    /// `--json`: print one JSON document at the end instead of lines.
-    pub json: bool,
     /// Colour: on a terminal, unless `--no-color` or `NO_COLOR`.
     pub color: bool,
     /// `-v`: also print what kumo does on the way (requests, uploads, sizes).
@@ -45,7 +43,6 @@ impl Ui {
     pub fn new(json: bool, no_color: bool, verbose: bool, terminal: bool) -> Ui {
         let no_color = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ui {
-            json,
             color: terminal && !no_color && !json,
             verbose,
             progress: terminal && !json,
@@ -96,6 +93,14 @@ impl Ui {
     /// progress bars.
     pub fn set_parallel(&self, parallel: bool) {
         self.parallel.set(parallel);
+    }
+
+    /// Records in the report that the command failed, and why (under `error`, beside the
+    /// stacks: a stack name always holds a `-`, so none is called that).
+    pub fn fail(&self, message: &str) {
+        self.report
+            .borrow_mut()
+            .insert("error".to_owned(), Json::String(message.to_owned()));
     }
 
     /// The `--json` report: an object of stack name to what the command found.

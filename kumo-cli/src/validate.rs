@@ -1,8 +1,10 @@
-//! `validate`: kumo's checks, and CloudFormation's with `--remote`.
+//! `validate`: kumo's checks, and CloudFormation's with `--remote`; and the checks of names
+//! every command runs first ([`check_names`]).
 
 use std::io::Write;
 use std::process::ExitCode;
 
+use kumo_core::naming::{check_stack_name, check_stack_name_prefix, check_tags, NamingError};
 use kumo_core::App;
 use serde_json::json;
 
@@ -56,4 +58,26 @@ pub async fn run(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Checks what every command that builds or sends a stack relies on, before it builds or sends
+/// anything: the stack-name prefix, and each stack's CloudFormation name and tags (kumo.toml's
+/// and kumo's own). Template checks (resource tags, parameter defaults) run when each template
+/// is built.
+pub fn check_names(app: &dyn App, session: &Session) -> Result<(), CliError> {
+    check_stack_name_prefix(&session.config.stack_name_prefix)?;
+    for stack in app.stacks() {
+        let fail = |source: NamingError| CliError::Stack {
+            stack: stack.name().to_owned(),
+            source: source.into(),
+        };
+        check_stack_name(&session.stack_name(stack)).map_err(fail)?;
+        let tags = session.stack_tags(stack);
+        check_tags(
+            tags.iter()
+                .map(|(key, value)| (key.as_str(), value.as_str())),
+        )
+        .map_err(fail)?;
+    }
+    Ok(())
 }

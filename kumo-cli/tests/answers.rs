@@ -81,6 +81,7 @@ fn ctrl_c_during_an_update_cancels_it_and_waits_for_the_rollback() {
                 "GetTemplate",
                 &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
             ),
+            "ListChangeSets" => reply("ListChangeSets", "<Summaries/>"),
             "CreateChangeSet" => reply(
                 "CreateChangeSet",
                 "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
@@ -216,5 +217,104 @@ fn unreachable_endpoints_and_missing_credentials_are_one_line() {
     assert_eq!(
         err,
         "error: describing the stack: no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or use --local"
+    );
+}
+
+/// CloudFormation's answer that the stack does not exist.
+fn no_stack() -> support::Reply {
+    (
+        400,
+        format!(
+            "<ErrorResponse xmlns=\"{XMLNS}\"><Error><Type>Sender</Type><Code>ValidationError</Code>\
+             <Message>Stack with id jobs-dev does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+        ),
+    )
+}
+
+#[test]
+fn a_change_set_never_ready_is_given_up_at_the_deadline_and_cleared() {
+    let made = Mutex::new(false);
+    let responder = Responder::start(move |action| {
+        let mut made = made.lock().unwrap();
+        match action {
+            "DescribeStacks" if *made => stack_in("REVIEW_IN_PROGRESS"),
+            "DescribeStacks" | "ListChangeSets" => no_stack(),
+            "CreateChangeSet" => {
+                *made = true;
+                reply(
+                    "CreateChangeSet",
+                    "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+                )
+            }
+            "DescribeChangeSet" => reply(
+                "DescribeChangeSet",
+                "<Status>CREATE_PENDING</Status><ExecutionStatus>UNAVAILABLE</ExecutionStatus>",
+            ),
+            "DeleteStack" => {
+                *made = false;
+                reply("DeleteStack", "")
+            }
+            other => reply(other, ""),
+        }
+    });
+    let started = std::time::Instant::now();
+    let (code, err) = responder.kumo(0, &["--timeout", "1s", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(
+        err.ends_with("error: stack `jobs-dev`: gave up after 1s waiting for the change set (still CREATE_PENDING); nothing was changed; raise --timeout (or kumo.toml's timeout) to wait longer"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let actions = responder.actions();
+    let tail = &actions[actions.len() - 3..];
+    assert_eq!(
+        tail,
+        ["DeleteChangeSet", "DescribeStacks", "DeleteStack"],
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn a_stack_that_stays_busy_is_given_up_at_the_deadline() {
+    let deployed = Jobs { delay: 0 }
+        .template(&Environment::new("dev"))
+        .unwrap()
+        .to_json();
+    let executed = Mutex::new(false);
+    let responder = Responder::start(move |action| {
+        let mut executed = executed.lock().unwrap();
+        match action {
+            "DescribeStacks" if *executed => stack_in("UPDATE_IN_PROGRESS"),
+            "DescribeStacks" => stack_in("UPDATE_COMPLETE"),
+            "GetTemplate" => reply(
+                "GetTemplate",
+                &format!("<TemplateBody>{}</TemplateBody>", xml_text(&deployed)),
+            ),
+            "ListChangeSets" => reply("ListChangeSets", "<Summaries/>"),
+            "CreateChangeSet" => reply(
+                "CreateChangeSet",
+                "<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/kumo/1</Id>",
+            ),
+            "DescribeChangeSet" => reply(
+                "DescribeChangeSet",
+                "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>\
+                 <Changes><member><Type>Resource</Type><ResourceChange><Action>Modify</Action>\
+                 <LogicalResourceId>Queue</LogicalResourceId>\
+                 <ResourceType>AWS::SQS::Queue</ResourceType><Replacement>False</Replacement>\
+                 </ResourceChange></member></Changes>",
+            ),
+            "DescribeStackEvents" => stack_events(&[("e1", "UPDATE_COMPLETE")]),
+            "ExecuteChangeSet" => {
+                *executed = true;
+                reply("ExecuteChangeSet", "")
+            }
+            other => panic!("unexpected {other}"),
+        }
+    });
+    let (code, err) = responder.kumo(5, &["--timeout", "1s", "deploy", "--yes"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(
+        err.ends_with("error: stack `jobs-dev`: gave up after 1s waiting for the stack (still UPDATE_IN_PROGRESS); the operation goes on in CloudFormation (`status` shows how it ends); raise --timeout (or kumo.toml's timeout) to wait longer"),
+        "{err}"
     );
 }

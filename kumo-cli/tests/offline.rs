@@ -139,6 +139,9 @@ impl Stack for Sized {
 
 fn deploy(dir: &std::path::Path, args: &[&str]) -> String {
     let config = dir.join("kumo.toml");
+    if !config.exists() {
+        std::fs::write(&config, "").unwrap();
+    }
     let state = dir.join(".kumo");
     // An endpoint nothing listens on: these errors come before any request.
     let mut argv = vec![
@@ -152,6 +155,7 @@ fn deploy(dir: &std::path::Path, args: &[&str]) -> String {
         "--config",
         config.to_str().unwrap(),
         "deploy",
+        "--yes",
     ];
     argv.extend_from_slice(args);
     let err = execute(&Sized, argv, &mut Vec::new()).unwrap_err();
@@ -240,6 +244,7 @@ fn a_template_over_1_mb_is_refused_before_anything_is_sent() {
             "--state-dir",
             state.to_str().unwrap(),
             "deploy",
+            "--yes",
         ],
         &mut Vec::new(),
     )

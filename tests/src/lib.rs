@@ -1,17 +1,34 @@
 //! The harness of kumo's workspace-level tests: external checkers run on synthesized templates,
-//! and moto's CloudFormation server for deploy tests.
+//! moto's CloudFormation server for deploy tests, and a fault-injection proxy in front of it.
 
 use std::process::Command;
 
 mod moto;
+pub mod proxy;
 
 pub use moto::{MotoError, MotoServer};
+pub use proxy::FaultProxy;
 
 use kumo_core::Template;
 
 /// Runs cfn-lint's entry point, so it works whether or not pip's script directory is on `PATH`.
 const CFN_LINT: &str =
     "import sys; from cfnlint.runner import main; sys.argv[0] = 'cfn-lint'; sys.exit(main())";
+
+/// Runs the CLI on `app` with `argv` (the program name first), as a stack binary would, and
+/// returns its exit code and what it printed, with its one-line error (if any) as a last line
+/// `error: ...`.
+pub fn run(app: &dyn kumo_core::App, argv: &[&str]) -> (std::process::ExitCode, String) {
+    let mut out = Vec::new();
+    let code = match kumo_cli::execute(app, argv.iter().copied(), &mut out) {
+        Ok(code) => code,
+        Err(err) => {
+            out.extend_from_slice(format!("error: {err}\n").as_bytes());
+            std::process::ExitCode::from(2)
+        }
+    };
+    (code, String::from_utf8_lossy(&out).into_owned())
+}
 
 /// The Python interpreter tests use: `$KUMO_PYTHON`, else `python3`.
 pub fn python() -> String {

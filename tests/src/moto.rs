@@ -52,6 +52,18 @@ impl MotoServer {
     pub fn port(&self) -> u16 {
         self.port
     }
+
+    /// The AWS SDK's settings for a client of this server in `region`, with dummy credentials.
+    pub async fn sdk_config(&self, region: &str) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(region.to_owned()))
+            .endpoint_url(format!("http://127.0.0.1:{}", self.port))
+            .credentials_provider(aws_sdk_cloudformation::config::Credentials::new(
+                "test", "test", None, None, "test",
+            ))
+            .load()
+            .await
+    }
 }
 
 impl Drop for MotoServer {

@@ -30,6 +30,9 @@ impl Stack for Large {
 fn kumo(app: &dyn App, dir: &Path, args: &[&str]) -> (ExitCode, String) {
     let state = dir.join(".kumo");
     let config = dir.join("kumo.toml");
+    if !config.exists() {
+        std::fs::write(&config, "").unwrap();
+    }
     let mut argv = vec![
         "kumo",
         "--state-dir",
@@ -38,15 +41,7 @@ fn kumo(app: &dyn App, dir: &Path, args: &[&str]) -> (ExitCode, String) {
         config.to_str().unwrap(),
     ];
     argv.extend_from_slice(args);
-    let mut out = Vec::new();
-    let code = match kumo_cli::execute(app, argv, &mut out) {
-        Ok(code) => code,
-        Err(err) => {
-            out.extend_from_slice(format!("error: {err}\n").as_bytes());
-            ExitCode::from(2)
-        }
-    };
-    (code, String::from_utf8(out).unwrap())
+    kumo_tests::run(app, &argv)
 }
 
 /// SDK clients for moto.
@@ -57,20 +52,12 @@ struct Aws {
 }
 
 impl Aws {
-    fn new(port: u16) -> Aws {
+    fn new(moto: &MotoServer) -> Aws {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        let config = runtime.block_on(
-            aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .region(aws_config::Region::new("us-east-1"))
-                .endpoint_url(format!("http://127.0.0.1:{port}"))
-                .credentials_provider(aws_sdk_s3::config::Credentials::new(
-                    "test", "test", None, None, "test",
-                ))
-                .load(),
-        );
+        let config = runtime.block_on(moto.sdk_config("us-east-1"));
         let s3 = aws_sdk_s3::config::Builder::from(&config)
             .force_path_style(true)
             .build();
@@ -166,7 +153,7 @@ fn deploys_through_the_artifact_bucket_against_moto() {
     let moto = MotoServer::start().unwrap();
     std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
     std::env::set_var("KUMO_POLL_MS", "100");
-    let aws = Aws::new(moto.port());
+    let aws = Aws::new(&moto);
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     let env = Environment::new("dev");

@@ -44,15 +44,7 @@ fn kumo(dir: &std::path::Path, args: &[&str]) -> (ExitCode, String) {
         state.to_str().unwrap(),
     ];
     argv.extend_from_slice(args);
-    let mut out = Vec::new();
-    let code = match kumo_cli::execute(&Changing, argv, &mut out) {
-        Ok(code) => code,
-        Err(err) => {
-            out.extend_from_slice(format!("error: {err}\n").as_bytes());
-            ExitCode::from(2)
-        }
-    };
-    (code, String::from_utf8(out).unwrap())
+    kumo_tests::run(&Changing, &argv)
 }
 
 #[test]
@@ -77,7 +69,7 @@ fn deploy_lifecycle_against_moto() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert_eq!(out, "deploy-test-dev: not deployed\n");
 
-    let (code, out) = kumo(dir, &["deploy"]);
+    let (code, out) = kumo(dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("+ Data (AWS::S3::Bucket)"), "{out}");
     let (code, out) = kumo(dir, &["status"]);
@@ -85,10 +77,15 @@ fn deploy_lifecycle_against_moto() {
     assert!(out.contains("CREATE_COMPLETE"), "{out}");
     assert!(out.contains("local template deployed"), "{out}");
     assert!(out.contains("CREATE_COMPLETE"), "{out}");
-    assert!(dir.join(".kumo/applied/dev/deploy-test.json").exists());
-    assert!(dir.join(".kumo/outputs/dev/deploy-test.json").exists());
+    // Recorded per target: region, and moto's account.
+    assert!(dir
+        .join(".kumo/applied/dev/us-east-1/123456789012/deploy-test.json")
+        .exists());
+    assert!(dir
+        .join(".kumo/outputs/dev/us-east-1/123456789012/deploy-test.json")
+        .exists());
 
-    let (code, out) = kumo(dir, &["deploy"]);
+    let (code, out) = kumo(dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert_eq!(
         out.lines().next(),
@@ -115,19 +112,19 @@ fn deploy_lifecycle_against_moto() {
         out.contains("~ Resources.Jobs: Properties.VisibilityTimeout"),
         "{out}"
     );
-    let (code, out) = kumo(dir, &["deploy"]);
+    let (code, out) = kumo(dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let (code, out) = kumo(dir, &["diff", "--live"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
 
     VERSION.store(3, Ordering::SeqCst);
-    let (code, out) = kumo(dir, &["deploy"]);
+    let (code, out) = kumo(dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::from(2), "{out}");
     assert!(
         out.contains("refusing to replace or remove stateful or retained resources (Data)"),
         "{out}"
     );
-    let (code, out) = kumo(dir, &["deploy", "--allow-destructive"]);
+    let (code, out) = kumo(dir, &["deploy", "--yes", "--allow-destructive"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("- Data (AWS::S3::Bucket)"), "{out}");
 
@@ -138,7 +135,9 @@ fn deploy_lifecycle_against_moto() {
     let (code, out) = kumo(dir, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("deploy-test-dev: deleted"), "{out}");
-    assert!(!dir.join(".kumo/applied/dev/deploy-test.json").exists());
+    assert!(!dir
+        .join(".kumo/applied/dev/us-east-1/123456789012/deploy-test.json")
+        .exists());
     let (code, out) = kumo(dir, &["delete", "--yes"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("not deployed"), "{out}");

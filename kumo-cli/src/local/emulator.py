@@ -1,14 +1,16 @@
 """moto's server as kumo's local CloudFormation emulator.
 
-One fix over moto (up to 5.2.5): a stack created or updated through a change set gets its
-outputs and exports, and can import other stacks' exports, as on CloudFormation, so that
-`outputs`, `Fn::ImportValue` and cross-stack parameters work locally. The fix applies only
-where moto has the parts it mends.
+Two fixes over moto (up to 5.2.5), each applied only where moto has the parts it mends and
+lacks what it adds:
+- a stack created or updated through a change set gets its outputs and exports, and can import
+  other stacks' exports, as on CloudFormation, so that `outputs`, `Fn::ImportValue` and
+  cross-stack parameters work locally;
+- UpdateTerminationProtection turns a stack's termination protection on or off.
 """
 
 import sys
 
-from moto.cloudformation import models
+from moto.cloudformation import models, responses
 from moto.server import main
 
 
@@ -45,5 +47,23 @@ def _mend_change_sets():
     models.CloudFormationBackend.execute_change_set = execute_with_exports
 
 
+def _add_termination_protection():
+    response = responses.CloudFormationResponse
+    if hasattr(response, "update_termination_protection") or not hasattr(
+        response, "set_stack_policy"
+    ):
+        return
+
+    def update_termination_protection(self):
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        stack.enable_termination_protection = self._get_bool_param(
+            "EnableTerminationProtection"
+        )
+        return responses.ActionResult({"StackId": stack.stack_id})
+
+    response.update_termination_protection = update_termination_protection
+
+
 _mend_change_sets()
+_add_termination_protection()
 main(sys.argv[1:])

@@ -1,8 +1,12 @@
 //! `local up` / `local down`: moto's CloudFormation server on 127.0.0.1, in the background,
 //! with its process ID and log under `.kumo/local` (`moto-<port>.pid`, `moto-<port>.log`).
 
+#[cfg(unix)]
+mod process;
+
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+#[cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -24,8 +28,23 @@ const EMULATOR: &str = include_str!("emulator.py");
 /// ```
 pub fn emulator(port: u16) -> Command {
     let mut command = Command::new(python3());
-    command.args(["-c", EMULATOR, "-H", "127.0.0.1", "-p", &port.to_string()]);
     command
+        .args(["-c", EMULATOR])
+        .args(listen_args(port).split(' '));
+    command
+}
+
+/// The arguments that end the emulator's command line: where it listens.
+fn listen_args(port: u16) -> String {
+    format!("-H 127.0.0.1 -p {port}")
+}
+
+/// Whether `command_line` (arguments joined by spaces) is that of [`emulator`] on `port`: it
+/// holds the first line of kumo's emulator program and ends with the emulator's address.
+#[cfg(unix)]
+fn is_emulator(command_line: &str, port: u16) -> bool {
+    let title = EMULATOR.lines().next().unwrap_or(EMULATOR);
+    command_line.contains(title) && command_line.ends_with(&format!(" {}", listen_args(port)))
 }
 
 /// The local emulator of a project.
@@ -88,18 +107,19 @@ impl Local {
             path: log_path.clone(),
             source,
         })?;
-        let child = emulator(self.port)
+        let mut command = emulator(self.port);
+        command
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(CliError::Stdout)?)
-            .stderr(log)
-            .process_group(0)
-            .spawn()
-            .map_err(|err| {
-                fail(format!(
-                    "cannot start the emulator with {}: {err}",
-                    python3()
-                ))
-            })?;
+            .stderr(log);
+        #[cfg(unix)]
+        command.process_group(0);
+        let child = command.spawn().map_err(|err| {
+            fail(format!(
+                "cannot start the emulator with {}: {err}",
+                python3()
+            ))
+        })?;
         let pid_path = self.pid_path();
         crate::fs::write_atomic(&pid_path, child.id().to_string().as_bytes())?;
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -123,28 +143,55 @@ impl Local {
         Ok(())
     }
 
-    /// Stops the emulator `up` started.
+    /// Stops the emulator `up` started, and only it: a pid file that names no process, or a
+    /// process that is not kumo's emulator on this port, is stale and removed, and nothing is
+    /// stopped.
     pub fn down(&self, out: &mut dyn Write) -> Result<(), CliError> {
         let pid_path = self.pid_path();
-        let Ok(pid) = std::fs::read_to_string(&pid_path) else {
+        let Ok(text) = std::fs::read_to_string(&pid_path) else {
             writeln!(out, "local emulator: not started from here").map_err(CliError::Stdout)?;
             return Ok(());
         };
-        let pid = pid.trim();
-        let stopped = Command::new("kill")
-            .arg(pid)
-            .stderr(Stdio::null())
-            .status()
-            .map_err(|err| CliError::Local(format!("cannot run kill: {err}")))?;
-        let _ = std::fs::remove_file(&pid_path);
-        let message = if stopped.success() {
-            format!("local emulator: stopped (pid {pid})")
-        } else {
-            format!("local emulator: pid {pid} was not running")
+        let message = match text.trim().parse::<u32>() {
+            Ok(pid) if pid > 0 => self.stop(pid)?,
+            _ => stale(format_args!("{} holds no process ID", pid_path.display())),
         };
-        writeln!(out, "{message}").map_err(CliError::Stdout)?;
+        let _ = std::fs::remove_file(&pid_path);
+        writeln!(out, "local emulator: {message}").map_err(CliError::Stdout)?;
         Ok(())
     }
+
+    /// Stops process `pid` if it is the emulator on this port; what happened.
+    #[cfg(unix)]
+    fn stop(&self, pid: u32) -> Result<String, CliError> {
+        let Some(command_line) = process::command_line(pid) else {
+            return Ok(stale(format_args!("pid {pid} has ended")));
+        };
+        if !is_emulator(&command_line, self.port) {
+            return Ok(stale(format_args!("pid {pid} is another program")));
+        }
+        let stopped = process::terminate(pid)
+            .map_err(|err| CliError::Local(format!("cannot run kill: {err}")))?;
+        Ok(if stopped {
+            format!("stopped (pid {pid})")
+        } else {
+            format!("pid {pid} was not running")
+        })
+    }
+
+    /// Leaves process `pid` alone: there is no way here to check that it is the emulator.
+    #[cfg(not(unix))]
+    fn stop(&self, pid: u32) -> Result<String, CliError> {
+        Err(CliError::Local(format!(
+            "cannot check on this system that pid {pid} (in {}) is kumo's emulator, so it is left running; stop it yourself",
+            self.pid_path().display()
+        )))
+    }
+}
+
+/// What `local down` says of a pid file that names no emulator of kumo's, and why.
+fn stale(why: std::fmt::Arguments<'_>) -> String {
+    format!("no emulator of kumo's is running ({why}); removed the stale pid file")
 }
 
 /// The Python that runs moto: `KUMO_PYTHON`, else `python3`.
@@ -174,4 +221,120 @@ pub fn run(local: &Local, up: bool, out: &mut dyn Write) -> Result<ExitCode, Cli
         local.down(out)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::process::Child;
+
+    use super::*;
+
+    const PORT: u16 = 5999;
+
+    /// A `Local` in a temporary directory whose pid file holds `pid`.
+    fn local_with_pid(pid: &str) -> (tempfile::TempDir, Local) {
+        let dir = tempfile::tempdir().unwrap();
+        let local = Local::new(dir.path(), PORT);
+        std::fs::create_dir_all(&local.dir).unwrap();
+        std::fs::write(local.pid_path(), pid).unwrap();
+        (dir, local)
+    }
+
+    fn down(local: &Local) -> String {
+        let mut out = Vec::new();
+        local.down(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Whether `child` ends within ten seconds.
+    fn ends(child: &mut Child) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    #[test]
+    fn the_emulator_command_line_is_recognised_by_program_and_port() {
+        let line = |port: u16| {
+            let command = emulator(port);
+            let mut words = vec![command.get_program().to_string_lossy().into_owned()];
+            words.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
+            words.join(" ")
+        };
+        assert!(is_emulator(&line(PORT), PORT));
+        assert!(!is_emulator(&line(PORT), 599));
+        assert!(!is_emulator(&line(59990), PORT));
+        assert!(!is_emulator(
+            "python3 -m moto.server -H 127.0.0.1 -p 5999",
+            PORT
+        ));
+        assert!(!is_emulator("sleep 30", PORT));
+    }
+
+    #[test]
+    fn an_unrelated_process_in_the_pid_file_survives() {
+        let mut other = process::waiting_shell(&[]);
+        let (_dir, local) = local_with_pid(&other.id().to_string());
+        let out = down(&local);
+        let alive = other.try_wait().unwrap().is_none();
+        other.kill().unwrap();
+        other.wait().unwrap();
+        assert!(alive, "{out}");
+        assert_eq!(
+            out,
+            format!(
+                "local emulator: no emulator of kumo's is running (pid {} is another program); \
+                 removed the stale pid file\n",
+                other.id()
+            )
+        );
+        assert!(!local.pid_path().exists());
+    }
+
+    #[test]
+    fn a_pid_that_has_ended_is_stale() {
+        let mut done = Command::new("true").spawn().unwrap();
+        done.wait().unwrap();
+        let (_dir, local) = local_with_pid(&format!("{}\n", done.id()));
+        let out = down(&local);
+        assert!(out.starts_with("local emulator: no emulator of kumo's is running (pid "));
+        assert!(out.ends_with("); removed the stale pid file\n"), "{out}");
+        assert!(!local.pid_path().exists());
+        assert_eq!(down(&local), "local emulator: not started from here\n");
+    }
+
+    #[test]
+    fn a_pid_file_without_a_process_id_is_stale() {
+        for text in ["", "abc", "0", "-1", "4294967296"] {
+            let (_dir, local) = local_with_pid(text);
+            let out = down(&local);
+            assert!(
+                out.contains("holds no process ID); removed the stale pid file"),
+                "{out}"
+            );
+            assert!(!local.pid_path().exists());
+        }
+    }
+
+    #[test]
+    fn the_emulator_is_stopped() {
+        // A stand-in with the emulator's program and address on its command line.
+        let listen = listen_args(PORT);
+        let mut args = vec![EMULATOR];
+        args.extend(listen.split(' '));
+        let mut fake = process::waiting_shell(&args);
+        let (_dir, local) = local_with_pid(&fake.id().to_string());
+        let out = down(&local);
+        assert_eq!(
+            out,
+            format!("local emulator: stopped (pid {})\n", fake.id())
+        );
+        assert!(ends(&mut fake), "the emulator still runs");
+        assert!(!local.pid_path().exists());
+    }
 }

@@ -38,6 +38,7 @@ pub fn kumo(delay: i64, args: &[&str]) -> (ExitCode, String) {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join(".kumo");
     let config = dir.path().join("kumo.toml");
+    std::fs::write(&config, "").unwrap();
     let mut argv = vec![
         "jobs",
         "--state-dir",

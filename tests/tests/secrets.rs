@@ -1,0 +1,142 @@
+//! NoEcho values never leak, against moto's CloudFormation server on 127.0.0.1: outputs that
+//! pass a NoEcho parameter on through `Ref`, `Fn::Sub` (both forms), `Fn::Join` and
+//! `Fn::Base64` are masked in deploy's lines and `--json` report, in `.kumo`, and in
+//! `outputs`, `outputs --live` and their `--json`.
+//!
+//! One test, because the CLI reads `KUMO_LOCAL_PORT` from the environment of the process.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use kumo_core::intrinsic::{base64, join, reference, sub, sub_with};
+use kumo_core::resources::sqs;
+use kumo_core::{Environment, Output, Parameter, Stack, StackError, Template};
+use kumo_tests::MotoServer;
+
+/// The NoEcho value the test deploys with.
+const SECRET: &str = "hunter2-s3cr3t";
+/// [`SECRET`] in Base64, as `Fn::Base64` gives it.
+const SECRET_BASE64: &str = "aHVudGVyMi1zM2NyM3Q=";
+
+/// A stack with a NoEcho parameter, outputs derived from it and one that is not.
+struct WithSecret;
+
+impl Stack for WithSecret {
+    fn name(&self) -> &str {
+        "secrets-test"
+    }
+
+    fn template(&self, _env: &Environment) -> Result<Template, StackError> {
+        let mut t = Template::new().with_description("kumo secrets test");
+        t.add_parameter("DbPassword", Parameter::string().no_echo())?;
+        t.add_parameter("DbUser", Parameter::string().default_value("admin"))?;
+        t.add("Jobs", sqs::Queue::new())?;
+        let outputs = [
+            ("Password", reference("DbPassword")),
+            ("Dsn", sub("postgres://${DbUser}:${DbPassword}@db")),
+            (
+                "Login",
+                sub_with(
+                    "${User}/${Pw}",
+                    [
+                        ("User", reference("DbUser")),
+                        ("Pw", reference("DbPassword")),
+                    ],
+                ),
+            ),
+            (
+                "Joined",
+                join(":", vec![reference("DbUser"), reference("DbPassword")]),
+            ),
+            ("Encoded", base64(reference("DbPassword"))),
+            ("User", reference("DbUser")),
+        ];
+        for (id, value) in outputs {
+            t.add_output(id, Output::new(value))?;
+        }
+        Ok(t)
+    }
+}
+
+/// Runs the CLI in `dir` (its `.kumo` is there) and returns what it printed; it must succeed.
+fn kumo(dir: &Path, args: &[&str]) -> String {
+    let state = dir.join(".kumo");
+    let mut argv = vec![
+        "secrets-test",
+        "--local",
+        "--state-dir",
+        state.to_str().unwrap(),
+    ];
+    argv.extend_from_slice(args);
+    let mut out = Vec::new();
+    let code = kumo_cli::execute(&WithSecret, argv, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(code, ExitCode::SUCCESS, "{args:?}: {out}");
+    out
+}
+
+/// Fails if `text` (what `what` printed or holds) reveals the secret.
+fn assert_hidden(what: &str, text: &str) {
+    for revealing in [SECRET, SECRET_BASE64] {
+        assert!(!text.contains(revealing), "{what} reveals it: {text}");
+    }
+}
+
+/// Every file under `dir`, with its text.
+fn files(dir: &Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(files(&path));
+        } else {
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            found.push((path.display().to_string(), text));
+        }
+    }
+    found
+}
+
+#[test]
+fn no_echo_values_are_never_printed_or_written() {
+    let moto = MotoServer::start().unwrap();
+    std::env::set_var("KUMO_LOCAL_PORT", moto.port().to_string());
+    std::env::set_var("KUMO_POLL_MS", "100");
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let param = format!("DbPassword={SECRET}");
+
+    let out = kumo(dir, &["deploy", "--yes", "--param", &param]);
+    assert_hidden("deploy", &out);
+    for id in ["Password", "Dsn", "Login", "Joined", "Encoded"] {
+        assert!(out.contains(&format!("  {id} = ****\n")), "{id}: {out}");
+    }
+    assert!(out.contains("  User = admin\n"), "{out}");
+
+    let out = kumo(dir, &["deploy", "--yes", "--json", "--param", &param]);
+    assert_hidden("deploy --json", &out);
+    assert!(out.contains("\"Encoded\": \"****\""), "{out}");
+
+    for args in [
+        &["outputs"][..],
+        &["outputs", "--json"],
+        &["outputs", "--live"],
+        &["outputs", "--live", "--json"],
+    ] {
+        let out = kumo(dir, args);
+        assert_hidden(&args.join(" "), &out);
+        assert!(out.contains("****"), "{args:?}: {out}");
+        assert!(out.contains("admin"), "{args:?}: {out}");
+    }
+
+    let written = files(&dir.join(".kumo"));
+    assert!(
+        written
+            .iter()
+            .any(|(_, text)| text.contains("\"Dsn\": \"****\"")),
+        "no outputs recorded: {written:?}"
+    );
+    for (path, text) in &written {
+        assert_hidden(path, text);
+    }
+}
