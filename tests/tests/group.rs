@@ -33,8 +33,17 @@ fn deploy(app: &dyn App, dir: &Path, args: &[&str]) -> (ExitCode, String) {
     let mut out = Vec::new();
     match kumo_cli::execute(app, argv, &mut out) {
         Ok(code) => (code, String::from_utf8(out).unwrap()),
-        Err(err) => (ExitCode::from(2), format!("error: {err}")),
+        Err(err) => (
+            ExitCode::from(2),
+            format!("{}error: {err}", String::from_utf8(out).unwrap()),
+        ),
     }
+}
+
+/// The report printed before a failure's error line, and the error line.
+fn failure(text: &str) -> (Value, &str) {
+    let at = text.rfind("error: ").unwrap_or_else(|| panic!("no error: {text}"));
+    (report(&text[..at]), &text[at..])
 }
 
 fn report(text: &str) -> Value {
@@ -270,9 +279,19 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
     refuse.store(true, Ordering::SeqCst);
     let (code, out) = deploy(&app, dir, &["deploy", "--yes"]);
     assert_eq!(code, ExitCode::from(2), "{out}");
+    let (partial, error) = failure(&out);
     assert_eq!(
-        out,
+        error,
         "error: stack `producer-dev`: before deploy hook: the change window is closed; not attempted: consumer-dev"
+    );
+    // --json reports what was done beside what failed.
+    assert_eq!(partial["error"], error.trim_start_matches("error: "), "{out}");
+    assert_eq!(partial["consumer-dev"]["result"], "not attempted", "{out}");
+    assert_eq!(partial["loner-dev"]["result"], "unchanged", "{out}");
+    assert_eq!(
+        partial["producer-dev"]["error"],
+        "stack `producer-dev`: before deploy hook: the change window is closed",
+        "{out}"
     );
     refuse.store(false, Ordering::SeqCst);
 
