@@ -104,7 +104,7 @@ pub enum Command {
         mystack diff --live               against the deployed template")]
     Diff(DiffArgs),
     /// Show what a deploy would do: create a change set, print its changes with their
-    /// replacement flags, and delete it.
+    /// replacement flags, and delete it. Exit code: 0 no changes, 1 changes, 2 error.
     #[command(after_help = "Examples:\n  \
         mystack plan --local              plan against the local emulator")]
     Plan(PlanArgs),
@@ -242,6 +242,9 @@ pub struct DiffArgs {
     /// Compare with the deployed template instead of .kumo/applied.
     #[arg(long)]
     pub live: bool,
+    /// A parameter value, over kumo.toml's, to compare with the deployed one (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::config::parse_param, requires = "live")]
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Args)]

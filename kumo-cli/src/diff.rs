@@ -17,7 +17,7 @@ use crate::synth::{build, select};
 use crate::ui::Style;
 
 /// Exit code 1: there are changes (as `diff(1)`).
-const CHANGES: u8 = 1;
+pub const CHANGES: u8 = 1;
 
 /// A change of a deployed stack's settings rather than its template: a parameter value or a
 /// tag (compared with `--live` only; `.kumo/applied` holds templates).
@@ -37,17 +37,23 @@ pub async fn run(
     let client = session.client_if(args.live).await;
     let ui = &session.ui;
     let mut changed = false;
-    for stack in select(app, &args.selection.stacks)? {
+    let built = select(app, &args.selection.stacks)?
+        .into_iter()
+        .map(|stack| Ok((stack, build(stack, &session.env)?)))
+        .collect::<Result<Vec<_>, CliError>>()?;
+    let pairs: Vec<_> = built.iter().map(|(s, t)| (*s, t)).collect();
+    session.check_shared(app, &pairs, &args.params)?;
+    for (stack, new) in built {
         let name = session.stack_name(stack);
-        let new = build(stack, &session.env)?;
         let mut settings = Vec::new();
         let old = match &client {
             Some(client) => {
                 let engine = Engine::new(client, &name);
                 match engine.describe().await? {
                     Some(deployed) => {
-                        let parameters =
-                            session.deploy_parameters(stack, &new, &[], client).await?;
+                        let parameters = session
+                            .deploy_parameters(stack, &new, &args.params, client)
+                            .await?;
                         let wanted =
                             comparable(&new, Session::effective_parameters(&new, &parameters));
                         let had = comparable(&new, deployed.parameters);

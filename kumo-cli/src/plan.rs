@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::changes::capabilities;
 use crate::cli::PlanArgs;
+use crate::diff::CHANGES;
 use crate::engine::{ChangeSet, Engine};
 use crate::error::CliError;
 use crate::events::busy;
@@ -25,6 +26,7 @@ pub async fn run(
     session.check_shared(app, &templates, &args.params)?;
     let connection = session.connect().await?;
     let ui = &session.ui;
+    let mut changed = false;
     for (stack, template) in templates {
         let name = session.stack_name(stack);
         let _lock = session.lock(&connection, &name, "plan")?;
@@ -46,6 +48,8 @@ pub async fn run(
             )
             .map_err(CliError::Stdout)?;
             ui.report(&name, json!({"planned": false, "waits_for": producer}));
+            // It is not deployed: a deploy creates it.
+            changed = true;
             continue;
         }
         let parameters = session
@@ -74,19 +78,24 @@ pub async fn run(
             )
             .await?;
         let changes = match change_set {
-            ChangeSet::Empty => Vec::new(),
+            ChangeSet::Empty => None,
             ChangeSet::Ready { id, changes } => {
                 // Deletes the change set and the stack in REVIEW_IN_PROGRESS that a change set
                 // of a new stack made: this run's, since the stack did not exist before it.
                 engine.abandon(&id, create).await?;
-                changes
+                Some(changes)
             }
         };
-        if changes.is_empty() {
-            writeln!(out, "{name}: no changes").map_err(CliError::Stdout)?;
-        } else {
-            writeln!(out, "{name}: {} change(s)", changes.len()).map_err(CliError::Stdout)?;
-        }
+        changed |= changes.is_some();
+        let line = match &changes {
+            None => format!("{name}: no changes"),
+            Some(changes) if changes.is_empty() => {
+                format!("{name}: no resource changes; parameter values or tags change")
+            }
+            Some(changes) => format!("{name}: {} change(s)", changes.len()),
+        };
+        writeln!(out, "{line}").map_err(CliError::Stdout)?;
+        let changes = changes.unwrap_or_default();
         for change in &changes {
             writeln!(out, "  {}", ui.paint(change.style(), &change.to_string()))
                 .map_err(CliError::Stdout)?;
@@ -97,5 +106,9 @@ pub async fn run(
             json!({"planned": true, "create": create, "changes": changes}),
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if changed {
+        ExitCode::from(CHANGES)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

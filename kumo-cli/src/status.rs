@@ -1,4 +1,5 @@
-//! `status`: each stack's status, last update and drift of the local template.
+//! `status`: each stack's status, last update, and whether the local template is the deployed
+//! one (which is not CloudFormation's drift: that compares resources with their template).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -35,10 +36,13 @@ pub async fn run(
                     Template::from_json(&engine.template().await?),
                     Ok(remote) if remote == local
                 );
-                let drift = if current {
-                    ui.paint(Style::Good, "local template deployed")
+                let template = if current {
+                    ui.paint(Style::Good, "the local template is the deployed one")
                 } else {
-                    ui.paint(Style::Changed, "local template differs (see `diff --live`)")
+                    ui.paint(
+                        Style::Changed,
+                        "the local template differs from the deployed one (see `diff --live`)",
+                    )
                 };
                 ui.report(
                     &name,
@@ -49,7 +53,7 @@ pub async fn run(
                     }),
                 );
                 format!(
-                    "{name}: {} (last update {}); {drift}",
+                    "{name}: {} (last update {}); {template}",
                     ui.paint(Ui::status_style(&deployed.status), &deployed.status),
                     deployed.last_updated.as_deref().unwrap_or("unknown"),
                 )

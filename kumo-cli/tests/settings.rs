@@ -137,3 +137,18 @@ fn the_json_report_comes_with_the_error() {
     assert_eq!(report["error"], err, "{out}");
     assert!(err.contains("cannot reach the endpoint"), "{err}");
 }
+
+#[test]
+fn diff_takes_parameter_values_only_against_the_deployed_stack() {
+    let (result, _) = kumo(&["diff", "--param", "Size=1"]);
+    assert!(result
+        .unwrap_err()
+        .contains("the following required arguments were not provided"),);
+    let (result, _) = kumo(&["diff", "--live", "--param", "Nope=1"]);
+    assert_eq!(
+        result.unwrap_err(),
+        "no stack of this app has parameter `Nope`"
+    );
+    let (result, _) = kumo(&["diff", "--live", "--param", "QueueUrl=x"]);
+    assert!(result.unwrap_err().contains("kumo fills it"));
+}

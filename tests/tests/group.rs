@@ -126,7 +126,7 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
     // network can be planned.
     let platform = kumo_examples::mes_platform::app();
     let (code, out) = deploy(&platform, dir, &["plan"]);
-    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    assert_eq!(code, ExitCode::from(1), "changes: {out}");
     let plan = report(&out);
     assert_eq!(plan["mes-network-dev"]["planned"], true, "{out}");
     assert_eq!(
